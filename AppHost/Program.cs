@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using Platform.AppHost;
+using Platform.AppHost.Servers;
+
+var builder = DistributedApplication.CreateBuilder(args);
+builder.Services.AddHostedService<ResourceStateLogger>();
+
+var postgres = builder.AddPostgresServer(ResourceNames.Postgres);
+var redis = builder.AddRedisServer(ResourceNames.Redis);
+var rabbitMq = builder.AddRabbitMqServer(ResourceNames.RabbitMq);
+
+var catalog = builder.AddProject<Projects.Catalog>(ResourceNames.Catalog, launchProfileName: null)
+    .WithGrpcAndHealthEndpoints(ResourceNames.CatalogGrpcPort)
+    .WithEnvironment($"ConnectionStrings__{ResourceNames.CatalogDb}", postgres.Database("catalog"))
+    .WaitFor(postgres)
+    .WithReference(rabbitMq).WaitFor(rabbitMq);
+
+builder.AddProject<Projects.Trading>(ResourceNames.Trading, launchProfileName: null)
+    .WithGrpcAndHealthEndpoints(ResourceNames.TradingGrpcPort)
+    .WithEnvironment($"ConnectionStrings__{ResourceNames.TradingDb}", postgres.Database("trading"))
+    .WaitFor(postgres)
+    .WithReference(rabbitMq).WaitFor(rabbitMq)
+    .WithReference(catalog.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(catalog);
+
+builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launchProfileName: null)
+    .WithGrpcAndHealthEndpoints(ResourceNames.MetricsGrpcPort)
+    .WithEnvironment($"ConnectionStrings__{ResourceNames.MetricsDb}", postgres.Database("metrics"))
+    .WaitFor(postgres)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(rabbitMq).WaitFor(rabbitMq);
+
+builder.Build().Run();

@@ -1,0 +1,27 @@
+namespace Platform.AppHost;
+
+/// <summary>Names of the app host's resources, shared with the end-to-end tests.</summary>
+public static class ResourceNames
+{
+    public const string Postgres = "postgres";
+    public const string Redis = "redis";
+    public const string RabbitMq = "rabbitmq";
+
+    public const string Catalog = "catalog";
+    public const string Trading = "trading";
+    public const string Metrics = "metrics";
+
+    /// <summary>Connection-string names of the service databases (one PostgreSQL server, a database each).</summary>
+    public const string CatalogDb = "catalogdb";
+    public const string TradingDb = "tradingdb";
+    public const string MetricsDb = "metricsdb";
+
+    /// <summary>Each service's endpoints: HTTP/2 for gRPC, HTTP/1.1 for health probes.</summary>
+    public const string GrpcEndpoint = "grpc";
+    public const string HttpEndpoint = "http";
+
+    /// <summary>Fixed local gRPC ports in development.</summary>
+    public const int CatalogGrpcPort = 5011;
+    public const int TradingGrpcPort = 5021;
+    public const int MetricsGrpcPort = 5031;
+}

@@ -1,0 +1,23 @@
+namespace Platform.AppHost;
+
+internal static class ServiceExtensions
+{
+    /// <summary>
+    /// Gives a service its two Kestrel endpoints: <c>grpc</c> (HTTP/2 without TLS, at a fixed port in development)
+    /// and <c>http</c> (HTTP/1.1 for /health and /alive, which Aspire's HTTP health check speaks).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithGrpcAndHealthEndpoints(this IResourceBuilder<ProjectResource> project, int grpcPort)
+    {
+        project
+            .WithHttpEndpoint(name: ResourceNames.GrpcEndpoint, port: grpcPort)
+            .WithHttpEndpoint(name: ResourceNames.HttpEndpoint);
+        var grpc = project.GetEndpoint(ResourceNames.GrpcEndpoint);
+        var http = project.GetEndpoint(ResourceNames.HttpEndpoint);
+        return project
+            .WithEnvironment("Kestrel__Endpoints__grpc__Url", ReferenceExpression.Create($"http://localhost:{grpc.Property(EndpointProperty.TargetPort)}"))
+            .WithEnvironment("Kestrel__Endpoints__grpc__Protocols", "Http2")
+            .WithEnvironment("Kestrel__Endpoints__http__Url", ReferenceExpression.Create($"http://localhost:{http.Property(EndpointProperty.TargetPort)}"))
+            .WithEnvironment("Kestrel__Endpoints__http__Protocols", "Http1")
+            .WithHttpHealthCheck("/health", endpointName: ResourceNames.HttpEndpoint);
+    }
+}

@@ -1,0 +1,123 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What every service of the platform shares: OpenTelemetry exported over OTLP to the Aspire dashboard,
+/// health endpoints (<c>/health</c>, <c>/alive</c>, <c>grpc.health.v1</c>), gRPC server reflection,
+/// service discovery and resilient HTTP clients.
+/// </summary>
+public static class Extensions
+{
+    private const string HealthEndpointPath = "/health";
+    private const string AlivenessEndpointPath = "/alive";
+
+    /// <summary>Adds the platform's service defaults.</summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks(options =>
+            {
+                // grpc.health.v1 reports SERVING only when every "ready" check (databases, broker, cache) passes.
+                options.Services.Map(string.Empty, registration => registration.Tags.Contains("ready") || registration.Tags.Contains("live"));
+            })
+            .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            // The standard handler retries only idempotent requests by default; gRPC calls are POSTs, so they
+            // are never blindly retried here (gRPC clients get their own, status-aware retry policy if any).
+            http.AddStandardResilienceHandler(options => options.Retry.DisableForUnsafeHttpMethods());
+            http.AddServiceDiscovery();
+        });
+
+        return builder;
+    }
+
+    /// <summary>
+    /// A gRPC client for another service of the mesh, addressed through service discovery
+    /// (<c>http://_grpc.{service}</c>, resolved from <c>services__{service}__grpc__0</c>). The HTTP resilience
+    /// handlers are removed: their timeouts would cut long-lived streams and their retries would replay
+    /// non-idempotent calls; callers set deadlines per call instead.
+    /// </summary>
+    public static IHttpClientBuilder AddServiceGrpcClient<TClient>(this IServiceCollection services, string serviceName)
+        where TClient : class
+    {
+        var client = services.AddGrpcClient<TClient>(options => options.Address = new Uri($"http://_grpc.{serviceName}"));
+#pragma warning disable EXTEXP0001 // Evaluation API; it is the supported way to undo ConfigureHttpClientDefaults for one client.
+        return client.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+    }
+
+    /// <summary>Traces, metrics and logs over OTLP (the dashboard sets <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>).</summary>
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("MassTransit")
+                .AddMeter("Platform.*"))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddSource("MassTransit")
+                .AddSource("Platform.*")
+                .AddAspNetCoreInstrumentation(options =>
+                    // Health probes would drown the traces that matter.
+                    options.Filter = context =>
+                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
+                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath)
+                        && !context.Request.Path.StartsWithSegments("/grpc.health.v1.Health"))
+                .AddGrpcClientInstrumentation()
+                .AddHttpClientInstrumentation(options =>
+                    options.FilterHttpRequestMessage = request =>
+                        request.RequestUri?.AbsolutePath.StartsWith("/grpc.health.v1.Health", StringComparison.Ordinal) != true)
+                .AddRedisInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>A liveness check that only says the process answers.</summary>
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>/health</c> (every check), <c>/alive</c> (liveness only), <c>grpc.health.v1</c> and gRPC reflection.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks(HealthEndpointPath);
+        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}

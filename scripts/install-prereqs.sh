@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what the platform needs on a Debian 12 machine and is missing: the PostgreSQL 15, Redis and RabbitMQ
+# servers (run as local processes, never as system services here) and the NuGet packages (dotnet restore).
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET 10 SDK is required (dotnet on PATH); see README.md." >&2
+  exit 1
+fi
+
+missing=()
+[ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
+[ -f /usr/share/postgresql/15/extension/pg_trgm.control ] || missing+=(postgresql-15)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+if [ "${INSTALL_LOAD_TOOLS:-0}" = 1 ]; then
+  command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  echo "Installing: ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  # Debian starts the packaged servers as system services where systemd runs; the platform starts its own.
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+dotnet restore Platform.sln --verbosity quiet

@@ -1,0 +1,22 @@
+using Platform.Catalog.Data;
+using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Postgres;
+
+namespace Platform.Catalog.Extensions;
+
+internal static class Extensions
+{
+    public const string DatabaseConnectionName = "catalogdb";
+    public const string BrokerConnectionName = "rabbitmq";
+
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPostgres(DatabaseConnectionName, typeof(Extensions).Assembly);
+        builder.AddMessaging(BrokerConnectionName);
+
+        builder.Services.AddGrpc(options => options.Interceptors.Add<ExceptionMappingInterceptor>());
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DatasetRepository>();
+    }
+}

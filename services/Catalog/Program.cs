@@ -1,0 +1,17 @@
+using Platform.Catalog.Extensions;
+using Platform.Catalog.Grpc;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapGrpcService<CatalogGrpcService>();
+
+app.Run();
+
+/// <summary>Marker for <c>WebApplicationFactory</c> in the functional tests.</summary>
+public partial class Program;

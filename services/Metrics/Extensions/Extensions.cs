@@ -1,0 +1,39 @@
+using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Postgres;
+using Platform.Metrics.Consumers;
+using Platform.Metrics.Data;
+using StackExchange.Redis;
+
+namespace Platform.Metrics.Extensions;
+
+internal static class Extensions
+{
+    public const string DatabaseConnectionName = "metricsdb";
+    public const string BrokerConnectionName = "rabbitmq";
+    public const string CacheConnectionName = "redis";
+
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPostgres(DatabaseConnectionName, typeof(Extensions).Assembly);
+        builder.AddMessaging(BrokerConnectionName, bus => bus.AddConsumer<ListingCreatedConsumer>());
+
+        var redis = builder.Configuration.GetConnectionString(CacheConnectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{CacheConnectionName} is not configured.");
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            // Fail fast when Redis is down: reads fall back to PostgreSQL instead of stalling.
+            options.AbortOnConnectFail = false;
+            options.ConnectTimeout = 1000;
+            options.SyncTimeout = 500;
+            options.AsyncTimeout = 500;
+            return ConnectionMultiplexer.Connect(options);
+        });
+
+        builder.Services.AddGrpc(options => options.Interceptors.Add<ExceptionMappingInterceptor>());
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IndicatorStore>();
+        builder.Services.AddSingleton<HeadlineCache>();
+    }
+}

@@ -1,0 +1,17 @@
+using Platform.Metrics.Extensions;
+using Platform.Metrics.Grpc;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapGrpcService<MetricsGrpcService>();
+
+app.Run();
+
+/// <summary>Marker for <c>WebApplicationFactory</c> in the functional tests.</summary>
+public partial class Program;

@@ -1,0 +1,70 @@
+using Google.Rpc;
+using Grpc.Core;
+
+namespace Platform.Infrastructure.Grpc;
+
+/// <summary>
+/// Collects invalid fields of a request and throws one INVALID_ARGUMENT carrying a
+/// <c>google.rpc.BadRequest</c> with a field violation per field.
+/// </summary>
+public sealed class FieldViolations
+{
+    private readonly List<BadRequest.Types.FieldViolation> _violations = [];
+
+    public bool Any => _violations.Count > 0;
+
+    public FieldViolations Add(string field, string description)
+    {
+        _violations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
+        return this;
+    }
+
+    /// <summary>Adds a violation for <paramref name="field"/> when <paramref name="condition"/> is false.</summary>
+    public FieldViolations Require(bool condition, string field, string description) =>
+        condition ? this : Add(field, description);
+
+    public void ThrowIfAny()
+    {
+        if (Any)
+        {
+            throw ToException();
+        }
+    }
+
+    public RpcException ToException()
+    {
+        var message = _violations.Count == 1
+            ? $"Invalid {_violations[0].Field}: {_violations[0].Description}"
+            : $"{_violations.Count} invalid fields: {string.Join(", ", _violations.Select(v => v.Field))}";
+        var badRequest = new BadRequest();
+        badRequest.FieldViolations.AddRange(_violations);
+        return new Google.Rpc.Status
+        {
+            Code = (int)Code.InvalidArgument,
+            Message = message,
+            Details = { Google.Protobuf.WellKnownTypes.Any.Pack(badRequest) },
+        }.ToRpcException();
+    }
+
+    /// <summary>Shorthand for a single invalid field.</summary>
+    public static RpcException Single(string field, string description) => new FieldViolations().Add(field, description).ToException();
+}
+
+/// <summary>The precise statuses the services answer with.</summary>
+public static class GrpcErrors
+{
+    public static RpcException NotFound(string what, string id) =>
+        new(new global::Grpc.Core.Status(StatusCode.NotFound, $"{what} '{id}' was not found."));
+
+    public static RpcException FailedPrecondition(string message) =>
+        new(new global::Grpc.Core.Status(StatusCode.FailedPrecondition, message));
+
+    public static RpcException AlreadyExists(string message) =>
+        new(new global::Grpc.Core.Status(StatusCode.AlreadyExists, message));
+
+    public static RpcException Aborted(string message) =>
+        new(new global::Grpc.Core.Status(StatusCode.Aborted, message));
+
+    public static RpcException Unavailable(string message) =>
+        new(new global::Grpc.Core.Status(StatusCode.Unavailable, message));
+}

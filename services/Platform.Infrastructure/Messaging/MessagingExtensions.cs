@@ -1,0 +1,51 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Platform.Infrastructure.Outbox;
+
+namespace Platform.Infrastructure.Messaging;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// MassTransit over RabbitMQ (<c>ConnectionStrings:{connectionName}</c>, an amqp:// URI), the transactional
+    /// outbox and its relay. Queues are named after the service and the consumer, so every service receives
+    /// its own copy of each event. Register after <c>AddPostgres</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddMessaging(
+        this IHostApplicationBuilder builder,
+        string connectionName,
+        Action<IBusRegistrationConfigurator>? configureConsumers = null)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured.");
+        var address = new Uri(connectionString);
+        var serviceName = builder.Environment.ApplicationName.ToLowerInvariant();
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
+            configureConsumers?.Invoke(bus);
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(address, host =>
+                {
+                    var userInfo = address.UserInfo.Split(':', 2);
+                    if (userInfo[0].Length > 0)
+                    {
+                        host.Username(Uri.UnescapeDataString(userInfo[0]));
+                        host.Password(userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : string.Empty);
+                    }
+                });
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<Outbox.Outbox>();
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
+        builder.Services.AddHostedService<OutboxRelay>();
+        return builder;
+    }
+}

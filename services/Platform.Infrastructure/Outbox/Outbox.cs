@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace Platform.Infrastructure.Outbox;
+
+/// <summary>
+/// Writes integration events into the service's <c>outbox_messages</c> table inside the caller's transaction,
+/// so an event exists exactly when the change it describes was committed. <see cref="OutboxRelay"/> publishes them.
+/// </summary>
+public sealed class Outbox(OutboxSignal signal)
+{
+    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Adds <paramref name="message"/> to the outbox; returns the id it will be published with (its MassTransit message id).</summary>
+    public async Task<Guid> EnqueueAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T message, CancellationToken cancellationToken)
+        where T : class
+    {
+        var id = Guid.CreateVersion7();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "insert into outbox_messages (id, message_type, payload, trace_parent) values (@id, @type, @payload::jsonb, @traceParent)",
+            new
+            {
+                id,
+                type = typeof(T).FullName,
+                payload = JsonSerializer.Serialize(message, JsonOptions),
+                traceParent = Activity.Current?.Id,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        return id;
+    }
+
+    /// <summary>Tells the relay that committed messages are waiting, so they go out now rather than at the next poll.</summary>
+    public void NotifyCommitted() => signal.Notify();
+}
+
+/// <summary>Wakes the relay when a transaction with outbox messages commits.</summary>
+public sealed class OutboxSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try
+            {
+                _signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Platform.Infrastructure.Outbox;
+
+public sealed class OutboxOptions
+{
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    public int BatchSize { get; set; } = 200;
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>
+/// Publishes committed outbox messages to RabbitMQ in creation order, each with its outbox id as MassTransit
+/// message id (consumers de-duplicate on it). Rows are claimed with <c>for update skip locked</c>, so several
+/// replicas can relay side by side; a row is marked published only after the broker confirmed it, so a broker
+/// outage delays events but never loses them.
+/// </summary>
+public sealed partial class OutboxRelay(
+    NpgsqlDataSource dataSource,
+    IServiceProvider services,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> options,
+    ILogger<OutboxRelay> logger) : BackgroundService
+{
+    public static readonly ActivitySource ActivitySource = new("Platform.Outbox");
+    private static readonly Meter Meter = new("Platform.Outbox");
+    private static readonly Counter<long> Published = Meter.CreateCounter<long>("platform.outbox.published", "{message}");
+    private static readonly Counter<long> Failures = Meter.CreateCounter<long>("platform.outbox.failures", "{batch}");
+
+    private static readonly Dictionary<string, Type> MessageTypes = typeof(Contracts.ListingCreated).Assembly
+        .GetExportedTypes()
+        .Where(t => t.FullName is not null)
+        .ToDictionary(t => t.FullName!, StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int relayed;
+            try
+            {
+                relayed = await RelayBatchAsync(settings, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Failures.Add(1);
+                LogRelayFailed(logger, ex);
+                await Task.Delay(settings.RetryDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            if (relayed < settings.BatchSize)
+            {
+                await ((Task)signal.WaitAsync(settings.PollInterval, stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task<int> RelayBatchAsync(OutboxOptions settings, CancellationToken stoppingToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+        await using var transaction = await connection.BeginTransactionAsync(stoppingToken);
+        var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+            """
+            select id, message_type as MessageType, payload::text as Payload, trace_parent as TraceParent
+            from outbox_messages
+            where published_at is null
+            order by created_at, id
+            limit @limit
+            for update skip locked
+            """,
+            new { limit = settings.BatchSize },
+            transaction,
+            cancellationToken: stoppingToken))).AsList();
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(settings.PublishTimeout);
+        var publisher = services.GetRequiredService<IPublishEndpoint>();
+        try
+        {
+            await Task.WhenAll(rows.Select(row => PublishAsync(publisher, row, timeout.Token)));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            await using var bump = await dataSource.OpenConnectionAsync(stoppingToken);
+            await bump.ExecuteAsync(
+                "update outbox_messages set attempts = attempts + 1, last_error = @error where id = any(@ids)",
+                new { ids = rows.Select(r => r.Id).ToArray(), error = ex.Message });
+            throw;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update outbox_messages set published_at = now(), attempts = attempts + 1, last_error = null where id = any(@ids)",
+            new { ids = rows.Select(r => r.Id).ToArray() },
+            transaction,
+            cancellationToken: CancellationToken.None));
+        await transaction.CommitAsync(CancellationToken.None);
+        Published.Add(rows.Count);
+        return rows.Count;
+    }
+
+    private static async Task PublishAsync(IPublishEndpoint publisher, OutboxRow row, CancellationToken cancellationToken)
+    {
+        if (!MessageTypes.TryGetValue(row.MessageType, out var type))
+        {
+            throw new InvalidOperationException($"Outbox message {row.Id} has unknown type {row.MessageType}.");
+        }
+
+        // Continue the trace of the request that wrote the message, so the publish and every consumer join it.
+        using var activity = ActivitySource.StartActivity($"outbox relay {type.Name}", ActivityKind.Internal, row.TraceParent);
+        var message = JsonSerializer.Deserialize(row.Payload, type, Outbox.JsonOptions)!;
+        await publisher.Publish(message, type, context => context.MessageId = row.Id, cancellationToken);
+    }
+
+    private sealed record OutboxRow(Guid Id, string MessageType, string Payload, string? TraceParent);
+
+    [LoggerMessage(LogLevel.Warning, "Outbox relay failed; the batch stays in the outbox and is retried")]
+    private static partial void LogRelayFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,37 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using OpenTelemetry.Trace;
+
+namespace Platform.Infrastructure.Postgres;
+
+public static class PostgresExtensions
+{
+    /// <summary>
+    /// Registers an <see cref="NpgsqlDataSource"/> for <c>ConnectionStrings:{connectionName}</c>, a readiness
+    /// check, Npgsql tracing, and a start-up step that creates the database if needed and applies the
+    /// platform's own migrations followed by the SQL scripts embedded in <paramref name="migrationsAssembly"/>
+    /// (resources ending in <c>.sql</c> under a <c>Migrations</c> folder, applied in name order).
+    /// Call it before registering messaging so the schema exists before the bus and the outbox relay start.
+    /// </summary>
+    public static IHostApplicationBuilder AddPostgres(
+        this IHostApplicationBuilder builder, string connectionName, Assembly migrationsAssembly)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured.");
+
+        builder.Services.AddSingleton(sp =>
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString);
+            dataSource.UseLoggerFactory(sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>());
+            return dataSource.Build();
+        });
+        builder.Services.AddSingleton(new MigrationSet([typeof(PostgresExtensions).Assembly, migrationsAssembly]));
+        builder.Services.AddHostedService<MigrationRunner>();
+        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddNpgsql());
+        return builder;
+    }
+}

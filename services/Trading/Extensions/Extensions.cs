@@ -1,0 +1,25 @@
+using Platform.Catalog.V1;
+using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Postgres;
+using Platform.Trading.Data;
+
+namespace Platform.Trading.Extensions;
+
+internal static class Extensions
+{
+    public const string DatabaseConnectionName = "tradingdb";
+    public const string BrokerConnectionName = "rabbitmq";
+    public const string CatalogServiceName = "catalog";
+
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPostgres(DatabaseConnectionName, typeof(Extensions).Assembly);
+        builder.AddMessaging(BrokerConnectionName);
+
+        builder.Services.AddServiceGrpcClient<CatalogService.CatalogServiceClient>(CatalogServiceName);
+        builder.Services.AddGrpc(options => options.Interceptors.Add<ExceptionMappingInterceptor>());
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ListingRepository>();
+    }
+}
