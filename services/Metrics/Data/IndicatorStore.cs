@@ -13,15 +13,15 @@ internal sealed class IndicatorStore(NpgsqlDataSource dataSource, TimeProvider t
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var (bytes, count) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
-            "select coalesce(sum(listed_volume_bytes), 0)::bigint, count(*) from listings", cancellationToken: cancellationToken));
+            "select coalesce(sum(listed_volume_bytes), 0)::bigint, count(*) from listings where product_kind = 'high_quality_dataset'", cancellationToken: cancellationToken));
         return new HeadlineSnapshot(bytes, count, time.GetUtcNow());
     }
 
     public static Task RecordListingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListingCreated listing, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
-            insert into listings (listing_id, dataset_id, exchange_code, listed_volume_bytes, listed_at)
-            values (@ListingId, @DatasetId, @ExchangeCode, @ListedVolumeBytes, @ListedAt)
+            insert into listings (listing_id, product_kind, dataset_id, exchange_code, listed_volume_bytes, listed_at)
+            values (@ListingId, @ProductKind, @DatasetId, @ExchangeCode, @ListedVolumeBytes, @ListedAt)
             on conflict (listing_id) do nothing
             """,
             listing,

@@ -33,7 +33,7 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
         }
 
         await outbox.EnqueueAsync(connection, transaction,
-            new ListingCreated(inserted.Id, inserted.ExchangeCode, inserted.DatasetId, inserted.ListedVolumeBytes, now), cancellationToken);
+            new ListingCreated(inserted.Id, inserted.ExchangeCode, ProductKinds.HighQualityDataset, inserted.DatasetId, inserted.ListedVolumeBytes, now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         outbox.NotifyCommitted();
         return inserted;

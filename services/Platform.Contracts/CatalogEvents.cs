@@ -1,0 +1,32 @@
+namespace Platform.Contracts;
+
+/// <summary>A language's share of a dataset's content, in basis points (10,000 = 100 %). Code is BCP-47 (zh, en, ...).</summary>
+public sealed record LanguageShare(string Code, int BasisPoints);
+
+/// <summary>Descriptive facts about a dataset that the other services aggregate.</summary>
+/// <param name="Domain">lower_snake_case domain name: healthcare, industry, finance, ..., other.</param>
+/// <param name="Modality">lower_snake_case modality name: text, image, ..., time_series, geospatial.</param>
+/// <param name="AnnotationBaseCode">Code of the national annotation base the data was annotated at, or null.</param>
+public sealed record DatasetFacts(
+    string Name,
+    string Domain,
+    string Modality,
+    long VolumeBytes,
+    long RecordCount,
+    long TokenCount,
+    string Province,
+    string ProviderOrganisation,
+    string? AnnotationBaseCode,
+    IReadOnlyList<LanguageShare> LanguageShares);
+
+/// <summary>A dataset was registered (status DRAFT).</summary>
+public sealed record DatasetRegistered(Guid DatasetId, DatasetFacts Facts, DateTimeOffset RegisteredAt);
+
+/// <summary>A dataset was certified as high-quality: from now on it counts in H1, H2 and H8.</summary>
+public sealed record DatasetCertified(Guid DatasetId, string CertificateNumber, DatasetFacts Facts, DateTimeOffset CertifiedAt);
+
+/// <summary>A dataset's descriptive fields changed; <paramref name="Status"/> is its certification status (lower_snake_case).</summary>
+public sealed record DatasetUpdated(Guid DatasetId, long Version, string Status, DatasetFacts Facts, DateTimeOffset UpdatedAt);
+
+/// <summary>A certified dataset was retired: it no longer counts as high-quality and its listings are delisted.</summary>
+public sealed record DatasetRetired(Guid DatasetId, DateTimeOffset RetiredAt);
