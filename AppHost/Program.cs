@@ -1,29 +1,34 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Platform.AppHost;
 using Platform.AppHost.Servers;
 
 var builder = DistributedApplication.CreateBuilder(args);
 builder.Services.AddHostedService<ResourceStateLogger>();
 
+// Fixed gRPC ports for people and tools on this machine; tests turn them off to run beside a running platform.
+var fixedPorts = builder.Configuration.GetValue("Platform:FixedPorts", true);
+int? GrpcPort(int port) => fixedPorts ? port : null;
+
 var postgres = builder.AddPostgresServer(ResourceNames.Postgres);
 var redis = builder.AddRedisServer(ResourceNames.Redis);
 var rabbitMq = builder.AddRabbitMqServer(ResourceNames.RabbitMq);
 
 var catalog = builder.AddProject<Projects.Catalog>(ResourceNames.Catalog, launchProfileName: null)
-    .WithGrpcAndHealthEndpoints(ResourceNames.CatalogGrpcPort)
+    .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.CatalogGrpcPort))
     .WithEnvironment($"ConnectionStrings__{ResourceNames.CatalogDb}", postgres.Database("catalog"))
     .WaitFor(postgres)
     .WithReference(rabbitMq).WaitFor(rabbitMq);
 
 builder.AddProject<Projects.Trading>(ResourceNames.Trading, launchProfileName: null)
-    .WithGrpcAndHealthEndpoints(ResourceNames.TradingGrpcPort)
+    .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.TradingGrpcPort))
     .WithEnvironment($"ConnectionStrings__{ResourceNames.TradingDb}", postgres.Database("trading"))
     .WaitFor(postgres)
     .WithReference(rabbitMq).WaitFor(rabbitMq)
     .WithReference(catalog.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(catalog);
 
 builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launchProfileName: null)
-    .WithGrpcAndHealthEndpoints(ResourceNames.MetricsGrpcPort)
+    .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.MetricsGrpcPort))
     .WithEnvironment($"ConnectionStrings__{ResourceNames.MetricsDb}", postgres.Database("metrics"))
     .WaitFor(postgres)
     .WithReference(redis).WaitFor(redis)

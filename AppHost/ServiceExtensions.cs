@@ -3,10 +3,10 @@ namespace Platform.AppHost;
 internal static class ServiceExtensions
 {
     /// <summary>
-    /// Gives a service its two Kestrel endpoints: <c>grpc</c> (HTTP/2 without TLS, at a fixed port in development)
+    /// Gives a service its two Kestrel endpoints: <c>grpc</c> (HTTP/2 without TLS, at a fixed port in development unless null)
     /// and <c>http</c> (HTTP/1.1 for /health and /alive, which Aspire's HTTP health check speaks).
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithGrpcAndHealthEndpoints(this IResourceBuilder<ProjectResource> project, int grpcPort)
+    public static IResourceBuilder<ProjectResource> WithGrpcAndHealthEndpoints(this IResourceBuilder<ProjectResource> project, int? grpcPort)
     {
         project
             .WithHttpEndpoint(name: ResourceNames.GrpcEndpoint, port: grpcPort)
