@@ -32,8 +32,16 @@ public static class Extensions
             {
                 // grpc.health.v1 reports SERVING only when every "ready" check (databases, broker, cache) passes.
                 options.Services.Map(string.Empty, registration => registration.Tags.Contains("ready") || registration.Tags.Contains("live"));
+                // Answer Check from the results the background publisher keeps fresh, instead of querying
+                // PostgreSQL and the broker on every probe: a probe must stay cheap under load.
+                options.UseHealthChecksCache = true;
             })
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.FromSeconds(1);
+            options.Period = TimeSpan.FromSeconds(5);
+        });
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>

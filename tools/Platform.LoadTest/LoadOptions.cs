@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace Platform.LoadTest;
+
+/// <summary>Command-line options: <c>--name value</c> pairs; see <see cref="Usage"/>.</summary>
+public sealed record LoadOptions
+{
+    public IReadOnlyList<string> Scenarios { get; init; } = Scenario.StandardSet;
+    public int Concurrency { get; init; } = 32;
+    public int Connections { get; init; } = 1;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Calls per second for an open-loop run; 0 runs closed-loop (each worker calls as soon as its last call ended).</summary>
+    public double Rate { get; init; }
+
+    /// <summary>Token-usage records per streamed message batch and per stream.</summary>
+    public int StreamRecords { get; init; } = 100_000;
+
+    public string? JsonPath { get; init; }
+    public int Seed { get; init; } = 42;
+
+    public Dictionary<string, Uri> Targets { get; init; } = new()
+    {
+        ["catalog"] = new("http://127.0.0.1:5011"),
+        ["trading"] = new("http://127.0.0.1:5021"),
+        ["metrics"] = new("http://127.0.0.1:5031"),
+    };
+
+    public const string Usage = """
+        usage: loadtest [options]
+          --scenarios a,b,...   scenarios to run (default: the standard set); baselines of their services run first
+                                 known: baseline-catalog, baseline-trading, baseline-metrics, headline, search,
+                                        get-dataset, register, trade, token-stream
+          --concurrency N       calls in flight (workers), default 32
+          --connections N       HTTP/2 connections per service, default 1
+          --duration S          measured seconds per scenario, default 10
+          --warmup S            unmeasured seconds before each scenario, default 3
+          --rate R              open loop at R calls/s (latency measured from the intended start); default closed loop
+          --stream-records N    records per ReportTokenUsage stream, default 100000
+          --json PATH           also write the results as JSON
+          --catalog URL --trading URL --metrics URL   targets (default http://127.0.0.1:5011/5021/5031)
+          --seed N              seed for generated requests, default 42
+        """;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            options = name switch
+            {
+                "--scenarios" => options with { Scenarios = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--concurrency" => options with { Concurrency = PositiveInt(name, Value()) },
+                "--connections" => options with { Connections = PositiveInt(name, Value()) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--rate" => options with { Rate = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--stream-records" => options with { StreamRecords = PositiveInt(name, Value()) },
+                "--json" => options with { JsonPath = Value() },
+                "--seed" => options with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--catalog" or "--trading" or "--metrics" => options with { Targets = new(options.Targets) { [name[2..]] = new Uri(Value()) } },
+                "--help" or "-h" => throw new HelpRequestedException(),
+                _ => throw new ArgumentException($"unknown option {name}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static int PositiveInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"{name} must be a positive integer");
+}
+
+public sealed class HelpRequestedException : Exception;

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.Json;
+using Platform.LoadTest;
+
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (HelpRequestedException)
+{
+    Console.WriteLine(LoadOptions.Usage);
+    return 0;
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine(LoadOptions.Usage);
+    return 2;
+}
+
+var scenarios = options.Scenarios.Select(Scenario.Create).ToList();
+// Each service's baseline runs first, so every scenario has its reference from the same run.
+var baselines = scenarios.Select(s => s.Service).Distinct()
+    .Select(service => Scenario.Create(Scenario.BaselineOf(service)))
+    .Where(b => scenarios.All(s => s.Name != b.Name))
+    .ToList();
+
+var results = new List<ScenarioResult>();
+var channels = options.Targets.ToDictionary(t => t.Key, t => Runner.OpenChannels(t.Value, options.Connections));
+Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {options.Concurrency} in flight, " +
+    $"{options.Connections} connection(s), {options.Duration.TotalSeconds:0}s measured after {options.WarmUp.TotalSeconds:0}s warm-up");
+foreach (var scenario in baselines.Concat(scenarios))
+{
+    Console.Write($"  {scenario.Name,-18} ...");
+    var result = await Runner.RunAsync(scenario, channels[scenario.Service], options);
+    var baseline = results.FirstOrDefault(r => r.Scenario == Scenario.BaselineOf(scenario.Service));
+    if (baseline is not null && baseline != result && baseline.CallsPerSecond > 0)
+    {
+        result = result with
+        {
+            ThroughputVsBaseline = Math.Round(result.CallsPerSecond / baseline.CallsPerSecond, 2),
+            P99VsBaseline = baseline.P99Ms > 0 ? Math.Round(result.P99Ms / baseline.P99Ms, 2) : null,
+        };
+    }
+
+    results.Add(result);
+    Console.WriteLine($" {result.CallsPerSecond:N0} calls/s");
+}
+
+Console.WriteLine();
+Console.WriteLine(Report.Table(results));
+if (options.JsonPath is { } path)
+{
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new
+    {
+        date = DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture),
+        machine = Report.Machine(),
+        options = new
+        {
+            options.Concurrency,
+            options.Connections,
+            durationSeconds = options.Duration.TotalSeconds,
+            warmUpSeconds = options.WarmUp.TotalSeconds,
+            options.Rate,
+            options.StreamRecords,
+        },
+        results,
+    }, new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"results written to {path}");
+}
+
+return results.Any(r => r.NonOk > 0) ? 1 : 0;

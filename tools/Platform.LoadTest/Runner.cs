@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace Platform.LoadTest;
+
+/// <summary>Result of one scenario: throughput, latency percentiles (ms) and the count of every status.</summary>
+public sealed record ScenarioResult(
+    string Scenario,
+    string Service,
+    string Mode,
+    int Concurrency,
+    int Connections,
+    double Seconds,
+    long Calls,
+    long Items,
+    double CallsPerSecond,
+    double ItemsPerSecond,
+    double P50Ms,
+    double P90Ms,
+    double P99Ms,
+    double MaxMs,
+    IReadOnlyDictionary<string, long> Statuses)
+{
+    /// <summary>Throughput relative to the baseline of the same service in the same run.</summary>
+    public double? ThroughputVsBaseline { get; init; }
+    public double? P99VsBaseline { get; init; }
+    public long NonOk => Statuses.Where(s => s.Key != "OK").Sum(s => s.Value);
+}
+
+public static class Runner
+{
+    public static GrpcChannel[] OpenChannels(Uri target, int connections) =>
+        Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(target, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+            },
+            HttpVersion = HttpVersion.Version20,
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+        })).ToArray();
+
+    public static async Task<ScenarioResult> RunAsync(Scenario scenario, GrpcChannel[] channels, LoadOptions options)
+    {
+        await scenario.SetupAsync(channels[0], options);
+        if (options.WarmUp > TimeSpan.Zero)
+        {
+            await MeasureAsync(scenario, channels, options, options.WarmUp);
+        }
+
+        return await MeasureAsync(scenario, channels, options, options.Duration);
+    }
+
+    private static async Task<ScenarioResult> MeasureAsync(Scenario scenario, GrpcChannel[] channels, LoadOptions options, TimeSpan duration)
+    {
+        var statuses = new ConcurrentDictionary<string, long>();
+        var latencies = new ConcurrentBag<List<long>>();
+        long items = 0;
+        var concurrency = scenario.MaxConcurrency is { } max ? Math.Min(max, options.Concurrency) : options.Concurrency;
+        var openLoop = options.Rate > 0;
+        var clock = Stopwatch.StartNew();
+        var end = duration;
+        long sequence = -1;
+
+        async Task Worker(int worker)
+        {
+            var mine = new List<long>(4096);
+            latencies.Add(mine);
+            var channel = channels[worker % channels.Length];
+            while (true)
+            {
+                var n = Interlocked.Increment(ref sequence);
+                TimeSpan intended;
+                if (openLoop)
+                {
+                    // Open loop: call n is due at n / rate; latency counts from then, so a slow server cannot
+                    // hide its queueing by slowing the client down (no coordinated omission).
+                    intended = TimeSpan.FromSeconds(n / options.Rate);
+                    if (intended >= end)
+                    {
+                        return;
+                    }
+
+                    var wait = intended - clock.Elapsed;
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait);
+                    }
+                }
+                else
+                {
+                    intended = clock.Elapsed;
+                    if (intended >= end)
+                    {
+                        return;
+                    }
+                }
+
+                string status;
+                try
+                {
+                    Interlocked.Add(ref items, await scenario.ExecuteAsync(channel, worker, n));
+                    status = "OK";
+                }
+                catch (RpcException ex)
+                {
+                    status = ex.StatusCode.ToString().ToUpperInvariant();
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+                {
+                    status = "CLIENT_" + ex.GetType().Name.ToUpperInvariant();
+                }
+
+                mine.Add((clock.Elapsed - intended).Ticks);
+                statuses.AddOrUpdate(status, 1, (_, c) => c + 1);
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w))));
+        var seconds = clock.Elapsed.TotalSeconds;
+
+        var all = latencies.SelectMany(l => l).ToArray();
+        Array.Sort(all);
+        double Percentile(double p) => all.Length == 0 ? 0 : TimeSpan.FromTicks(all[Math.Min(all.Length - 1, (int)Math.Ceiling(p * all.Length) - 1)]).TotalMilliseconds;
+        var calls = all.LongLength;
+        return new ScenarioResult(
+            scenario.Name,
+            scenario.Service,
+            openLoop ? $"open {options.Rate:0}/s" : "closed",
+            concurrency,
+            channels.Length,
+            Math.Round(seconds, 2),
+            calls,
+            items,
+            Math.Round(calls / seconds, 1),
+            Math.Round(items / seconds, 1),
+            Math.Round(Percentile(0.50), 3),
+            Math.Round(Percentile(0.90), 3),
+            Math.Round(Percentile(0.99), 3),
+            Math.Round(all.Length == 0 ? 0 : TimeSpan.FromTicks(all[^1]).TotalMilliseconds, 3),
+            new SortedDictionary<string, long>(statuses));
+    }
+}
