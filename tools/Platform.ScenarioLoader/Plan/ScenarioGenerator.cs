@@ -1,0 +1,292 @@
+namespace Platform.ScenarioLoader.Plan;
+
+/// <summary>
+/// Generates the national scenario from a seed: the same seed gives the same plan, record for record, so loading it
+/// twice sends the same request ids and stores nothing twice.
+/// </summary>
+public static class ScenarioGenerator
+{
+    private static readonly DateTimeOffset ListingsFrom = new(2023, 7, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset CorpusAsOf = new(2025, 6, 30, 0, 0, 0, TimeSpan.Zero);
+
+    public static ScenarioPlan Generate(int seed, ScenarioTargets? targets = null)
+    {
+        var t = targets ?? new ScenarioTargets();
+        var random = new Random(seed);
+        var datasets = GenerateDatasets(random, t);
+        var listings = GenerateListings(random, t, datasets);
+        var trades = GenerateTrades(random, t, listings);
+        var tokens = GenerateTokenUsage(random, t);
+        var corpora = GenerateCorpora(random, t);
+        return new ScenarioPlan(seed, datasets, listings, trades, tokens, corpora);
+    }
+
+    private static List<DatasetPlan> GenerateDatasets(Random random, ScenarioTargets t)
+    {
+        // Heavy-tailed sizes: log-normal weights scaled so the total is exact.
+        var volumes = ScaleToTotal(Enumerable.Range(0, t.Datasets).Select(_ => LogNormal(random, 1.6)).ToArray(), t.TotalVolumeBytes);
+        var datasets = new List<DatasetPlan>(t.Datasets);
+        for (var i = 0; i < t.Datasets; i++)
+        {
+            var domain = Pick(random, ReferenceData.Domains);
+            var modality = Pick(random, ReferenceData.Modalities);
+            var province = Pick(random, ReferenceData.Provinces);
+            var organisation = ReferenceData.Organisations[random.Next(ReferenceData.Organisations.Length)];
+            var topic = ReferenceData.DomainTopics[domain];
+            string? annotationBase = random.NextDouble() < 0.05
+                ? ReferenceData.AnnotationBases[random.Next(ReferenceData.AnnotationBases.Length)].Code
+                : null;
+            var volume = volumes[i];
+            datasets.Add(new DatasetPlan(
+                i,
+                $"{organisation}{topic.Zh}数据集-{i:D5}",
+                $"{topic.En} dataset {i:D5}",
+                $"{organisation}提供的{topic.Zh}高质量数据集（{province}）。High-quality {topic.En} data ({modality}) from {province}.",
+                domain,
+                modality,
+                volume,
+                Math.Max(1, volume / BytesPerRecord(modality)),
+                modality == "text" ? volume / 3 : 0,
+                LanguageShares(random, modality),
+                annotationBase,
+                province,
+                organisation,
+                topic.Keywords));
+        }
+
+        return datasets;
+    }
+
+    private static List<ListingPlan> GenerateListings(Random random, ScenarioTargets t, List<DatasetPlan> datasets)
+    {
+        // List mostly the large datasets (as exchanges do), skipping some at random, until the listed volume is reached.
+        var listings = new List<ListingPlan>();
+        long listed = 0;
+        var skipped = new List<DatasetPlan>();
+        foreach (var dataset in datasets.OrderByDescending(d => d.VolumeBytes).ThenBy(d => d.Index))
+        {
+            if (listed >= t.ListedVolumeBytes)
+            {
+                break;
+            }
+
+            if (random.NextDouble() < 0.3 || listed + dataset.VolumeBytes > t.ListedVolumeBytes)
+            {
+                skipped.Add(dataset);
+                continue;
+            }
+
+            listed += dataset.VolumeBytes;
+            listings.Add(HighQualityListing(random, listings.Count, dataset));
+        }
+
+        foreach (var dataset in skipped.OrderBy(d => d.VolumeBytes))
+        {
+            if (listed + dataset.VolumeBytes > t.ListedVolumeBytes)
+            {
+                break;
+            }
+
+            listed += dataset.VolumeBytes;
+            listings.Add(HighQualityListing(random, listings.Count, dataset));
+        }
+
+        for (var i = 0; i < t.OtherProducts; i++)
+        {
+            // Every exchange gets other products; Beijing most of them (its 2024 trade was 90 % other products).
+            var exchange = i < ReferenceData.Exchanges.Length
+                ? ReferenceData.Exchanges[i].Code
+                : random.NextDouble() < 0.4 ? "BJ" : Pick(random, ReferenceData.Exchanges);
+            var kind = (i % 3) switch { 0 => "API", 1 => "报告", _ => "数据产品" };
+            listings.Add(new ListingPlan(
+                listings.Count,
+                exchange,
+                null,
+                $"{ReferenceData.Organisations[i % ReferenceData.Organisations.Length]}{kind}-{i:D4}",
+                (long)(LogNormal(random, 1.0) * 200 * 1_000_000_000L) + 1,
+                (10_000 + random.Next(990_000)) * Units.FenPerYuan,
+                RandomTime(random, ListingsFrom, ListingsFrom.AddMonths(6))));
+        }
+
+        return listings;
+    }
+
+    private static ListingPlan HighQualityListing(Random random, int index, DatasetPlan dataset) => new(
+        index,
+        Pick(random, ReferenceData.Exchanges),
+        dataset.Index,
+        dataset.Name,
+        dataset.VolumeBytes,
+        (50_000 + random.Next(5_000_000)) * Units.FenPerYuan,
+        RandomTime(random, ListingsFrom, ListingsFrom.AddMonths(6)));
+
+    private static List<TradePlan> GenerateTrades(Random random, ScenarioTargets t, List<ListingPlan> listings)
+    {
+        var others = ReferenceData.Exchanges.Where(e => e.Code != "BJ").ToArray();
+        var buckets = new List<(string Exchange, int Year, bool HighQuality, long Amount)>();
+        foreach (var (year, highQuality, beijingHighQuality, beijingShare) in new[]
+                 {
+                     (2024, t.HighQualityAmount2024Fen, t.BeijingHighQuality2024Fen, t.BeijingShare2024BasisPoints),
+                     (2025, t.HighQualityAmount2025Fen, t.BeijingHighQuality2025Fen, t.BeijingShare2025BasisPoints),
+                 })
+        {
+            buckets.Add(("BJ", year, true, beijingHighQuality));
+            buckets.Add(("BJ", year, false, beijingHighQuality * (10_000 - beijingShare) / beijingShare));
+            var rest = ScaleToTotal(others.Select(e => e.Weight).ToArray(), highQuality - beijingHighQuality);
+            for (var i = 0; i < others.Length; i++)
+            {
+                buckets.Add((others[i].Code, year, true, rest[i]));
+                buckets.Add((others[i].Code, year, false, rest[i] * 3 / 10));
+            }
+        }
+
+        var hqTotal = buckets.Where(b => b.HighQuality).Sum(b => (double)b.Amount);
+        var otherTotal = buckets.Where(b => !b.HighQuality).Sum(b => (double)b.Amount);
+        var trades = new List<TradePlan>();
+        foreach (var bucket in buckets)
+        {
+            var share = bucket.Amount / (bucket.HighQuality ? hqTotal : otherTotal);
+            var count = Math.Max(5, (int)Math.Round(share * (bucket.HighQuality ? t.HighQualityTrades : t.OtherTrades)));
+            var candidates = listings.Where(l => l.Exchange == bucket.Exchange && (l.DatasetIndex is not null) == bucket.HighQuality).ToArray();
+            var amounts = ScaleToTotal(Enumerable.Range(0, count).Select(_ => LogNormal(random, 1.0)).ToArray(), bucket.Amount);
+            var equity = bucket.HighQuality && ReferenceData.PilotExchanges.Contains(bucket.Exchange)
+                ? t.EquityContributionsPerPilotExchange / 2
+                : 0;
+            var (from, to) = bucket.Year == 2024
+                ? (new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2024, 12, 20, 0, 0, 0, TimeSpan.Zero))
+                : (new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 6, 20, 0, 0, 0, TimeSpan.Zero));
+            for (var i = 0; i < count; i++)
+            {
+                var listing = candidates[random.Next(candidates.Length)];
+                var kind = i < equity ? TradeKind.EquityContribution : random.NextDouble() < 0.25 ? TradeKind.Subscription : TradeKind.Purchase;
+                var placed = RandomTime(random, from, to);
+                trades.Add(new TradePlan(
+                    trades.Count,
+                    listing.Index,
+                    bucket.Exchange,
+                    bucket.HighQuality,
+                    kind,
+                    amounts[i],
+                    placed,
+                    placed.AddDays(1 + random.Next(10)).AddHours(random.Next(8)),
+                    kind == TradeKind.EquityContribution ? $"{ReferenceData.Organisations[random.Next(ReferenceData.Organisations.Length)]}数据科技有限公司" : null,
+                    kind == TradeKind.EquityContribution ? 100 + random.Next(1_900) : 0));
+            }
+        }
+
+        return trades;
+    }
+
+    private static List<TokenUsagePlan> GenerateTokenUsage(Random random, ScenarioTargets t)
+    {
+        var models = ReferenceData.ModelProviders.SelectMany(p => p.Models.Select(m => (p.Provider, Model: m))).ToArray();
+        var weights = models.Select(_ => 0.5 + random.NextDouble()).ToArray();
+        var growth = models.Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        var days = t.TokenLastDay.DayNumber - t.TokenFirstDay.DayNumber;
+        var rate = Math.Log((double)t.TokensLastDay / t.TokensFirstDay) / days;
+        var usage = new List<TokenUsagePlan>((days + 1) * models.Length);
+        for (var d = 0; d <= days; d++)
+        {
+            // Exponential growth with day-to-day noise; the first and last days are exact.
+            var noise = d == 0 || d == days ? 1.0 : 1 + (random.NextDouble() - 0.5) * 0.08;
+            var total = d == 0 ? t.TokensFirstDay : d == days ? t.TokensLastDay : (long)(t.TokensFirstDay * Math.Exp(rate * d) * noise);
+            var progress = (double)d / days;
+            var split = ScaleToTotal(weights.Select((w, m) => w * Math.Exp(growth[m] * progress)).ToArray(), total);
+            var day = t.TokenFirstDay.AddDays(d);
+            for (var m = 0; m < models.Length; m++)
+            {
+                usage.Add(new TokenUsagePlan(models[m].Provider, models[m].Model, day, split[m]));
+            }
+        }
+
+        return usage;
+    }
+
+    private static List<CorpusPlan> GenerateCorpora(Random random, ScenarioTargets t)
+    {
+        var named = ReferenceData.ModelProviders.SelectMany(p => p.Models.Select(m => (p.Provider, Model: m))).ToList();
+        for (var i = named.Count; i < t.Models; i++)
+        {
+            var provider = ReferenceData.ModelProviders[i % ReferenceData.ModelProviders.Length].Provider;
+            named.Add((provider, $"{provider}-domain-{i:D2}"));
+        }
+
+        var corpora = new List<CorpusPlan>(t.Models);
+        for (var i = 0; i < t.Models; i++)
+        {
+            // One model at the maximum, a few at or below 60 %, the rest between.
+            var share = i == 0
+                ? t.MaxChineseShareBasisPoints
+                : i <= t.ModelsAtOrBelowSixtyPercent
+                    ? 4_500 + random.Next(1_501)
+                    : 6_001 + random.Next(t.MaxChineseShareBasisPoints - 6_001);
+            var total = (500 + random.Next(19_500)) * Units.Billion; // 0.5–20 trillion tokens, a multiple of 10,000
+            corpora.Add(new CorpusPlan(named[i].Model, named[i].Provider, total, total / 10_000 * share, CorpusAsOf));
+        }
+
+        return corpora;
+    }
+
+    private static IReadOnlyList<LanguageSharePlan> LanguageShares(Random random, string modality)
+    {
+        if (modality is not ("text" or "multimodal" or "audio" or "video"))
+        {
+            return [];
+        }
+
+        var zh = 6_000 + random.Next(4_001);
+        return zh == 10_000 ? [new("zh", 10_000)] : [new("zh", zh), new("en", 10_000 - zh)];
+    }
+
+    private static long BytesPerRecord(string modality) => modality switch
+    {
+        "text" => 2_000,
+        "image" => 2_000_000,
+        "video" => 200_000_000,
+        "audio" => 5_000_000,
+        "multimodal" => 1_000_000,
+        "tabular" => 200,
+        "time_series" => 100,
+        _ => 10_000_000,
+    };
+
+    /// <summary>Integers proportional to <paramref name="weights"/> that sum exactly to <paramref name="total"/> (largest remainder).</summary>
+    internal static long[] ScaleToTotal(double[] weights, long total)
+    {
+        var sum = weights.Sum();
+        var exact = weights.Select(w => w / sum * total).ToArray();
+        var result = exact.Select(e => (long)Math.Floor(e)).ToArray();
+        var remainder = total - result.Sum();
+        foreach (var i in Enumerable.Range(0, weights.Length).OrderByDescending(i => exact[i] - result[i]).ThenBy(i => i).Take((int)remainder))
+        {
+            result[i]++;
+        }
+
+        return result;
+    }
+
+    private static double LogNormal(Random random, double sigma)
+    {
+        // Box–Muller; 1 - NextDouble() avoids log(0).
+        var normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        return Math.Exp(sigma * normal);
+    }
+
+    private static string Pick(Random random, (string Code, double Weight)[] options)
+    {
+        var roll = random.NextDouble() * options.Sum(o => o.Weight);
+        foreach (var (code, weight) in options)
+        {
+            roll -= weight;
+            if (roll < 0)
+            {
+                return code;
+            }
+        }
+
+        return options[^1].Code;
+    }
+
+    private static DateTimeOffset RandomTime(Random random, DateTimeOffset from, DateTimeOffset to) =>
+        from.AddSeconds(random.NextDouble() * (to - from).TotalSeconds);
+}
