@@ -44,6 +44,19 @@ public sealed class ListingTests(TradingFixture fixture)
     }
 
     [Fact]
+    public async Task DatasetIdAloneMeansAHighQualityListingWithANegotiatedPrice()
+    {
+        var dataset = fixture.Catalog.Add(CertificationStatus.Certified, volumeBytes: 5_000);
+
+        var listing = await fixture.Client.CreateListingAsync(new CreateListingRequest { RequestId = Guid.NewGuid().ToString(), ExchangeCode = "bj", DatasetId = dataset.Id });
+
+        Assert.Equal(ProductKind.HighQualityDataset, listing.ProductKind);
+        Assert.Equal("BJ", listing.ExchangeCode);
+        Assert.Null(listing.Pricing);
+        Assert.Equal(5_000, listing.ListedVolumeBytes);
+    }
+
+    [Fact]
     public async Task ListingWritesItsListingCreatedEventInTheOutbox()
     {
         var listedAt = new DateTimeOffset(2024, 5, 20, 2, 0, 0, TimeSpan.Zero);

@@ -67,6 +67,29 @@ public sealed class TradeTests(TradingFixture fixture)
     }
 
     [Fact]
+    public async Task ConcurrentRetriesOfPlaceTradeCreateOneTrade()
+    {
+        var listing = await fixture.NewOtherListingAsync("GY");
+        var request = Purchase(listing);
+
+        var trades = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => fixture.Client.PlaceTradeAsync(request).ResponseAsync));
+
+        Assert.Single(trades.Select(t => t.Id).Distinct());
+        Assert.Equal(1, await fixture.CountAsync("select count(*) from trades where listing_id = @id", new { id = Guid.Parse(listing.Id) }));
+    }
+
+    [Fact]
+    public async Task RequestIdOfOneStepCannotBeReusedForAnother()
+    {
+        var listing = await fixture.NewOtherListingAsync("GY");
+        var trade = await fixture.Client.PlaceTradeAsync(Purchase(listing));
+        var requestId = Guid.NewGuid().ToString();
+        await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = requestId, TradeId = trade.Id });
+
+        await GrpcAssert.InvalidField("request_id", async () => await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { RequestId = requestId, TradeId = trade.Id }));
+    }
+
+    [Fact]
     public async Task RetriedLifecycleStepReturnsTheCurrentTrade()
     {
         var listing = await fixture.NewOtherListingAsync("SZ");

@@ -179,9 +179,17 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, Infrastructur
 
         if (requestId is not null)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "insert into trade_requests (request_id, trade_id, operation) values (@requestId, @tradeId, @operation)",
-                new { requestId, tradeId, operation }, transaction, cancellationToken: cancellationToken));
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "insert into trade_requests (request_id, trade_id, operation) values (@requestId, @tradeId, @operation)",
+                    new { requestId, tradeId, operation }, transaction, cancellationToken: cancellationToken));
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // The same request id was used at the same moment for a step of another trade.
+                throw FieldViolations.Single("request_id", "was already used for a different request");
+            }
         }
 
         if (next == TradeStatus.Settled)
