@@ -34,9 +34,11 @@ internal sealed class CatalogGateway(CatalogService.CatalogServiceClient catalog
         {
             throw GrpcErrors.NotFound("Dataset", id);
         }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && !context.CancellationToken.IsCancellationRequested)
+        catch (RpcException ex) when (!context.CancellationToken.IsCancellationRequested)
         {
-            throw GrpcErrors.Unavailable($"The catalog service is unavailable: {ex.Status.Detail}");
+            // Down, too slow, or failing inside: to our caller it is a dependency that cannot answer now, and
+            // the listing can be retried later (nothing was written). INTERNAL here would blame trading itself.
+            throw GrpcErrors.Unavailable($"The catalog service is unavailable ({ex.StatusCode}): {ex.Status.Detail}");
         }
     }
 }
