@@ -2,7 +2,9 @@ using Platform.Catalog.V1;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Postgres;
+using Platform.Trading.Consumers;
 using Platform.Trading.Data;
+using Platform.Trading.Grpc;
 
 namespace Platform.Trading.Extensions;
 
@@ -15,11 +17,15 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPostgres(DatabaseConnectionName, typeof(Extensions).Assembly);
-        builder.AddMessaging(BrokerConnectionName);
+        builder.AddMessaging(BrokerConnectionName, bus => bus.AddConsumer<DatasetRetiredConsumer>(typeof(DatasetRetiredConsumerDefinition)));
 
         builder.Services.AddServiceGrpcClient<CatalogService.CatalogServiceClient>(CatalogServiceName);
+        builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
         builder.Services.AddGrpc(options => options.Interceptors.Add<ExceptionMappingInterceptor>());
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ExchangeRepository>();
         builder.Services.AddSingleton<ListingRepository>();
+        builder.Services.AddSingleton<TradeRepository>();
+        builder.Services.AddTransient<CatalogGateway>();
     }
 }

@@ -1,74 +1,338 @@
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Platform.Catalog.V1;
 using Platform.Infrastructure.Grpc;
 using Platform.Trading.Data;
+using Platform.Trading.Domain;
 using Platform.Trading.V1;
 
 namespace Platform.Trading.Grpc;
 
-internal sealed class TradingGrpcService(ListingRepository listings, CatalogService.CatalogServiceClient catalog) : TradingService.TradingServiceBase
+internal sealed class TradingGrpcService(
+    ExchangeRepository exchanges,
+    ListingRepository listings,
+    TradeRepository trades,
+    CatalogGateway catalog,
+    TimeProvider time) : TradingService.TradingServiceBase
 {
-    private static readonly TimeSpan CatalogDeadline = TimeSpan.FromSeconds(5);
+    public override async Task<ListExchangesResponse> ListExchanges(ListExchangesRequest request, ServerCallContext context)
+    {
+        var rows = await exchanges.ListAsync(context.CancellationToken);
+        return new ListExchangesResponse { Exchanges = { rows.Select(r => r.ToMessage()) } };
+    }
+
+    public override async Task<Exchange> CreateExchange(CreateExchangeRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        var requestId = violations.RequestId(request.RequestId);
+        var code = violations.ExchangeCode(request.Code, "code", required: true);
+        var name = violations.Text(request.Name, "name", required: true);
+        var localName = violations.Text(request.LocalName, "local_name", required: false);
+        var province = violations.Text(request.Province, "province", required: true);
+        violations.ThrowIfAny();
+
+        var row = await exchanges.CreateAsync(
+            requestId, new ExchangeRow(code!, name, localName, province, request.EquityPilot, default), context.CancellationToken);
+        return row.ToMessage();
+    }
 
     public override async Task<Listing> CreateListing(CreateListingRequest request, ServerCallContext context)
     {
-        var violations = new FieldViolations()
-            .Require(!string.IsNullOrWhiteSpace(request.ExchangeCode), "exchange_code", "must not be empty");
-        if (!Guid.TryParse(request.DatasetId, out var datasetId))
+        var violations = new FieldViolations();
+        var requestId = violations.RequestId(request.RequestId);
+        var exchangeCode = violations.ExchangeCode(request.ExchangeCode, "exchange_code", required: true);
+        var kind = request.ProductKind == ProductKind.Unspecified && request.DatasetId.Length > 0
+            ? ProductKind.HighQualityDataset
+            : violations.Enum(request.ProductKind, "product_kind", allowUnspecified: false);
+        var highQuality = kind == ProductKind.HighQualityDataset;
+        var datasetId = highQuality
+            ? violations.Id(request.DatasetId, "dataset_id", "dataset")
+            : violations.OptionalId(request.DatasetId, "dataset_id", "dataset");
+        var name = violations.Text(request.Name, "name", required: kind == ProductKind.Other);
+        if (kind == ProductKind.Other)
         {
-            violations.Add("dataset_id", "must be a dataset id (UUID)");
+            violations.Require(request.ListedVolumeBytes > 0, "listed_volume_bytes", "must be a positive number of bytes");
+        }
+        else
+        {
+            violations.Require(request.ListedVolumeBytes >= 0, "listed_volume_bytes", "must not be negative (0 takes the catalog's volume)");
         }
 
+        if (request.Pricing is not null)
+        {
+            violations.Enum(request.Pricing.Model, "pricing.model", allowUnspecified: false);
+            violations.Require(request.Pricing.PriceFen > 0, "pricing.price_fen", "must be a positive amount in fen");
+        }
+
+        var listedAt = BusinessTime.Resolve(request.ListedAt, time.GetUtcNow(), "listed_at", violations);
         violations.ThrowIfAny();
 
-        var dataset = await GetDatasetAsync(request.DatasetId, context);
+        if (requestId is not null && await listings.FindByRequestAsync(requestId, context.CancellationToken) is { } retried)
+        {
+            return retried.ToMessage();
+        }
+
+        _ = await exchanges.FindAsync(exchangeCode!, context.CancellationToken) ?? throw GrpcErrors.NotFound("Exchange", exchangeCode!);
+        var volume = request.ListedVolumeBytes;
+        if (highQuality)
+        {
+            // Asked before any transaction opens: when catalog is slow or down nothing is held and nothing is written.
+            var dataset = await catalog.GetDatasetAsync(datasetId!.Value, context);
+            if (dataset.Status != CertificationStatus.Certified)
+            {
+                throw GrpcErrors.FailedPrecondition(
+                    $"Dataset '{datasetId}' is {dataset.Status.ToString().ToUpperInvariant()}; only CERTIFIED datasets are listed as high-quality datasets.");
+            }
+
+            name = name.Length == 0 ? dataset.Name : name;
+            volume = volume == 0 ? dataset.VolumeBytes : volume;
+            if (volume <= 0)
+            {
+                throw GrpcErrors.FailedPrecondition($"Dataset '{datasetId}' has no volume in the catalog; give listed_volume_bytes.");
+            }
+        }
+
         var row = await listings.CreateAsync(
-            string.IsNullOrEmpty(request.RequestId) ? null : request.RequestId,
-            request.ExchangeCode.Trim(),
-            datasetId,
-            dataset.VolumeBytes,
+            requestId,
+            new NewListing(exchangeCode!, Names.Of(kind!.Value), datasetId, name, volume, request.Pricing?.Model ?? PricingModel.Unspecified, request.Pricing?.PriceFen ?? 0, listedAt!.Value),
             context.CancellationToken);
-        return ToMessage(row);
+        return row.ToMessage();
     }
 
     public override async Task<Listing> GetListing(GetListingRequest request, ServerCallContext context)
     {
-        if (!Guid.TryParse(request.Id, out var id))
-        {
-            throw FieldViolations.Single("id", "must be a listing id (UUID)");
-        }
-
-        var row = await listings.FindAsync(id, context.CancellationToken) ?? throw GrpcErrors.NotFound("Listing", request.Id);
-        return ToMessage(row);
+        var violations = new FieldViolations();
+        var id = violations.Id(request.Id, "id", "listing");
+        violations.ThrowIfAny();
+        var row = await listings.FindAsync(id!.Value, context.CancellationToken) ?? throw GrpcErrors.NotFound("Listing", request.Id);
+        return row.ToMessage();
     }
 
-    /// <summary>Asks catalog, with a deadline and the caller's cancellation, and maps its answer to ours.</summary>
-    private async Task<Dataset> GetDatasetAsync(string datasetId, ServerCallContext context)
+    public override async Task<ListListingsResponse> ListListings(ListListingsRequest request, ServerCallContext context)
     {
-        try
+        var violations = new FieldViolations();
+        var exchangeCode = violations.ExchangeCode(request.ExchangeCode, "exchange_code", required: false);
+        var kind = violations.Enum(request.ProductKind, "product_kind", allowUnspecified: true);
+        var status = violations.Enum(request.Status, "status", allowUnspecified: true);
+        var datasetId = violations.OptionalId(request.DatasetId, "dataset_id", "dataset");
+        var pageSize = violations.PageSize(request.PageSize);
+        var fingerprint = PageToken.FingerprintOf("listings", exchangeCode, kind, status, datasetId);
+        var after = DecodeToken(request.PageToken, fingerprint, violations);
+        violations.ThrowIfAny();
+
+        var rows = await listings.ListAsync(
+            new ListingFilter(exchangeCode, kind is { } k ? Names.Of(k) : null, status, datasetId), after, pageSize + 1, context.CancellationToken);
+        var response = new ListListingsResponse { Listings = { rows.Take(pageSize).Select(r => r.ToMessage()) } };
+        if (rows.Count > pageSize)
         {
-            return await catalog.GetDatasetAsync(
-                new GetDatasetRequest { Id = datasetId },
-                deadline: DateTime.UtcNow.Add(CatalogDeadline),
-                cancellationToken: context.CancellationToken);
+            var last = rows[pageSize - 1];
+            response.NextPageToken = new PageToken(new DateTimeOffset(last.ListedAt, TimeSpan.Zero), last.Id, fingerprint).Encode();
         }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
-        {
-            throw GrpcErrors.NotFound("Dataset", datasetId);
-        }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && !context.CancellationToken.IsCancellationRequested)
-        {
-            throw GrpcErrors.Unavailable($"The catalog service is unavailable: {ex.Status.Detail}");
-        }
+
+        return response;
     }
 
-    private static Listing ToMessage(ListingRow row) => new()
+    public override async Task<Listing> Delist(DelistRequest request, ServerCallContext context)
     {
-        Id = row.Id.ToString(),
-        ExchangeCode = row.ExchangeCode,
-        DatasetId = row.DatasetId.ToString(),
-        ListedVolumeBytes = row.ListedVolumeBytes,
-        CreatedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc)),
-    };
+        var violations = new FieldViolations();
+        // Delisting is idempotent by nature (a delisted listing is returned unchanged); the request id is only checked.
+        violations.RequestId(request.RequestId);
+        var id = violations.Id(request.Id, "id", "listing");
+        var reason = violations.Text(request.Reason, "reason", required: false);
+        var delistedAt = BusinessTime.Resolve(request.DelistedAt, time.GetUtcNow(), "delisted_at", violations);
+        violations.ThrowIfAny();
+
+        var row = await listings.DelistAsync(
+            id!.Value, reason.Length == 0 ? ListingRepository.DelistedByProvider : reason, delistedAt!.Value, context.CancellationToken);
+        return (row ?? throw GrpcErrors.NotFound("Listing", request.Id)).ToMessage();
+    }
+
+    public override async Task<Trade> PlaceTrade(PlaceTradeRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        var requestId = violations.RequestId(request.RequestId);
+        var listingId = violations.Id(request.ListingId, "listing_id", "listing");
+        var type = violations.Enum(request.Type, "type", allowUnspecified: false);
+        violations.Require(request.AmountFen > 0, "amount_fen", "must be a positive amount in fen");
+        var buyer = violations.Text(request.Buyer, "buyer", required: false);
+        string? company = null;
+        int? share = null;
+        if (type == TradeType.EquityContribution)
+        {
+            if (request.Equity is null)
+            {
+                violations.Add("equity", "is required for an EQUITY_CONTRIBUTION trade");
+            }
+            else
+            {
+                company = violations.Text(request.Equity.ReceivingCompany, "equity.receiving_company", required: true);
+                share = EquityShare(violations, request.Equity.EquityShareBps, "equity.equity_share_bps");
+            }
+        }
+        else
+        {
+            violations.Require(request.Equity is null, "equity", "is only for EQUITY_CONTRIBUTION trades");
+        }
+
+        var placedAt = BusinessTime.Resolve(request.PlacedAt, time.GetUtcNow(), "placed_at", violations);
+        violations.ThrowIfAny();
+
+        var row = await trades.PlaceAsync(
+            requestId,
+            new NewTrade(listingId!.Value, type!.Value, request.AmountFen, buyer.Length == 0 && company is not null ? company : buyer, company, share, placedAt!.Value),
+            context.CancellationToken);
+        return row.ToMessage();
+    }
+
+    public override async Task<Trade> RecordEquityContribution(RecordEquityContributionRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        var requestId = violations.RequestId(request.RequestId);
+        var listingId = violations.Id(request.ListingId, "listing_id", "listing");
+        var company = violations.Text(request.ReceivingCompany, "receiving_company", required: true);
+        violations.Require(request.ValuationFen > 0, "valuation_fen", "must be a positive amount in fen");
+        var share = EquityShare(violations, request.EquityShareBps, "equity_share_bps");
+        var recordedAt = BusinessTime.Resolve(request.RecordedAt, time.GetUtcNow(), "recorded_at", violations);
+        violations.ThrowIfAny();
+
+        var row = await trades.PlaceAsync(
+            requestId,
+            new NewTrade(listingId!.Value, TradeType.EquityContribution, request.ValuationFen, company, company, share, recordedAt!.Value),
+            context.CancellationToken);
+        return row.ToMessage();
+    }
+
+    public override Task<Trade> ConfirmPayment(ConfirmPaymentRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        violations.Require(request.AmountFen >= 0, "amount_fen", "must be a positive amount in fen, or 0 to keep the placed amount");
+        return StepAsync(request.RequestId, request.TradeId, TradeStep.ConfirmPayment, request.PaidAt,
+            request.AmountFen > 0 ? request.AmountFen : null, null, violations, context);
+    }
+
+    public override Task<Trade> ConfirmDelivery(ConfirmDeliveryRequest request, ServerCallContext context) =>
+        StepAsync(request.RequestId, request.TradeId, TradeStep.ConfirmDelivery, request.DeliveredAt, null, null, new FieldViolations(), context);
+
+    public override Task<Trade> SettleTrade(SettleTradeRequest request, ServerCallContext context) =>
+        StepAsync(request.RequestId, request.TradeId, TradeStep.Settle, request.SettledAt, null, null, new FieldViolations(), context);
+
+    public override Task<Trade> CancelTrade(CancelTradeRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        var reason = violations.Text(request.Reason, "reason", required: false);
+        return StepAsync(request.RequestId, request.TradeId, TradeStep.Cancel, request.CancelledAt, null, reason.Length == 0 ? null : reason, violations, context);
+    }
+
+    public override async Task<Trade> GetTrade(GetTradeRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        var id = violations.Id(request.Id, "id", "trade");
+        violations.ThrowIfAny();
+        var row = await trades.FindAsync(id!.Value, context.CancellationToken) ?? throw GrpcErrors.NotFound("Trade", request.Id);
+        return row.ToMessage();
+    }
+
+    public override async Task<ListTradesResponse> ListTrades(ListTradesRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        var exchangeCode = violations.ExchangeCode(request.ExchangeCode, "exchange_code", required: false);
+        var type = violations.Enum(request.Type, "type", allowUnspecified: true);
+        var status = violations.Enum(request.Status, "status", allowUnspecified: true);
+        var kind = violations.Enum(request.ProductKind, "product_kind", allowUnspecified: true);
+        var period = request.Period is null ? (BusinessPeriod?)null : PeriodOf(violations, request.Period);
+        var pageSize = violations.PageSize(request.PageSize);
+        var fingerprint = PageToken.FingerprintOf("trades", exchangeCode, type, status, kind, period?.Start.UtcTicks);
+        var after = DecodeToken(request.PageToken, fingerprint, violations);
+        violations.ThrowIfAny();
+
+        var rows = await trades.ListAsync(
+            new TradeFilter(exchangeCode, type, status, kind is { } k ? Names.Of(k) : null, period), after, pageSize + 1, context.CancellationToken);
+        var response = new ListTradesResponse { Trades = { rows.Take(pageSize).Select(r => r.ToMessage()) } };
+        if (rows.Count > pageSize)
+        {
+            var last = rows[pageSize - 1];
+            response.NextPageToken = new PageToken(new DateTimeOffset(last.PlacedAt, TimeSpan.Zero), last.Id, fingerprint).Encode();
+        }
+
+        return response;
+    }
+
+    public override async Task<ExchangeStats> GetExchangeStats(GetExchangeStatsRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        var exchangeCode = violations.ExchangeCode(request.ExchangeCode, "exchange_code", required: false);
+        BusinessPeriod? period = null;
+        if (request.Period is null)
+        {
+            violations.Add("period", "is required");
+        }
+        else
+        {
+            period = PeriodOf(violations, request.Period);
+        }
+
+        violations.ThrowIfAny();
+        if (exchangeCode is not null)
+        {
+            _ = await exchanges.FindAsync(exchangeCode, context.CancellationToken) ?? throw GrpcErrors.NotFound("Exchange", exchangeCode);
+        }
+
+        var stats = await trades.StatsAsync(exchangeCode, period!.Value, context.CancellationToken);
+        return stats.ToMessage(exchangeCode, request.Period!);
+    }
+
+    private async Task<Trade> StepAsync(
+        string requestIdValue, string tradeIdValue, TradeStep step, Google.Protobuf.WellKnownTypes.Timestamp? atValue, long? amountFen, string? reason,
+        FieldViolations violations, ServerCallContext context)
+    {
+        var requestId = violations.RequestId(requestIdValue);
+        var tradeId = violations.Id(tradeIdValue, "trade_id", "trade");
+        var at = BusinessTime.Resolve(atValue, time.GetUtcNow(), TradeLifecycle.TimeField(step), violations);
+        violations.ThrowIfAny();
+
+        var row = await trades.StepAsync(tradeId!.Value, requestId, step, at!.Value, amountFen, reason, context.CancellationToken)
+            ?? throw GrpcErrors.NotFound("Trade", tradeIdValue);
+        return row.ToMessage();
+    }
+
+    private static int? EquityShare(FieldViolations violations, int basisPoints, string field)
+    {
+        if (basisPoints is < 1 or > Shares.Whole)
+        {
+            violations.Add(field, "must be between 1 and 10000 basis points");
+            return null;
+        }
+
+        return basisPoints;
+    }
+
+    private static BusinessPeriod? PeriodOf(FieldViolations violations, Period period)
+    {
+        if (period.Year is < BusinessPeriod.MinYear or > BusinessPeriod.MaxYear)
+        {
+            violations.Add("period.year", $"must be between {BusinessPeriod.MinYear} and {BusinessPeriod.MaxYear}");
+        }
+
+        if (period.Month is < 0 or > 12)
+        {
+            violations.Add("period.month", "must be 1–12, or 0 for the whole year");
+        }
+
+        return BusinessPeriod.IsValid(period.Year, period.Month) ? BusinessPeriod.Of(period.Year, period.Month) : null;
+    }
+
+    private static PageToken? DecodeToken(string token, string fingerprint, FieldViolations violations)
+    {
+        if (token.Length == 0)
+        {
+            return null;
+        }
+
+        var decoded = PageToken.TryDecode(token, fingerprint);
+        if (decoded is null)
+        {
+            violations.Add("page_token", "is not a token returned by a previous page of this query");
+        }
+
+        return decoded;
+    }
 }

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Catalog.V1;
+
+namespace Platform.Trading.FunctionalTests;
+
+/// <summary>How the catalog test double answers.</summary>
+public enum CatalogMode
+{
+    Up,
+    // Answers UNAVAILABLE, as a proxy in front of a stopped catalog would.
+    Unavailable,
+    // Cannot be connected to, as when the catalog process is not running.
+    Unreachable,
+    // Accepts the call and never answers, so trading's deadline expires.
+    Hanging,
+}
+
+/// <summary>
+/// A controllable stand-in for the catalog service, hosted in its own in-process server: it knows the datasets
+/// the tests give it, answers NOT_FOUND for others, and can be made unavailable or unresponsive.
+/// </summary>
+public sealed class FakeCatalog : CatalogService.CatalogServiceBase, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Dataset> _datasets = new();
+    private WebApplication? _app;
+    private int _calls;
+
+    public CatalogMode Mode { get; set; } = CatalogMode.Up;
+
+    /// <summary>GetDataset calls received, answered or not.</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
+    public TestServer Server { get; private set; } = null!;
+
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(this);
+        _app = builder.Build();
+        _app.MapGrpcService<FakeCatalog>();
+        await _app.StartAsync();
+        Server = _app.GetTestServer();
+    }
+
+    public Dataset Add(CertificationStatus status, long volumeBytes = 1_000_000_000, string name = "测试数据集")
+    {
+        var dataset = new Dataset { Id = Guid.NewGuid().ToString(), Name = name, VolumeBytes = volumeBytes, Status = status };
+        _datasets[dataset.Id] = dataset;
+        return dataset;
+    }
+
+    public override async Task<Dataset> GetDataset(GetDatasetRequest request, ServerCallContext context)
+    {
+        Interlocked.Increment(ref _calls);
+        switch (Mode)
+        {
+            case CatalogMode.Unavailable:
+                throw new RpcException(new Status(StatusCode.Unavailable, "catalog is down"));
+        }
+
+        return _datasets.TryGetValue(request.Id, out var dataset)
+            ? dataset
+            : throw new RpcException(new Status(StatusCode.NotFound, $"Dataset '{request.Id}' was not found."));
+    }
+
+    /// <summary>
+    /// The handler trading's catalog client sends through. Unreachable and hanging are played here, in front of the
+    /// in-process server: a connection that fails, or a request that never gets a response.
+    /// </summary>
+    public HttpMessageHandler CreateHandler() => new ModeHandler(this, Server.CreateHandler());
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    private sealed class ModeHandler(FakeCatalog catalog, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            switch (catalog.Mode)
+            {
+                case CatalogMode.Unreachable:
+                    throw new HttpRequestException("Connection refused (catalog)", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused));
+                case CatalogMode.Hanging:
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                    break;
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+}
