@@ -1,7 +1,7 @@
 using System.Text;
 using Dapper;
 using Npgsql;
-using Platform.Catalog.Domain;
+using Platform.Catalog.Model;
 using Platform.Catalog.V1;
 
 namespace Platform.Catalog.Data;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
-using Platform.Catalog.Domain;
+using Platform.Catalog.Model;
 using Platform.Catalog.V1;
 using Platform.Contracts;
 using Platform.Catalog.Validation;

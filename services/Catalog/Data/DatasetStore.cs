@@ -2,7 +2,7 @@ using Dapper;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Platform.Catalog.Domain;
+using Platform.Catalog.Model;
 using Platform.Catalog.V1;
 using Platform.Contracts;
 using Platform.Infrastructure.Grpc;

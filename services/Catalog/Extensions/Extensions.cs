@@ -1,5 +1,5 @@
 using Platform.Catalog.Data;
-using Platform.Catalog.Domain;
+using Platform.Catalog.Model;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Postgres;

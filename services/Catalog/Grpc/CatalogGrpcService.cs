@@ -1,6 +1,6 @@
 using Grpc.Core;
 using Platform.Catalog.Data;
-using Platform.Catalog.Domain;
+using Platform.Catalog.Model;
 using Platform.Catalog.V1;
 using Platform.Catalog.Validation;
 using Platform.Infrastructure.Grpc;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Platform.Catalog.Domain;
+using Platform.Catalog.Model;
 using Platform.Catalog.V1;
 using Platform.Infrastructure.Grpc;
 

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Platform.Catalog.Domain;
+namespace Platform.Catalog.Model;
 
 /// <summary>Closed vocabularies the catalog validates against; the annotation bases mirror the 0001 migration's seed.</summary>
 internal static class ReferenceData

@@ -1,6 +1,6 @@
 using Platform.Catalog.V1;
 
-namespace Platform.Catalog.Domain;
+namespace Platform.Catalog.Model;
 
 /// <summary>Settings of the certification process (<c>Catalog:Certification</c>).</summary>
 public sealed class CertificationOptions

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using Google.Protobuf;
 
-namespace Platform.Catalog.Domain;
+namespace Platform.Catalog.Model;
 
 /// <summary>
 /// Opaque keyset page token: base64url of a format byte, the last returned id (the sort key: ids are time-ordered
@@ -26,8 +26,11 @@ internal static class PageToken
     public static bool TryDecode(string token, ReadOnlySpan<byte> fingerprint, out Guid lastId)
     {
         lastId = Guid.Empty;
-        Span<byte> bytes = stackalloc byte[Length + 3];
-        if (token.Length > 64 || !Base64Url.TryDecodeFromChars(token, bytes, out var written) || written != Length || bytes[0] != Format)
+        Span<byte> bytes = stackalloc byte[48];
+        if (token.Length > 64
+            || Base64Url.DecodeFromChars(token, bytes, out _, out var written) != System.Buffers.OperationStatus.Done
+            || written != Length
+            || bytes[0] != Format)
         {
             return false;
         }
