@@ -13,7 +13,7 @@ internal sealed record StatsRow(string Field, string? Value, long Count, long By
 internal sealed record SearchPage(IReadOnlyList<Dataset> Datasets, Guid? LastId, long TotalSize, IReadOnlyList<FacetRow> Facets);
 
 /// <summary>Reads over many datasets: filtered listing, keyword search with facets, statistics.</summary>
-internal sealed class DatasetQueries(NpgsqlDataSource dataSource)
+internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex index)
 {
     /// <summary>Facet fields in response order, with the column each groups by.</summary>
     public static readonly (string Field, string Column, Type? Enum)[] FacetFields =
@@ -27,6 +27,24 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource)
     ];
 
     public async Task<SearchPage> SearchAsync(
+        IReadOnlyList<string> terms, DatasetFilter filter, int pageSize, Guid? after, bool withFacets, CancellationToken cancellationToken)
+    {
+        if (index.Enabled)
+        {
+            var found = await index.SearchAsync(terms, filter, pageSize, after, withFacets, cancellationToken);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            var byId = (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
+                $"select {DatasetRow.Columns} from datasets where id = any(@ids)", new { ids = found.PageIds.ToArray() },
+                cancellationToken: cancellationToken))).ToDictionary(r => r.Id);
+            var datasets = found.PageIds.Where(byId.ContainsKey).Select(id => byId[id].ToMessage()).ToList();
+            return new SearchPage(datasets, found.LastId, found.TotalSize, found.Facets);
+        }
+
+        return await QuerySearchAsync(terms, filter, pageSize, after, withFacets, cancellationToken);
+    }
+
+    /// <summary>The same search in SQL (pg_trgm-indexed LIKE, grouping-sets facets), used when the in-memory index is off.</summary>
+    private async Task<SearchPage> QuerySearchAsync(
         IReadOnlyList<string> terms, DatasetFilter filter, int pageSize, Guid? after, bool withFacets, CancellationToken cancellationToken)
     {
         var parameters = new DynamicParameters();

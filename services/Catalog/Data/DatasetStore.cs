@@ -14,7 +14,8 @@ namespace Platform.Catalog.Data;
 /// Every write of the catalog: one transaction that locks the dataset, checks the state machine, changes the row,
 /// enqueues the integration event in the outbox and records the response under the client's request id.
 /// </summary>
-internal sealed class DatasetStore(NpgsqlDataSource dataSource, Outbox outbox, TimeProvider time, IOptions<CertificationOptions> certification)
+internal sealed class DatasetStore(
+    NpgsqlDataSource dataSource, Outbox outbox, SearchIndex index, TimeProvider time, IOptions<CertificationOptions> certification)
 {
     public async Task<Dataset?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -255,6 +256,11 @@ internal sealed class DatasetStore(NpgsqlDataSource dataSource, Outbox outbox, T
 
         await transaction.CommitAsync(cancellationToken);
         outbox.NotifyCommitted();
+        if (response is Dataset dataset)
+        {
+            index.Apply(dataset);
+        }
+
         return response;
     }
 }

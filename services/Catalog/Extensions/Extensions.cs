@@ -22,6 +22,9 @@ internal static class Extensions
             .BindConfiguration(CertificationOptions.SectionName)
             .Validate(o => o.NoticePeriod >= TimeSpan.Zero, "Catalog:Certification:NoticePeriod must not be negative")
             .ValidateOnStart();
+        builder.Services.AddOptions<SearchIndexOptions>().BindConfiguration(SearchIndexOptions.SectionName);
+        builder.Services.AddSingleton<SearchIndex>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndex>());
         builder.Services.AddSingleton<DatasetStore>();
         builder.Services.AddSingleton<DatasetQueries>();
     }
