@@ -32,14 +32,33 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
 
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, Entry> _entries = [];
-    private Entry[] _snapshot = [];
+    private Snapshot _snapshot = new([]);
     private bool _dirty;
     private DateTime _lastChange = DateTime.MinValue;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal sealed record Entry(
         UInt128 Key, Guid Id, long Version, short Status, short Domain, short Modality, short AnnotationMethod, short QualityGrade,
-        short Licence, short AccessLevel, string Province, string? AnnotationBaseCode, long VolumeBytes, int ZhShareBp, string SearchText);
+        short Licence, short AccessLevel, string Province, string? AnnotationBaseCode, long VolumeBytes, int ZhShareBp, string SearchText)
+    {
+        /// <summary>Province and base as array slots, so counting facets needs no hashing.</summary>
+        public int ProvinceSlot { get; } = Slots.Province(Province);
+
+        public int BaseSlot { get; } = Slots.Base(AnnotationBaseCode);
+    }
+
+    private static class Slots
+    {
+        // Slot 0 is "no province" / "no base".
+        public static readonly string[] Provinces = ["", .. Model.ReferenceData.Provinces.Keys.Order(StringComparer.Ordinal)];
+        public static readonly string?[] Bases = [null, .. Model.ReferenceData.AnnotationBaseCodes.Order(StringComparer.Ordinal)];
+        private static readonly Dictionary<string, int> ProvinceIndex = Provinces.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i, StringComparer.Ordinal);
+        private static readonly Dictionary<string, int> BaseIndex = Bases.Skip(1).Select((b, i) => (b!, i + 1)).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
+
+        public static int Province(string province) => ProvinceIndex.GetValueOrDefault(province);
+
+        public static int Base(string? code) => code is null ? 0 : BaseIndex.GetValueOrDefault(code);
+    }
 
     private sealed record IndexRow(
         Guid Id, long Version, short Status, short Domain, short Modality, short Annotation_Method, short Quality_Grade, short Licence,
@@ -101,24 +120,32 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
     public async Task<Result> SearchAsync(IReadOnlyList<string> terms, DatasetFilter filter, int pageSize, Guid? after, bool withFacets, CancellationToken cancellationToken)
     {
         await _loaded.Task.WaitAsync(cancellationToken);
-        var entries = Snapshot();
-        var match = Matcher(terms, filter);
+        var snapshot = Current();
+        var entries = snapshot.Entries;
+        var candidates = snapshot.Candidates(terms);
+        var match = Matcher(filter);
         var afterKey = after is { } a ? KeyOf(a) : UInt128.MaxValue;
         var page = new List<Guid>(pageSize + 1);
         long total = 0;
         var counts = withFacets ? new FacetCounter() : null;
-        foreach (var entry in entries)
+        for (var w = 0; w < candidates.Length; w++)
         {
-            if (!match(entry))
+            var word = candidates[w];
+            while (word != 0)
             {
-                continue;
-            }
+                var entry = entries[(w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word)];
+                word &= word - 1;
+                if (!match(entry))
+                {
+                    continue;
+                }
 
-            total++;
-            counts?.Add(entry);
-            if (page.Count <= pageSize && entry.Key < afterKey)
-            {
-                page.Add(entry.Id);
+                total++;
+                counts?.Add(entry);
+                if (page.Count <= pageSize && entry.Key < afterKey)
+                {
+                    page.Add(entry.Id);
+                }
             }
         }
 
@@ -126,7 +153,7 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
         return new Result(page.Take(pageSize).ToList(), lastId, total, counts?.Rows() ?? []);
     }
 
-    private static Func<Entry, bool> Matcher(IReadOnlyList<string> terms, DatasetFilter f)
+    private static Func<Entry, bool> Matcher(DatasetFilter f)
     {
         static HashSet<short>? Set<T>(IEnumerable<T> values) where T : struct, Enum
         {
@@ -146,7 +173,6 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
         var minVolume = f.MinVolumeBytes;
         var maxVolume = f.MaxVolumeBytes == 0 ? long.MaxValue : f.MaxVolumeBytes;
         var minZh = f.MinZhShareBp;
-        var words = terms.ToArray();
         return e =>
             (statuses is null || statuses.Contains(e.Status))
             && (domains is null || domains.Contains(e.Domain))
@@ -158,16 +184,14 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
             && (provinces is null || provinces.Contains(e.Province))
             && (bases is null || bases.Contains(e.AnnotationBaseCode ?? "none"))
             && e.VolumeBytes >= minVolume && e.VolumeBytes <= maxVolume
-            && e.ZhShareBp >= minZh
-            && words.All(w => e.SearchText.Contains(w, StringComparison.Ordinal));
+            && e.ZhShareBp >= minZh;
     }
 
     /// <summary>Counts per facet value; enum values are kept as numbers, as the SQL path returns them.</summary>
     private sealed class FacetCounter
     {
         private readonly long[] _domain = new long[64], _modality = new long[64], _licence = new long[64], _status = new long[64];
-        private readonly Dictionary<string, long> _base = new(StringComparer.Ordinal), _province = new(StringComparer.Ordinal);
-        private const string None = "\0";
+        private readonly long[] _base = new long[Slots.Bases.Length], _province = new long[Slots.Provinces.Length];
 
         public void Add(Entry e)
         {
@@ -175,21 +199,18 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
             _modality[e.Modality & 63]++;
             _licence[e.Licence & 63]++;
             _status[e.Status & 63]++;
-            Increment(_base, e.AnnotationBaseCode ?? None);
-            Increment(_province, e.Province);
+            _base[e.BaseSlot]++;
+            _province[e.ProvinceSlot]++;
         }
-
-        private static void Increment(Dictionary<string, long> counts, string key) =>
-            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _)++;
 
         public IReadOnlyList<FacetRow> Rows()
         {
             var rows = new List<FacetRow>();
             Numbers("domain", _domain);
             Numbers("modality", _modality);
-            rows.AddRange(_base.Select(b => new FacetRow("annotation_base", b.Key == None ? null : b.Key, b.Value)));
+            rows.AddRange(_base.Select((count, slot) => new FacetRow("annotation_base", Slots.Bases[slot], count)).Where(r => r.Count > 0));
             Numbers("licence", _licence);
-            rows.AddRange(_province.Select(p => new FacetRow("province", p.Key, p.Value)));
+            rows.AddRange(_province.Select((count, slot) => new FacetRow("province", Slots.Provinces[slot], count)).Where(r => r.Count > 0));
             Numbers("status", _status);
             return rows;
 
@@ -206,7 +227,7 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
         }
     }
 
-    private Entry[] Snapshot()
+    private Snapshot Current()
     {
         lock (_gate)
         {
@@ -214,11 +235,75 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
             {
                 var entries = _entries.Values.ToArray();
                 Array.Sort(entries, static (x, y) => y.Key.CompareTo(x.Key));
-                _snapshot = entries;
+                _snapshot = new Snapshot(entries);
                 _dirty = false;
             }
 
             return _snapshot;
+        }
+    }
+
+    /// <summary>
+    /// Entries newest first, with the set of entries containing each searched term memoised as a bitmap: popular
+    /// words cost one substring scan per snapshot, then a bitmap AND per query.
+    /// </summary>
+    private sealed class Snapshot(Entry[] entries)
+    {
+        private const int MaxCachedTerms = 4096;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ulong[]> _terms = new(StringComparer.Ordinal);
+
+        public Entry[] Entries { get; } = entries;
+
+        /// <summary>Candidates containing every term (all entries when there is none).</summary>
+        public ulong[] Candidates(IReadOnlyList<string> terms)
+        {
+            var words = (ulong[]?)null;
+            foreach (var term in terms)
+            {
+                var bits = _terms.TryGetValue(term, out var cached) ? cached : Scan(term);
+                if (words is null)
+                {
+                    words = (ulong[])bits.Clone();
+                }
+                else
+                {
+                    for (var i = 0; i < words.Length; i++)
+                    {
+                        words[i] &= bits[i];
+                    }
+                }
+            }
+
+            if (words is null)
+            {
+                words = new ulong[(Entries.Length + 63) / 64];
+                Array.Fill(words, ulong.MaxValue);
+                if (Entries.Length % 64 != 0)
+                {
+                    words[^1] = (1UL << (Entries.Length % 64)) - 1;
+                }
+            }
+
+            return words;
+        }
+
+        private ulong[] Scan(string term)
+        {
+            var bits = new ulong[(Entries.Length + 63) / 64];
+            for (var i = 0; i < Entries.Length; i++)
+            {
+                if (Entries[i].SearchText.Contains(term, StringComparison.Ordinal))
+                {
+                    bits[i >> 6] |= 1UL << (i & 63);
+                }
+            }
+
+            if (_terms.Count < MaxCachedTerms)
+            {
+                _terms.TryAdd(term, bits);
+            }
+
+            return bits;
         }
     }
 
