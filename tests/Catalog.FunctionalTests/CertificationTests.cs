@@ -26,6 +26,7 @@ public sealed class CertificationTests(CatalogFixture fixture)
 
         var objection = await Client.RaiseObjectionAsync(new RaiseObjectionRequest { Id = registered.Id, Objector = "某研究所", Reason = "部分影像缺少脱敏处理" });
         Assert.Equal(ObjectionState.Open, objection.State);
+        Assert.Equal(1, (await Client.GetDatasetAsync(new GetDatasetRequest { Id = registered.Id })).OpenObjectionCount);
 
         fixture.Time.Advance(NoticePeriod);
         await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () =>

@@ -26,6 +26,7 @@ public sealed class UpdateDatasetTests(CatalogFixture fixture)
         Assert.Equal("sichuan", updated.Provider.Province);
         Assert.Equal(registered.Provider.Organisation, updated.Provider.Organisation);
         Assert.Equal(registered.Version + 1, updated.Version);
+        Assert.Equal(updated, await fixture.Client.GetDatasetAsync(new GetDatasetRequest { Id = registered.Id }));
         var events = await fixture.OutboxEventsAsync(registered.Id);
         Assert.Contains(events, e => e.Type == "Platform.Contracts.DatasetUpdated" && e.Payload.Contains("7000000000"));
     }

@@ -32,11 +32,29 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex in
         if (index.Enabled)
         {
             var found = await index.SearchAsync(terms, filter, pageSize, after, withFacets, cancellationToken);
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            var byId = (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
-                $"select {DatasetRow.Columns} from datasets where id = any(@ids)", new { ids = found.PageIds.ToArray() },
-                cancellationToken: cancellationToken))).ToDictionary(r => r.Id);
-            var datasets = found.PageIds.Where(byId.ContainsKey).Select(id => byId[id].ToMessage()).ToList();
+            var byId = new Dictionary<Guid, Dataset>();
+            foreach (var id in found.PageIds)
+            {
+                if (index.TryGetCached(id) is { } cached)
+                {
+                    byId[id] = cached;
+                }
+            }
+
+            var missing = found.PageIds.Where(id => !byId.ContainsKey(id)).ToArray();
+            if (missing.Length > 0)
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                foreach (var row in await connection.QueryAsync<DatasetRow>(new CommandDefinition(
+                    $"select {DatasetRow.Columns} from datasets where id = any(@missing)", new { missing }, cancellationToken: cancellationToken)))
+                {
+                    var dataset = row.ToMessage();
+                    index.Cache(dataset);
+                    byId[row.Id] = dataset;
+                }
+            }
+
+            var datasets = found.PageIds.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
             return new SearchPage(datasets, found.LastId, found.TotalSize, found.Facets);
         }
 

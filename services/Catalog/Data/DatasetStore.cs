@@ -19,10 +19,21 @@ internal sealed class DatasetStore(
 {
     public async Task<Dataset?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
+        if (index.TryGetCached(id) is { } cached)
+        {
+            return cached;
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<DatasetRow>(new CommandDefinition(
             $"select {DatasetRow.Columns} from datasets where id = @id", new { id }, cancellationToken: cancellationToken));
-        return row?.ToMessage();
+        var dataset = row?.ToMessage();
+        if (dataset is not null)
+        {
+            index.Cache(dataset);
+        }
+
+        return dataset;
     }
 
     public async Task<IReadOnlyList<DatasetRow>> FindManyAsync(Guid[] ids, CancellationToken cancellationToken)
@@ -103,8 +114,10 @@ internal sealed class DatasetStore(
             return (dataset, id);
         }, cancellationToken);
 
-    public Task<Objection> RaiseObjectionAsync(string requestId, Guid id, string objector, string reason, CancellationToken cancellationToken) =>
-        IdempotentAsync(requestId, "object", id, Objection.Parser, async (connection, transaction) =>
+    public Task<Objection> RaiseObjectionAsync(string requestId, Guid id, string objector, string reason, CancellationToken cancellationToken)
+    {
+        Dataset? changed = null;
+        return IdempotentAsync(requestId, "object", id, Objection.Parser, async (connection, transaction) =>
         {
             var current = await LockAsync(connection, transaction, id, cancellationToken);
             var now = time.GetUtcNow();
@@ -125,8 +138,11 @@ internal sealed class DatasetStore(
                 State = ObjectionState.Open,
                 RaisedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(now),
             };
+            changed = (await connection.QuerySingleAsync<DatasetRow>(new CommandDefinition(
+                $"select {DatasetRow.Columns} from datasets where id = @id", new { id }, transaction, cancellationToken: cancellationToken))).ToMessage();
             return (objection, id);
-        }, cancellationToken);
+        }, cancellationToken, () => changed);
+    }
 
     public Task<Dataset> CertifyAsync(string requestId, Guid id, IReadOnlyCollection<Guid> dismissed, CancellationToken cancellationToken) =>
         IdempotentAsync(requestId, "certify", id, Dataset.Parser, async (connection, transaction) =>
@@ -219,7 +235,8 @@ internal sealed class DatasetStore(
     /// </summary>
     private async Task<T> IdempotentAsync<T>(
         string requestId, string operation, Guid? datasetId, MessageParser<T> parser,
-        Func<NpgsqlConnection, NpgsqlTransaction, Task<(T Response, Guid DatasetId)>> work, CancellationToken cancellationToken)
+        Func<NpgsqlConnection, NpgsqlTransaction, Task<(T Response, Guid DatasetId)>> work, CancellationToken cancellationToken,
+        Func<Dataset?>? changedDataset = null)
         where T : IMessage<T>
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -256,7 +273,7 @@ internal sealed class DatasetStore(
 
         await transaction.CommitAsync(cancellationToken);
         outbox.NotifyCommitted();
-        if (response is Dataset dataset)
+        if ((response as Dataset ?? changedDataset?.Invoke()) is { } dataset)
         {
             index.Apply(dataset);
         }

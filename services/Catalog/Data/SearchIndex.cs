@@ -99,6 +99,44 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
         }
     }
 
+    /// <summary>Full datasets as last read or written, served while the index holds the same version.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Dataset> _full = new();
+    private const int MaxCachedDatasets = 100_000;
+
+    /// <summary>The dataset if it is cached at the version the index knows (which trails other replicas' writes by a poll).</summary>
+    public Dataset? TryGetCached(Guid id)
+    {
+        if (!Enabled || !_full.TryGetValue(id, out var dataset))
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            return _entries.TryGetValue(id, out var entry) && entry.Version == dataset.Version ? dataset : null;
+        }
+    }
+
+    /// <summary>Caches a dataset just read from the database, if the index knows it at that version.</summary>
+    public void Cache(Dataset dataset)
+    {
+        if (!Enabled || _full.Count >= MaxCachedDatasets)
+        {
+            return;
+        }
+
+        var id = Guid.Parse(dataset.Id);
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(id, out var entry) || entry.Version != dataset.Version)
+            {
+                return;
+            }
+        }
+
+        _full[id] = dataset;
+    }
+
     /// <summary>Applies a dataset written by this replica, so the writer finds it at once.</summary>
     public void Apply(Dataset dataset)
     {
@@ -108,6 +146,11 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
         }
 
         var id = Guid.Parse(dataset.Id);
+        if (_full.Count < MaxCachedDatasets)
+        {
+            _full[id] = dataset;
+        }
+
         Upsert(new Entry(KeyOf(id), id, dataset.Version, (short)dataset.Status, (short)dataset.Domain, (short)dataset.Modality,
             (short)(dataset.Annotation?.Method ?? 0), (short)dataset.QualityGrade, (short)dataset.Licence, (short)dataset.AccessLevel,
             dataset.Provider?.Province ?? "", dataset.Annotation is { BaseCode.Length: > 0 } a ? a.BaseCode : null,
