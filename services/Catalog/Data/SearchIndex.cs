@@ -178,7 +178,7 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
             {
                 var entry = entries[(w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word)];
                 word &= word - 1;
-                if (!match(entry))
+                if (match is not null && !match(entry))
                 {
                     continue;
                 }
@@ -196,8 +196,14 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
         return new Result(page.Take(pageSize).ToList(), lastId, total, counts?.Rows() ?? []);
     }
 
-    private static Func<Entry, bool> Matcher(DatasetFilter f)
+    /// <summary>The filter as a predicate; null when it filters nothing.</summary>
+    private static Func<Entry, bool>? Matcher(DatasetFilter f)
     {
+        if (f.Equals(new DatasetFilter()))
+        {
+            return null;
+        }
+
         static HashSet<short>? Set<T>(IEnumerable<T> values) where T : struct, Enum
         {
             var set = values.Select(v => (short)Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
