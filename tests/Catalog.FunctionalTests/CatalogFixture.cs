@@ -1,12 +1,17 @@
+using Dapper;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 using Platform.Catalog.V1;
 using Platform.Testing;
 
 namespace Platform.Catalog.FunctionalTests;
 
-/// <summary>The catalog service in-process, on its own new database and the tests' broker.</summary>
+/// <summary>The catalog service in-process, on its own new database and the tests' broker, with a clock the tests move.</summary>
 public sealed class CatalogFixture : IAsyncLifetime
 {
     private WebApplicationFactory<Program>? _factory;
@@ -16,14 +21,26 @@ public sealed class CatalogFixture : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = null!;
 
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 6, 30, 2, 0, 0, TimeSpan.Zero));
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestServers.CreateDatabaseAsync("catalog_tests");
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
             .UseSetting("ConnectionStrings:catalogdb", ConnectionString)
-            .UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq("catalog")));
+            .UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq("catalog"))
+            .ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time)));
         _channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
         Client = new CatalogService.CatalogServiceClient(_channel);
+    }
+
+    /// <summary>The integration events in the outbox about a dataset, oldest first, as (type name, JSON payload).</summary>
+    public async Task<IReadOnlyList<(string Type, string Payload)>> OutboxEventsAsync(string datasetId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        return (await connection.QueryAsync<(string, string)>(
+            "select message_type, payload::text from outbox_messages where payload->>'datasetId' = @datasetId order by id",
+            new { datasetId })).AsList();
     }
 
     public async Task DisposeAsync()

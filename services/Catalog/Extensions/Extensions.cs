@@ -1,4 +1,5 @@
 using Platform.Catalog.Data;
+using Platform.Catalog.Model;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Postgres;
@@ -17,6 +18,14 @@ internal static class Extensions
 
         builder.Services.AddGrpc(options => options.Interceptors.Add<ExceptionMappingInterceptor>());
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<DatasetRepository>();
+        builder.Services.AddOptions<CertificationOptions>()
+            .BindConfiguration(CertificationOptions.SectionName)
+            .Validate(o => o.NoticePeriod >= TimeSpan.Zero, "Catalog:Certification:NoticePeriod must not be negative")
+            .ValidateOnStart();
+        builder.Services.AddOptions<SearchIndexOptions>().BindConfiguration(SearchIndexOptions.SectionName);
+        builder.Services.AddSingleton<SearchIndex>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndex>());
+        builder.Services.AddSingleton<DatasetStore>();
+        builder.Services.AddSingleton<DatasetQueries>();
     }
 }

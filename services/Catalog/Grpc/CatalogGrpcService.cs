@@ -1,47 +1,284 @@
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Platform.Catalog.Data;
+using Platform.Catalog.Model;
 using Platform.Catalog.V1;
+using Platform.Catalog.Validation;
 using Platform.Infrastructure.Grpc;
 
 namespace Platform.Catalog.Grpc;
 
-internal sealed class CatalogGrpcService(DatasetRepository datasets) : CatalogService.CatalogServiceBase
+internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries queries) : CatalogService.CatalogServiceBase
 {
-    public override async Task<Dataset> RegisterDataset(RegisterDatasetRequest request, ServerCallContext context)
-    {
-        new FieldViolations()
-            .Require(!string.IsNullOrWhiteSpace(request.Name), "name", "must not be empty")
-            .Require(request.VolumeBytes > 0, "volume_bytes", "must be a positive number of bytes")
-            .ThrowIfAny();
+    private const int MaxSearchTerms = 8;
 
-        var row = await datasets.RegisterAsync(
-            string.IsNullOrEmpty(request.RequestId) ? null : request.RequestId,
-            request.Name.Trim(),
-            request.VolumeBytes,
-            (short)CertificationStatus.Draft,
-            context.CancellationToken);
-        return ToMessage(row);
+    public override Task<Dataset> RegisterDataset(RegisterDatasetRequest request, ServerCallContext context)
+    {
+        var content = new Dataset
+        {
+            Name = request.Name,
+            NameEn = request.NameEn,
+            DescriptionZh = request.DescriptionZh,
+            DescriptionEn = request.DescriptionEn,
+            Domain = request.Domain,
+            Modality = request.Modality,
+            VolumeBytes = request.VolumeBytes,
+            RecordCount = request.RecordCount,
+            TokenCount = request.TokenCount,
+            LanguageShares = { request.LanguageShares.Select(s => s.Clone()) },
+            Annotation = request.Annotation?.Clone() ?? new Annotation(),
+            QualityGrade = request.QualityGrade,
+            Licence = request.Licence,
+            AccessLevel = request.AccessLevel,
+            Provider = request.Provider?.Clone() ?? new Provider(),
+            Keywords = { request.Keywords },
+            Edition = request.Edition,
+        };
+        var violations = new FieldViolations();
+        DatasetValidation.RequestId(request.RequestId, violations);
+        DatasetValidation.Content(content, violations);
+        violations.ThrowIfAny();
+        return store.RegisterAsync(request.RequestId, content, context.CancellationToken);
     }
 
     public override async Task<Dataset> GetDataset(GetDatasetRequest request, ServerCallContext context)
     {
-        if (!Guid.TryParse(request.Id, out var id))
-        {
-            throw FieldViolations.Single("id", "must be a dataset id (UUID)");
-        }
-
-        var row = await datasets.FindAsync(id, context.CancellationToken) ?? throw GrpcErrors.NotFound("Dataset", request.Id);
-        return ToMessage(row);
+        var id = ValidId(request.Id, "id");
+        return await store.FindAsync(id, context.CancellationToken) ?? throw GrpcErrors.NotFound("Dataset", request.Id);
     }
 
-    private static Dataset ToMessage(DatasetRow row) => new()
+    public override async Task<BatchGetDatasetsResponse> BatchGetDatasets(BatchGetDatasetsRequest request, ServerCallContext context)
     {
-        Id = row.Id.ToString(),
-        Name = row.Name,
-        VolumeBytes = row.VolumeBytes,
-        Status = (CertificationStatus)row.Status,
-        CreatedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc)),
-        UpdatedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(row.UpdatedAt, DateTimeKind.Utc)),
-    };
+        var violations = new FieldViolations();
+        violations.Require(request.Ids.Count is > 0 and <= DatasetValidation.MaxBatchSize, "ids", $"must hold 1 to {DatasetValidation.MaxBatchSize} ids");
+        var ids = request.Ids.Select((id, i) => DatasetValidation.Id(id, $"ids[{i}]", violations)).ToArray();
+        violations.ThrowIfAny();
+
+        var found = (await store.FindManyAsync(ids.Distinct().ToArray(), context.CancellationToken)).ToDictionary(r => r.Id);
+        var response = new BatchGetDatasetsResponse();
+        foreach (var id in ids)
+        {
+            response.Datasets.Add(found.TryGetValue(id, out var row) ? row.ToMessage() : throw GrpcErrors.NotFound("Dataset", id.ToString()));
+        }
+
+        return response;
+    }
+
+    public override Task<Dataset> UpdateDataset(UpdateDatasetRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        DatasetValidation.RequestId(request.RequestId, violations);
+        violations.Require(request.Dataset is not null, "dataset", "is required");
+        var id = request.Dataset is null ? Guid.Empty : DatasetValidation.Id(request.Dataset.Id, "dataset.id", violations);
+        var paths = request.UpdateMask?.Paths.ToList() ?? [];
+        violations.Require(paths.Count > 0, "update_mask", "must name at least one field");
+        foreach (var path in paths.Where(p => !DatasetMask.IsUpdatable(p)))
+        {
+            violations.Add("update_mask", $"'{path}' is not an updatable field");
+        }
+
+        violations.Require(request.ExpectedVersion >= 0, "expected_version", "must not be negative");
+        violations.ThrowIfAny();
+
+        return store.UpdateAsync(request.RequestId, id, request.ExpectedVersion, current =>
+        {
+            DatasetMask.Apply(request.Dataset!, current, paths);
+            var merged = new FieldViolations();
+            DatasetValidation.Content(current, merged, "dataset.");
+            merged.ThrowIfAny();
+            return current;
+        }, context.CancellationToken);
+    }
+
+    public override Task<Dataset> SubmitForCertification(SubmitForCertificationRequest request, ServerCallContext context)
+    {
+        var (requestId, id) = Target(request.RequestId, request.Id);
+        return store.SubmitAsync(requestId, id, context.CancellationToken);
+    }
+
+    public override Task<Objection> RaiseObjection(RaiseObjectionRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        DatasetValidation.RequestId(request.RequestId, violations);
+        var id = DatasetValidation.Id(request.Id, "id", violations);
+        var objector = request.Objector.Trim();
+        var reason = request.Reason.Trim();
+        violations.Require(objector.Length > 0, "objector", "must not be empty")
+            .Require(objector.Length <= DatasetValidation.MaxOrganisationLength, "objector", $"must be at most {DatasetValidation.MaxOrganisationLength} characters")
+            .Require(reason.Length > 0, "reason", "must not be empty")
+            .Require(reason.Length <= DatasetValidation.MaxTextLength, "reason", $"must be at most {DatasetValidation.MaxTextLength} characters")
+            .ThrowIfAny();
+        return store.RaiseObjectionAsync(request.RequestId, id, objector, reason, context.CancellationToken);
+    }
+
+    public override Task<Dataset> CertifyDataset(CertifyDatasetRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        DatasetValidation.RequestId(request.RequestId, violations);
+        var id = DatasetValidation.Id(request.Id, "id", violations);
+        var dismissed = request.DismissedObjectionIds.Select((o, i) => DatasetValidation.Id(o, $"dismissed_objection_ids[{i}]", violations)).ToHashSet();
+        violations.ThrowIfAny();
+        return store.CertifyAsync(request.RequestId, id, dismissed, context.CancellationToken);
+    }
+
+    public override Task<Dataset> RejectDataset(RejectDatasetRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        DatasetValidation.RequestId(request.RequestId, violations);
+        var id = DatasetValidation.Id(request.Id, "id", violations);
+        var reason = request.Reason.Trim();
+        violations.Require(reason.Length > 0, "reason", "must not be empty")
+            .Require(reason.Length <= DatasetValidation.MaxTextLength, "reason", $"must be at most {DatasetValidation.MaxTextLength} characters")
+            .ThrowIfAny();
+        return store.RejectAsync(request.RequestId, id, reason, context.CancellationToken);
+    }
+
+    public override Task<Dataset> RetireDataset(RetireDatasetRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        DatasetValidation.RequestId(request.RequestId, violations);
+        var id = DatasetValidation.Id(request.Id, "id", violations);
+        violations.Require(request.Reason.Length <= DatasetValidation.MaxTextLength, "reason", $"must be at most {DatasetValidation.MaxTextLength} characters")
+            .ThrowIfAny();
+        return store.RetireAsync(request.RequestId, id, context.CancellationToken);
+    }
+
+    public override async Task<ListDatasetsResponse> ListDatasets(ListDatasetsRequest request, ServerCallContext context)
+    {
+        var (filter, pageSize, after, fingerprint) = Paging("", request.Filter, request.PageSize, request.PageToken);
+        var page = await queries.SearchAsync([], filter, pageSize, after, withFacets: false, context.CancellationToken);
+        return new ListDatasetsResponse
+        {
+            Datasets = { page.Datasets },
+            NextPageToken = page.LastId is { } last ? PageToken.Encode(last, fingerprint) : "",
+            TotalSize = page.TotalSize,
+        };
+    }
+
+    public override async Task<SearchDatasetsResponse> SearchDatasets(SearchDatasetsRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        violations.Require(request.Query.Length <= DatasetValidation.MaxQueryLength, "query", $"must be at most {DatasetValidation.MaxQueryLength} characters");
+        var terms = request.Query.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
+        violations.Require(terms.Count <= MaxSearchTerms, "query", $"at most {MaxSearchTerms} words");
+        violations.ThrowIfAny();
+
+        var (filter, pageSize, after, fingerprint) = Paging(string.Join(' ', terms), request.Filter, request.PageSize, request.PageToken);
+        var page = await queries.SearchAsync(terms, filter, pageSize, after, withFacets: !request.SkipFacets, context.CancellationToken);
+        var response = new SearchDatasetsResponse
+        {
+            Datasets = { page.Datasets },
+            NextPageToken = page.LastId is { } last ? PageToken.Encode(last, fingerprint) : "",
+            TotalSize = page.TotalSize,
+        };
+        if (!request.SkipFacets)
+        {
+            foreach (var (field, _, enumType) in DatasetQueries.FacetFields)
+            {
+                var facet = new Facet { Field = field };
+                facet.Values.AddRange(page.Facets
+                    .Where(f => f.Field == field && f.Count > 0)
+                    .Select(f => new FacetValue { Value = FacetValueName(field, enumType, f.Value), Count = f.Count })
+                    .Where(v => v.Value.Length > 0)
+                    .OrderByDescending(v => v.Count).ThenBy(v => v.Value, StringComparer.Ordinal));
+                response.Facets.Add(facet);
+            }
+        }
+
+        return response;
+    }
+
+    public override async Task<ListAnnotationBasesResponse> ListAnnotationBases(ListAnnotationBasesRequest request, ServerCallContext context) =>
+        new() { AnnotationBases = { await queries.AnnotationBasesAsync(context.CancellationToken) } };
+
+    public override async Task<CatalogStats> GetCatalogStats(GetCatalogStatsRequest request, ServerCallContext context)
+    {
+        var rows = await queries.StatsAsync(context.CancellationToken);
+        var stats = new CatalogStats();
+        foreach (var row in rows)
+        {
+            if (row.Field.Length == 0)
+            {
+                stats.DatasetCount = row.Count;
+                stats.VolumeBytes = row.Bytes;
+                continue;
+            }
+
+            var (list, enumType) = row.Field switch
+            {
+                "status" => (stats.ByStatus, typeof(CertificationStatus)),
+                "domain" => (stats.ByDomain, typeof(V1.Domain)),
+                "modality" => (stats.ByModality, typeof(Modality)),
+                "annotation_base" => (stats.ByAnnotationBase, (Type?)null),
+                _ => (stats.ByProvince, null),
+            };
+            var key = FacetValueName(row.Field, enumType, row.Value);
+            if (row.Field == "province" && key.Length == 0)
+            {
+                key = "unknown";
+            }
+
+            list.Add(new StatsBucket { Key = key, DatasetCount = row.Count, VolumeBytes = row.Bytes });
+            if (row.Field == "status" && key == "certified")
+            {
+                stats.CertifiedDatasetCount = row.Count;
+                stats.CertifiedVolumeBytes = row.Bytes;
+            }
+        }
+
+        foreach (var list in new[] { stats.ByStatus, stats.ByDomain, stats.ByModality, stats.ByAnnotationBase, stats.ByProvince })
+        {
+            var sorted = list.OrderByDescending(b => b.DatasetCount).ThenBy(b => b.Key, StringComparer.Ordinal).ToList();
+            list.Clear();
+            list.AddRange(sorted);
+        }
+
+        return stats;
+    }
+
+    private static string FacetValueName(string field, Type? enumType, string? value) =>
+        enumType is not null && int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? ReferenceData.EnumName(enumType, number)
+            : field == "annotation_base" && value is null ? "none" : value ?? "";
+
+    private static (DatasetFilter Filter, int PageSize, Guid? After, byte[] Fingerprint) Paging(
+        string query, DatasetFilter? filter, int requestedPageSize, string pageToken)
+    {
+        var violations = new FieldViolations();
+        filter = filter?.Clone() ?? new DatasetFilter();
+        DatasetValidation.Filter(filter, violations);
+        var pageSize = DatasetValidation.PageSize(requestedPageSize, violations);
+        var fingerprint = PageToken.Fingerprint(query, filter);
+        Guid? after = null;
+        if (pageToken.Length > 0)
+        {
+            if (PageToken.TryDecode(pageToken, fingerprint, out var last))
+            {
+                after = last;
+            }
+            else
+            {
+                violations.Add("page_token", "is malformed or belongs to a different query");
+            }
+        }
+
+        violations.ThrowIfAny();
+        return (filter, pageSize, after, fingerprint);
+    }
+
+    private static (string RequestId, Guid Id) Target(string requestId, string id)
+    {
+        var violations = new FieldViolations();
+        DatasetValidation.RequestId(requestId, violations);
+        var parsed = DatasetValidation.Id(id, "id", violations);
+        violations.ThrowIfAny();
+        return (requestId, parsed);
+    }
+
+    private static Guid ValidId(string id, string field)
+    {
+        var violations = new FieldViolations();
+        var parsed = DatasetValidation.Id(id, field, violations);
+        violations.ThrowIfAny();
+        return parsed;
+    }
 }

@@ -1,0 +1,53 @@
+using System.Collections.Frozen;
+using Platform.Catalog.V1;
+
+namespace Platform.Catalog.Validation;
+
+/// <summary>The field mask of UpdateDataset: which paths may change and how each is copied.</summary>
+internal static class DatasetMask
+{
+    private static readonly FrozenDictionary<string, Action<Dataset, Dataset>> Setters = new Dictionary<string, Action<Dataset, Dataset>>
+    {
+        ["name"] = (from, to) => to.Name = from.Name,
+        ["name_en"] = (from, to) => to.NameEn = from.NameEn,
+        ["description_zh"] = (from, to) => to.DescriptionZh = from.DescriptionZh,
+        ["description_en"] = (from, to) => to.DescriptionEn = from.DescriptionEn,
+        ["domain"] = (from, to) => to.Domain = from.Domain,
+        ["modality"] = (from, to) => to.Modality = from.Modality,
+        ["volume_bytes"] = (from, to) => to.VolumeBytes = from.VolumeBytes,
+        ["record_count"] = (from, to) => to.RecordCount = from.RecordCount,
+        ["token_count"] = (from, to) => to.TokenCount = from.TokenCount,
+        ["language_shares"] = (from, to) =>
+        {
+            to.LanguageShares.Clear();
+            to.LanguageShares.AddRange(from.LanguageShares.Select(s => s.Clone()));
+        },
+        ["annotation"] = (from, to) => to.Annotation = from.Annotation?.Clone() ?? new Annotation(),
+        ["annotation.base_code"] = (from, to) => to.Annotation.BaseCode = from.Annotation?.BaseCode ?? "",
+        ["annotation.method"] = (from, to) => to.Annotation.Method = from.Annotation?.Method ?? AnnotationMethod.Unspecified,
+        ["annotation.annotated_fraction_bp"] = (from, to) => to.Annotation.AnnotatedFractionBp = from.Annotation?.AnnotatedFractionBp ?? 0,
+        ["quality_grade"] = (from, to) => to.QualityGrade = from.QualityGrade,
+        ["licence"] = (from, to) => to.Licence = from.Licence,
+        ["access_level"] = (from, to) => to.AccessLevel = from.AccessLevel,
+        ["provider"] = (from, to) => to.Provider = from.Provider?.Clone() ?? new Provider(),
+        ["provider.organisation"] = (from, to) => to.Provider.Organisation = from.Provider?.Organisation ?? "",
+        ["provider.province"] = (from, to) => to.Provider.Province = from.Provider?.Province ?? "",
+        ["keywords"] = (from, to) =>
+        {
+            to.Keywords.Clear();
+            to.Keywords.AddRange(from.Keywords);
+        },
+        ["edition"] = (from, to) => to.Edition = from.Edition,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static bool IsUpdatable(string path) => Setters.ContainsKey(path);
+
+    /// <summary>Copies the masked fields of <paramref name="from"/> onto <paramref name="to"/>.</summary>
+    public static void Apply(Dataset from, Dataset to, IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            Setters[path](from, to);
+        }
+    }
+}
