@@ -1,20 +1,181 @@
-using Google.Protobuf.WellKnownTypes;
+using System.Diagnostics;
 using Grpc.Core;
+using Platform.Infrastructure.Grpc;
+using Platform.Metrics.Caching;
+using Platform.Metrics.Computation;
 using Platform.Metrics.Data;
 using Platform.Metrics.V1;
 
 namespace Platform.Metrics.Grpc;
 
-internal sealed class MetricsGrpcService(HeadlineCache cache) : MetricsService.MetricsServiceBase
+internal sealed class MetricsGrpcService(
+    IndicatorReader reader,
+    TieredCache cache,
+    ChangeSignal changes,
+    TokenUsageWriter tokenUsage,
+    TrainingCorpusWriter corpus,
+    Microsoft.Extensions.Options.IOptions<CacheOptions> cacheOptions,
+    TimeProvider time) : MetricsService.MetricsServiceBase
 {
-    public override async Task<HeadlineIndicators> GetHeadlineIndicators(GetHeadlineIndicatorsRequest request, ServerCallContext context)
+    /// <summary>Reports are merged into PostgreSQL in batches of this many distinct keys.</summary>
+    internal const int IngestBatchSize = 50_000;
+
+    private const string EarlierStored = " (reports of earlier messages may already be stored; re-sending them replaces them)";
+
+    public override async Task<HeadlineIndicators> GetHeadlineIndicators(GetHeadlineIndicatorsRequest request, ServerCallContext context) =>
+        (await reader.GetHeadlineAsync(context.CancellationToken)).Message;
+
+    public override async Task WatchHeadlineIndicators(
+        WatchHeadlineIndicatorsRequest request, IServerStreamWriter<HeadlineIndicators> responseStream, ServerCallContext context)
     {
-        var snapshot = await cache.GetAsync(context.CancellationToken);
-        return new HeadlineIndicators
+        var cancellationToken = context.CancellationToken;
+        ulong? sent = null;
+        while (!cancellationToken.IsCancellationRequested)
         {
-            ListedBytes = snapshot.ListedBytes,
-            ListingCount = snapshot.ListingCount,
-            AsOf = Timestamp.FromDateTimeOffset(snapshot.AsOf),
+            // Take the signal before reading, so a change during the read wakes the next round.
+            var changed = changes.Next;
+            var view = await reader.GetHeadlineAsync(cancellationToken);
+            if (view.Fingerprint != sent)
+            {
+                await responseStream.WriteAsync(view.Message, cancellationToken);
+                sent = view.Fingerprint;
+            }
+
+            // The periodic re-check covers changes on other replicas while Redis pub/sub is down.
+            await Task.WhenAny(changed, Task.Delay(cacheOptions.Value.WatchPollInterval, time, cancellationToken));
+        }
+    }
+
+    public override async Task<IndicatorSeries> GetIndicatorSeries(GetIndicatorSeriesRequest request, ServerCallContext context)
+    {
+        var (from, to) = RequestValidation.ValidateSeries(request, Calculations.Today(time));
+        return await reader.GetSeriesAsync(request.Indicator, from, to, request.Granularity, context.CancellationToken);
+    }
+
+    public override async Task<ExchangeShareSeries> GetExchangeShare(GetExchangeShareRequest request, ServerCallContext context)
+    {
+        RequestValidation.ValidateExchangeShare(request);
+        return await reader.GetExchangeShareAsync(request.ExchangeCode, request.FromYear, request.ToYear, context.CancellationToken);
+    }
+
+    public override async Task<ReportTokenUsageResponse> ReportTokenUsage(IAsyncStreamReader<ReportTokenUsageRequest> requestStream, ServerCallContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        var today = Calculations.Today(time);
+        long received = 0, stored = 0, messages = 0;
+        var batch = new Dictionary<TokenUsageKey, long>();
+        Task<int>? pending = null;
+        try
+        {
+            while (await requestStream.MoveNext(cancellationToken))
+            {
+                var message = requestStream.Current;
+                if (message.Usages.Count > RequestValidation.MaxStreamMessageReports)
+                {
+                    throw FieldViolations.Single("usages", $"message {messages}: at most {RequestValidation.MaxStreamMessageReports} reports per message{EarlierStored}");
+                }
+
+                AddValidated(message.Usages, batch, today, $"message {messages}: ", EarlierStored);
+                received += message.Usages.Count;
+                messages++;
+                if (batch.Count >= IngestBatchSize)
+                {
+                    // Write this batch while the next one is read: the stream and the database work side by side.
+                    if (pending is not null)
+                    {
+                        stored += await pending;
+                    }
+
+                    pending = tokenUsage.WriteAsync(batch, cancellationToken);
+                    batch = new Dictionary<TokenUsageKey, long>();
+                }
+            }
+
+            if (pending is not null)
+            {
+                stored += await pending;
+                pending = null;
+            }
+
+            stored += await tokenUsage.WriteAsync(batch, cancellationToken);
+        }
+        finally
+        {
+            if (pending is not null)
+            {
+                await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            if (stored > 0 || received > 0)
+            {
+                await cache.InvalidateAsync();
+            }
+        }
+
+        return new ReportTokenUsageResponse { Received = received, Stored = stored };
+    }
+
+    public override async Task<ReportTokenUsageResponse> ReportTokenUsageBatch(ReportTokenUsageBatchRequest request, ServerCallContext context)
+    {
+        if (request.Usages.Count > RequestValidation.MaxBatchReports)
+        {
+            throw FieldViolations.Single("usages", $"at most {RequestValidation.MaxBatchReports} reports per batch; use ReportTokenUsage to stream more");
+        }
+
+        var batch = new Dictionary<TokenUsageKey, long>(request.Usages.Count);
+        AddValidated(request.Usages, batch, Calculations.Today(time), string.Empty, string.Empty);
+        var stored = await tokenUsage.WriteAsync(batch, context.CancellationToken);
+        if (stored > 0)
+        {
+            await cache.InvalidateAsync();
+        }
+
+        return new ReportTokenUsageResponse { Received = request.Usages.Count, Stored = stored };
+    }
+
+    public override async Task<ReportTrainingCorpusResponse> ReportTrainingCorpus(ReportTrainingCorpusRequest request, ServerCallContext context)
+    {
+        RequestValidation.ValidateCorpus(request, time.GetUtcNow());
+        var (applied, stored) = await corpus.WriteAsync(
+            new ModelCorpusData(request.Provider, request.Model, request.TotalTokens, request.ChineseTokens, request.AsOf.ToDateTimeOffset()),
+            context.CancellationToken);
+        if (applied)
+        {
+            await cache.InvalidateAsync();
+        }
+
+        return new ReportTrainingCorpusResponse { Applied = applied, Model = ProtoMapper.ToMessage(stored) };
+    }
+
+    public override async Task<RebuildIndicatorsResponse> RebuildIndicators(RebuildIndicatorsRequest request, ServerCallContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await cache.InvalidateAsync();
+        var view = await reader.GetHeadlineAsync(context.CancellationToken);
+        return new RebuildIndicatorsResponse
+        {
+            Headline = view.Message,
+            ElapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
         };
+    }
+
+    /// <summary>Validates reports into <paramref name="batch"/> (a later report for the same key replaces an earlier one).</summary>
+    private static void AddValidated(
+        Google.Protobuf.Collections.RepeatedField<TokenUsage> usages, Dictionary<TokenUsageKey, long> batch, DateOnly today, string prefix, string suffix)
+    {
+        for (var i = 0; i < usages.Count; i++)
+        {
+            var usage = usages[i];
+            var violations = new FieldViolations();
+            var day = RequestValidation.ValidateUsage(usage, $"usages[{i}]", today, violations);
+            if (violations.Any)
+            {
+                // Only the first invalid report is described, to keep the error small.
+                var ex = violations.ToException();
+                throw new RpcException(new Status(ex.StatusCode, prefix + ex.Status.Detail + suffix), ex.Trailers);
+            }
+
+            batch[new TokenUsageKey(day, usage.Provider, usage.Model)] = usage.Tokens;
+        }
     }
 }
