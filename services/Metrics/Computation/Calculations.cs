@@ -15,9 +15,12 @@ internal static class Calculations
 
     public static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>n / d rounded half up, for n ≥ 0 and d &gt; 0, without overflow.</summary>
-    public static long RoundDiv(Int128 numerator, Int128 denominator) =>
-        (long)((2 * numerator + denominator) / (2 * denominator));
+    /// <summary>n / d rounded half up, for n ≥ 0 and d &gt; 0, without overflow (saturates at long.MaxValue).</summary>
+    public static long RoundDiv(Int128 numerator, Int128 denominator)
+    {
+        var quotient = (2 * numerator + denominator) / (2 * denominator);
+        return quotient > long.MaxValue ? long.MaxValue : (long)quotient;
+    }
 
     /// <summary>A share num/den as basis points and a percent with two decimals.</summary>
     public static RatioValue Share(long numerator, long denominator)
