@@ -136,6 +136,7 @@ internal readonly record struct TokenUsageKey(DateOnly Day, string Provider, str
 /// <summary>Bulk token-usage writes: binary COPY into a temporary table, then one merge that replaces existing reports.</summary>
 internal sealed class TokenUsageWriter(NpgsqlDataSource dataSource, TimeProvider time)
 {
+    /// <summary>Merges the reports; returns how many rows were inserted or changed.</summary>
     public async Task<int> WriteAsync(IReadOnlyDictionary<TokenUsageKey, long> reports, CancellationToken cancellationToken)
     {
         if (reports.Count == 0)
@@ -168,13 +169,15 @@ internal sealed class TokenUsageWriter(NpgsqlDataSource dataSource, TimeProvider
             await importer.CompleteAsync(cancellationToken);
         }
 
-        // Keys are distinct within a batch (the caller deduplicates, last report wins), as on conflict requires.
+        // Keys are distinct within a batch (the caller deduplicates, last report wins), as on conflict requires;
+        // in key order the index is walked once instead of at random. Re-sending an unchanged figure writes nothing.
         int stored;
         await using (var merge = new NpgsqlCommand(
             """
             insert into token_usage (day, provider, model, tokens, reported_at)
-            select day, provider, model, tokens, @now from token_usage_staging
+            select day, provider, model, tokens, @now from token_usage_staging order by day, provider collate "C", model collate "C"
             on conflict (day, provider, model) do update set tokens = excluded.tokens, reported_at = excluded.reported_at
+            where token_usage.tokens <> excluded.tokens
             """,
             connection, transaction))
         {

@@ -17,8 +17,11 @@ internal sealed class MetricsGrpcService(
     Microsoft.Extensions.Options.IOptions<CacheOptions> cacheOptions,
     TimeProvider time) : MetricsService.MetricsServiceBase
 {
-    /// <summary>Reports are merged into PostgreSQL in batches of this many distinct keys.</summary>
+    /// <summary>Streamed reports are merged into PostgreSQL in batches of this many distinct keys in all ...</summary>
     internal const int IngestBatchSize = 50_000;
+
+    /// <summary>... spread over this many connections working side by side.</summary>
+    internal const int IngestLanes = 2;
 
     private const string EarlierStored = " (reports of earlier messages may already be stored; re-sending them replaces them)";
 
@@ -62,57 +65,39 @@ internal sealed class MetricsGrpcService(
     {
         var cancellationToken = context.CancellationToken;
         var today = Calculations.Today(time);
-        long received = 0, stored = 0, messages = 0;
-        var batch = new Dictionary<TokenUsageKey, long>();
-        Task<int>? pending = null;
+        long received = 0, messages = 0;
+        await using var ingestion = new TokenUsageIngestion(tokenUsage, IngestLanes, IngestBatchSize / IngestLanes, cancellationToken);
         try
         {
             while (await requestStream.MoveNext(cancellationToken))
             {
-                var message = requestStream.Current;
-                if (message.Usages.Count > RequestValidation.MaxStreamMessageReports)
+                var usages = requestStream.Current.Usages;
+                if (usages.Count > RequestValidation.MaxStreamMessageReports)
                 {
                     throw FieldViolations.Single("usages", $"message {messages}: at most {RequestValidation.MaxStreamMessageReports} reports per message{EarlierStored}");
                 }
 
-                AddValidated(message.Usages, batch, today, $"message {messages}: ", EarlierStored);
-                received += message.Usages.Count;
-                messages++;
-                if (batch.Count >= IngestBatchSize)
+                for (var i = 0; i < usages.Count; i++)
                 {
-                    // Write this batch while the next one is read: the stream and the database work side by side.
-                    if (pending is not null)
-                    {
-                        stored += await pending;
-                    }
-
-                    pending = tokenUsage.WriteAsync(batch, cancellationToken);
-                    batch = new Dictionary<TokenUsageKey, long>();
+                    var usage = usages[i];
+                    var day = Validated(usage, i, today, $"message {messages}: ", EarlierStored);
+                    await ingestion.AddAsync(new TokenUsageKey(day, usage.Provider, usage.Model), usage.Tokens);
                 }
+
+                received += usages.Count;
+                messages++;
             }
 
-            if (pending is not null)
-            {
-                stored += await pending;
-                pending = null;
-            }
-
-            stored += await tokenUsage.WriteAsync(batch, cancellationToken);
+            var stored = await ingestion.CompleteAsync();
+            return new ReportTokenUsageResponse { Received = received, Stored = stored };
         }
         finally
         {
-            if (pending is not null)
-            {
-                await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-
-            if (stored > 0 || received > 0)
+            if (received > 0)
             {
                 await cache.InvalidateAsync();
             }
         }
-
-        return new ReportTokenUsageResponse { Received = received, Stored = stored };
     }
 
     public override async Task<ReportTokenUsageResponse> ReportTokenUsageBatch(ReportTokenUsageBatchRequest request, ServerCallContext context)
@@ -166,16 +151,26 @@ internal sealed class MetricsGrpcService(
         for (var i = 0; i < usages.Count; i++)
         {
             var usage = usages[i];
-            var violations = new FieldViolations();
-            var day = RequestValidation.ValidateUsage(usage, $"usages[{i}]", today, violations);
-            if (violations.Any)
-            {
-                // Only the first invalid report is described, to keep the error small.
-                var ex = violations.ToException();
-                throw new RpcException(new Status(ex.StatusCode, prefix + ex.Status.Detail + suffix), ex.Trailers);
-            }
-
-            batch[new TokenUsageKey(day, usage.Provider, usage.Model)] = usage.Tokens;
+            batch[new TokenUsageKey(Validated(usage, i, today, prefix, suffix), usage.Provider, usage.Model)] = usage.Tokens;
         }
+    }
+
+    /// <summary>The report's day, or INVALID_ARGUMENT describing the report (only the first invalid one, to keep the error small).</summary>
+    private static DateOnly Validated(TokenUsage usage, int index, DateOnly today, string prefix, string suffix)
+    {
+        if (RequestValidation.IsValidUsage(usage, today, out var valid))
+        {
+            return valid;
+        }
+
+        var violations = new FieldViolations();
+        var day = RequestValidation.ValidateUsage(usage, $"usages[{index}]", today, violations);
+        if (violations.Any)
+        {
+            var ex = violations.ToException();
+            throw new RpcException(new Status(ex.StatusCode, prefix + ex.Status.Detail + suffix), ex.Trailers);
+        }
+
+        return day;
     }
 }

@@ -18,6 +18,13 @@ internal static class RequestValidation
     public static bool TryParseDay(string value, out DateOnly day) =>
         DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
 
+    /// <summary>The allocation-free check of one report (the bulk path); <see cref="ValidateUsage"/> says what is wrong.</summary>
+    public static bool IsValidUsage(TokenUsage usage, DateOnly today, out DateOnly day) =>
+        TryParseDay(usage.Day, out day) && day <= today && day >= EarliestDay && usage.Tokens >= 0
+        && IsValidName(usage.Provider) && IsValidName(usage.Model);
+
+    private static bool IsValidName(string value) => value.Length is > 0 and <= MaxNameLength && !string.IsNullOrWhiteSpace(value);
+
     /// <summary>Validates one report; returns its day when valid.</summary>
     public static DateOnly ValidateUsage(TokenUsage usage, string field, DateOnly today, FieldViolations violations)
     {

@@ -60,15 +60,17 @@ create table equity_contributions (
 );
 
 -- Token-usage reports: one row per provider/model/day; a new report replaces the old one. The key starts with
--- the day so per-day sums (H6) are index range scans.
+-- the day so per-day sums (H6) are index range scans. Bulk ingestion is bound by this table: the "C" collation
+-- makes key comparisons byte comparisons, and free space in each page lets a replacement be a HOT update
+-- (no index change).
 create table token_usage (
     day date not null,
-    provider text not null,
-    model text not null,
+    provider text collate "C" not null,
+    model text collate "C" not null,
     tokens bigint not null,
     reported_at timestamptz not null,
     primary key (day, provider, model)
-);
+) with (fillfactor = 80);
 
 -- Training-corpus reports: the latest (by as_of) per provider/model.
 create table training_corpus (
