@@ -11,7 +11,8 @@ internal static class CacheKeys
     /// <summary>Pub/sub channel announcing a change to every replica (payload: the sender's instance id).</summary>
     public const string ChangedChannel = Prefix + "changed";
 
-    public const string Headline = Prefix + "headline";
+    /// <summary>The headline of one reporting day (its H6 is the day before): a new day never serves yesterday's snapshot.</summary>
+    public static string Headline(DateOnly today) => $"{Prefix}headline:{today:yyyy-MM-dd}";
 
     public static string Series(int indicator, string from, string to, int granularity) =>
         $"{Prefix}series:{indicator}:{from}:{to}:{granularity}";

@@ -21,9 +21,11 @@ internal sealed partial class TieredCache(
     ILogger<TieredCache> logger)
 {
     private readonly ConcurrentDictionary<string, LocalEntry> _local = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+    // Striped rather than one per key: series keys are open-ended, and a gate per key would never be freed.
+    private readonly SemaphoreSlim[] _gates = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private readonly CacheOptions _options = options.Value;
     private readonly RedisCircuit _circuit = new(time, options.Value.CircuitBreak);
+    private const int MaxLocalEntries = 10_000;
     private long _generation;
     private int _remoteInvalidationPending;
     private long _computations;
@@ -78,7 +80,7 @@ internal sealed partial class TieredCache(
         CancellationToken cancellationToken)
         where TOut : class
     {
-        var gate = _gates.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+        var gate = _gates[(uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_gates.Length];
         await gate.WaitAsync(cancellationToken);
         try
         {
@@ -92,6 +94,11 @@ internal sealed partial class TieredCache(
             var output = project(data);
             if (localGeneration == Volatile.Read(ref _generation))
             {
+                if (_local.Count >= MaxLocalEntries)
+                {
+                    _local.Clear();
+                }
+
                 _local[key] = new LocalEntry(output, localGeneration, time.GetTimestamp() + Ticks(_options.LocalTtl));
             }
 
