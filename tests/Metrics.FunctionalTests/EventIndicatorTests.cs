@@ -166,7 +166,7 @@ public sealed class EventIndicatorTests(MetricsFixture fixture)
         var exchange = Events.Unique("szex");
         var before = await Host.Client.GetIndicatorSeriesAsync(new GetIndicatorSeriesRequest
         {
-            Indicator = Indicator.H3HighQualityTradeAmount, From = "2019-01-01", To = "2019-03-31", Granularity = Granularity.Month,
+            Indicator = Indicator.H3HighQualityTradeAmount, FromDay = "2019-01-01", ToDay = "2019-03-31", Granularity = Granularity.Month,
         });
         await Host.PublishAsync(Events.Trade(exchange, ProductKinds.HighQualityDataset, 1_000, 2019) with { SettledAt = new DateTimeOffset(2019, 2, 10, 0, 0, 0, TimeSpan.FromHours(8)) });
         await Eventually.Returns(
@@ -175,7 +175,7 @@ public sealed class EventIndicatorTests(MetricsFixture fixture)
         var series = await Eventually.Returns(
             () => Host.Client.GetIndicatorSeriesAsync(new GetIndicatorSeriesRequest
             {
-                Indicator = Indicator.H3HighQualityTradeAmount, From = "2019-01-01", To = "2019-03-31", Granularity = Granularity.Month,
+                Indicator = Indicator.H3HighQualityTradeAmount, FromDay = "2019-01-01", ToDay = "2019-03-31", Granularity = Granularity.Month,
             }).ResponseAsync,
             s => s.Points[2].Value == before.Points[2].Value + 1_000);
 

@@ -26,7 +26,7 @@ public sealed class RedisDownTests(RedisDownFixture fixture)
 
         var series = await Client.GetIndicatorSeriesAsync(new GetIndicatorSeriesRequest
         {
-            Indicator = Indicator.H6DailyTokens, From = "2007-07-07", To = "2007-07-07", Granularity = Granularity.Day,
+            Indicator = Indicator.H6DailyTokens, FromDay = "2007-07-07", ToDay = "2007-07-07", Granularity = Granularity.Day,
         });
         var headline = await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
 
@@ -63,7 +63,7 @@ public sealed class RedisDownTests(RedisDownFixture fixture)
             await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
             var series = await Client.GetIndicatorSeriesAsync(new GetIndicatorSeriesRequest
             {
-                Indicator = Indicator.H6DailyTokens, From = "2008-08-08", To = "2008-08-08", Granularity = Granularity.Day,
+                Indicator = Indicator.H6DailyTokens, FromDay = "2008-08-08", ToDay = "2008-08-08", Granularity = Granularity.Day,
             });
             var elapsed = Stopwatch.GetElapsedTime(started);
             slowest = elapsed > slowest ? elapsed : slowest;

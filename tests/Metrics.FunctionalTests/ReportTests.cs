@@ -14,7 +14,7 @@ public sealed class ReportTests(MetricsFixture fixture)
         new() { Provider = provider, Model = model, Day = day, Tokens = tokens };
 
     private Task<IndicatorSeries> DailySeries(string from, string to, Granularity granularity = Granularity.Day) =>
-        Client.GetIndicatorSeriesAsync(new GetIndicatorSeriesRequest { Indicator = Indicator.H6DailyTokens, From = from, To = to, Granularity = granularity }).ResponseAsync;
+        Client.GetIndicatorSeriesAsync(new GetIndicatorSeriesRequest { Indicator = Indicator.H6DailyTokens, FromDay = from, ToDay = to, Granularity = granularity }).ResponseAsync;
 
     [Fact]
     public async Task ResentTokenUsageReplacesTheEarlierReport()

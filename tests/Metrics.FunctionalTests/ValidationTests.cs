@@ -64,16 +64,16 @@ public sealed class ValidationTests(MetricsFixture fixture)
 
     [Fact]
     public Task GetIndicatorSeriesRejectsARangeEndingBeforeItStarts() =>
-        GrpcAssert.InvalidField("to", async () => await Client.GetIndicatorSeriesAsync(new GetIndicatorSeriesRequest
+        GrpcAssert.InvalidField("to_day", async () => await Client.GetIndicatorSeriesAsync(new GetIndicatorSeriesRequest
         {
-            Indicator = Indicator.H6DailyTokens, From = "2025-06-30", To = "2024-01-01", Granularity = Granularity.Day,
+            Indicator = Indicator.H6DailyTokens, FromDay = "2025-06-30", ToDay = "2024-01-01", Granularity = Granularity.Day,
         }));
 
     [Fact]
     public Task GetIndicatorSeriesRejectsAnIndicatorWithoutSeries() =>
         GrpcAssert.InvalidField("indicator", async () => await Client.GetIndicatorSeriesAsync(new GetIndicatorSeriesRequest
         {
-            Indicator = Indicator.H7ChineseTrainingShare, From = "2025-01-01", To = "2025-01-02", Granularity = Granularity.Day,
+            Indicator = Indicator.H7ChineseTrainingShare, FromDay = "2025-01-01", ToDay = "2025-01-02", Granularity = Granularity.Day,
         }));
 
     [Fact]

@@ -70,17 +70,17 @@ public sealed class ValidationTests
     public void SeriesRangeOfMoreThanTheLimitIsRejected()
     {
         var ex = Assert.Throws<RpcException>(() => RequestValidation.ValidateSeries(
-            new GetIndicatorSeriesRequest { Indicator = Indicator.H6DailyTokens, From = "2000-01-01", To = "2025-06-30", Granularity = Granularity.Day },
+            new GetIndicatorSeriesRequest { Indicator = Indicator.H6DailyTokens, FromDay = "2000-01-01", ToDay = "2025-06-30", Granularity = Granularity.Day },
             Today));
 
-        Assert.Contains("to", ex.Status.Detail);
+        Assert.Contains("to_day", ex.Status.Detail);
     }
 
     [Fact]
     public void SeriesOverEighteenMonthsIsAccepted()
     {
         var (from, to) = RequestValidation.ValidateSeries(
-            new GetIndicatorSeriesRequest { Indicator = Indicator.H6DailyTokens, From = "2024-01-01", To = "2025-06-30", Granularity = Granularity.Day },
+            new GetIndicatorSeriesRequest { Indicator = Indicator.H6DailyTokens, FromDay = "2024-01-01", ToDay = "2025-06-30", Granularity = Granularity.Day },
             Today);
 
         Assert.Equal((new DateOnly(2024, 1, 1), Today), (from, to));
@@ -89,5 +89,5 @@ public sealed class ValidationTests
     [Fact]
     public void SeriesWithoutGranularityIsRejected() =>
         Assert.Throws<RpcException>(() => RequestValidation.ValidateSeries(
-            new GetIndicatorSeriesRequest { Indicator = Indicator.H1CertifiedDatasets, From = "2024-01-01", To = "2024-01-02" }, Today));
+            new GetIndicatorSeriesRequest { Indicator = Indicator.H1CertifiedDatasets, FromDay = "2024-01-01", ToDay = "2024-01-02" }, Today));
 }

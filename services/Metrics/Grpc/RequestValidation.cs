@@ -94,19 +94,19 @@ internal static class RequestValidation
         }
 
         violations.Require(request.Granularity is Granularity.Day or Granularity.Month, "granularity", "must be DAY or MONTH");
-        var fromOk = TryParseDay(request.From, out var from);
-        var toOk = TryParseDay(request.To, out var to);
-        violations.Require(fromOk, "from", "must be a calendar date YYYY-MM-DD");
-        violations.Require(toOk, "to", "must be a calendar date YYYY-MM-DD");
+        var fromOk = TryParseDay(request.FromDay, out var from);
+        var toOk = TryParseDay(request.ToDay, out var to);
+        violations.Require(fromOk, "from_day", "must be a calendar date YYYY-MM-DD");
+        violations.Require(toOk, "to_day", "must be a calendar date YYYY-MM-DD");
         if (fromOk && toOk)
         {
-            violations.Require(from <= to, "to", "must not be before from");
-            violations.Require(to <= today, "to", $"must not be in the future (today is {today:yyyy-MM-dd} in UTC+8)");
+            violations.Require(from <= to, "to_day", "must not be before from");
+            violations.Require(to <= today, "to_day", $"must not be in the future (today is {today:yyyy-MM-dd} in UTC+8)");
             if (from <= to && request.Granularity is Granularity.Day or Granularity.Month)
             {
                 violations.Require(
                     Computation.Calculations.PeriodCount(from, to, request.Granularity == Granularity.Month) <= MaxSeriesPeriods,
-                    "to",
+                    "to_day",
                     $"the range must span at most {MaxSeriesPeriods} periods");
             }
         }
