@@ -1,6 +1,8 @@
+using MassTransit;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Postgres;
+using Platform.Metrics.Caching;
 using Platform.Metrics.Consumers;
 using Platform.Metrics.Data;
 using StackExchange.Redis;
@@ -16,7 +18,19 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPostgres(DatabaseConnectionName, typeof(Extensions).Assembly);
-        builder.AddMessaging(BrokerConnectionName, bus => bus.AddConsumer<ListingCreatedConsumer>());
+        builder.AddMessaging(BrokerConnectionName, bus =>
+        {
+            bus.AddConsumer<DatasetRegisteredConsumer>();
+            bus.AddConsumer<DatasetCertifiedConsumer>();
+            bus.AddConsumer<DatasetUpdatedConsumer>();
+            bus.AddConsumer<DatasetRetiredConsumer>();
+            bus.AddConsumer<ListingCreatedConsumer>();
+            bus.AddConsumer<ListingDelistedConsumer>();
+            bus.AddConsumer<TradeSettledConsumer>();
+            bus.AddConsumer<EquityContributionRecordedConsumer>();
+            // Transient database failures (a lost connection, a deadlock between two upserts) are retried in place.
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseMessageRetry(retry => retry.Intervals(100, 500, 2000, 5000)));
+        });
 
         var redis = builder.Configuration.GetConnectionString(CacheConnectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{CacheConnectionName} is not configured.");
@@ -28,12 +42,20 @@ internal static class Extensions
             options.ConnectTimeout = 1000;
             options.SyncTimeout = 500;
             options.AsyncTimeout = 500;
+            options.BacklogPolicy = BacklogPolicy.FailFast;
             return ConnectionMultiplexer.Connect(options);
         });
 
         builder.Services.AddGrpc(options => options.Interceptors.Add<ExceptionMappingInterceptor>());
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IndicatorStore>();
-        builder.Services.AddSingleton<HeadlineCache>();
+        builder.Services.AddOptions<CacheOptions>().BindConfiguration("Metrics:Cache");
+        builder.Services.AddSingleton<ChangeSignal>();
+        builder.Services.AddSingleton<IRemoteCache, RedisRemoteCache>();
+        builder.Services.AddSingleton<TieredCache>();
+        builder.Services.AddHostedService<ChangeSubscriber>();
+        builder.Services.AddSingleton<IndicatorQueries>();
+        builder.Services.AddSingleton<IndicatorReader>();
+        builder.Services.AddSingleton<TokenUsageWriter>();
+        builder.Services.AddSingleton<TrainingCorpusWriter>();
     }
 }

@@ -1,20 +1,176 @@
-using Google.Protobuf.WellKnownTypes;
+using System.Diagnostics;
 using Grpc.Core;
+using Platform.Infrastructure.Grpc;
+using Platform.Metrics.Caching;
+using Platform.Metrics.Computation;
 using Platform.Metrics.Data;
 using Platform.Metrics.V1;
 
 namespace Platform.Metrics.Grpc;
 
-internal sealed class MetricsGrpcService(HeadlineCache cache) : MetricsService.MetricsServiceBase
+internal sealed class MetricsGrpcService(
+    IndicatorReader reader,
+    TieredCache cache,
+    ChangeSignal changes,
+    TokenUsageWriter tokenUsage,
+    TrainingCorpusWriter corpus,
+    Microsoft.Extensions.Options.IOptions<CacheOptions> cacheOptions,
+    TimeProvider time) : MetricsService.MetricsServiceBase
 {
-    public override async Task<HeadlineIndicators> GetHeadlineIndicators(GetHeadlineIndicatorsRequest request, ServerCallContext context)
+    /// <summary>Streamed reports are merged into PostgreSQL in batches of this many distinct keys in all ...</summary>
+    internal const int IngestBatchSize = 50_000;
+
+    /// <summary>... spread over this many connections working side by side.</summary>
+    internal const int IngestLanes = 2;
+
+    private const string EarlierStored = " (reports of earlier messages may already be stored; re-sending them replaces them)";
+
+    public override async Task<HeadlineIndicators> GetHeadlineIndicators(GetHeadlineIndicatorsRequest request, ServerCallContext context) =>
+        (await reader.GetHeadlineAsync(context.CancellationToken)).Message;
+
+    public override async Task WatchHeadlineIndicators(
+        WatchHeadlineIndicatorsRequest request, IServerStreamWriter<HeadlineIndicators> responseStream, ServerCallContext context)
     {
-        var snapshot = await cache.GetAsync(context.CancellationToken);
-        return new HeadlineIndicators
+        var cancellationToken = context.CancellationToken;
+        ulong? sent = null;
+        while (!cancellationToken.IsCancellationRequested)
         {
-            ListedBytes = snapshot.ListedBytes,
-            ListingCount = snapshot.ListingCount,
-            AsOf = Timestamp.FromDateTimeOffset(snapshot.AsOf),
+            // Take the signal before reading, so a change during the read wakes the next round.
+            var changed = changes.Next;
+            var view = await reader.GetHeadlineAsync(cancellationToken);
+            if (view.Fingerprint != sent)
+            {
+                await responseStream.WriteAsync(view.Message, cancellationToken);
+                sent = view.Fingerprint;
+            }
+
+            // The periodic re-check covers changes on other replicas while Redis pub/sub is down.
+            await Task.WhenAny(changed, Task.Delay(cacheOptions.Value.WatchPollInterval, time, cancellationToken));
+        }
+    }
+
+    public override async Task<IndicatorSeries> GetIndicatorSeries(GetIndicatorSeriesRequest request, ServerCallContext context)
+    {
+        var (from, to) = RequestValidation.ValidateSeries(request, Calculations.Today(time));
+        return await reader.GetSeriesAsync(request.Indicator, from, to, request.Granularity, context.CancellationToken);
+    }
+
+    public override async Task<ExchangeShareSeries> GetExchangeShare(GetExchangeShareRequest request, ServerCallContext context)
+    {
+        RequestValidation.ValidateExchangeShare(request);
+        return await reader.GetExchangeShareAsync(request.ExchangeCode, request.FromYear, request.ToYear, context.CancellationToken);
+    }
+
+    public override async Task<ReportTokenUsageResponse> ReportTokenUsage(IAsyncStreamReader<ReportTokenUsageRequest> requestStream, ServerCallContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        var today = Calculations.Today(time);
+        long received = 0, messages = 0;
+        await using var ingestion = new TokenUsageIngestion(tokenUsage, IngestLanes, IngestBatchSize / IngestLanes, cancellationToken);
+        try
+        {
+            while (await requestStream.MoveNext(cancellationToken))
+            {
+                var usages = requestStream.Current.Usages;
+                if (usages.Count > RequestValidation.MaxStreamMessageReports)
+                {
+                    throw FieldViolations.Single("usages", $"message {messages}: at most {RequestValidation.MaxStreamMessageReports} reports per message{EarlierStored}");
+                }
+
+                for (var i = 0; i < usages.Count; i++)
+                {
+                    var usage = usages[i];
+                    var day = Validated(usage, i, today, $"message {messages}: ", EarlierStored);
+                    await ingestion.AddAsync(new TokenUsageKey(day, usage.Provider, usage.Model), usage.Tokens);
+                }
+
+                received += usages.Count;
+                messages++;
+            }
+
+            var stored = await ingestion.CompleteAsync();
+            return new ReportTokenUsageResponse { Received = received, Stored = stored };
+        }
+        finally
+        {
+            if (received > 0)
+            {
+                await cache.InvalidateAsync();
+            }
+        }
+    }
+
+    public override async Task<ReportTokenUsageResponse> ReportTokenUsageBatch(ReportTokenUsageBatchRequest request, ServerCallContext context)
+    {
+        if (request.Usages.Count > RequestValidation.MaxBatchReports)
+        {
+            throw FieldViolations.Single("usages", $"at most {RequestValidation.MaxBatchReports} reports per batch; use ReportTokenUsage to stream more");
+        }
+
+        var batch = new Dictionary<TokenUsageKey, long>(request.Usages.Count);
+        AddValidated(request.Usages, batch, Calculations.Today(time), string.Empty, string.Empty);
+        var stored = await tokenUsage.WriteAsync(batch, context.CancellationToken);
+        if (stored > 0)
+        {
+            await cache.InvalidateAsync();
+        }
+
+        return new ReportTokenUsageResponse { Received = request.Usages.Count, Stored = stored };
+    }
+
+    public override async Task<ReportTrainingCorpusResponse> ReportTrainingCorpus(ReportTrainingCorpusRequest request, ServerCallContext context)
+    {
+        RequestValidation.ValidateCorpus(request, time.GetUtcNow());
+        var (applied, stored) = await corpus.WriteAsync(
+            new ModelCorpusData(request.Provider, request.Model, request.TotalTokens, request.ChineseTokens, request.AsOf.ToDateTimeOffset()),
+            context.CancellationToken);
+        if (applied)
+        {
+            await cache.InvalidateAsync();
+        }
+
+        return new ReportTrainingCorpusResponse { Applied = applied, Model = ProtoMapper.ToMessage(stored) };
+    }
+
+    public override async Task<RebuildIndicatorsResponse> RebuildIndicators(RebuildIndicatorsRequest request, ServerCallContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await cache.InvalidateAsync();
+        var view = await reader.GetHeadlineAsync(context.CancellationToken);
+        return new RebuildIndicatorsResponse
+        {
+            Headline = view.Message,
+            ElapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
         };
+    }
+
+    /// <summary>Validates reports into <paramref name="batch"/> (a later report for the same key replaces an earlier one).</summary>
+    private static void AddValidated(
+        Google.Protobuf.Collections.RepeatedField<TokenUsage> usages, Dictionary<TokenUsageKey, long> batch, DateOnly today, string prefix, string suffix)
+    {
+        for (var i = 0; i < usages.Count; i++)
+        {
+            var usage = usages[i];
+            batch[new TokenUsageKey(Validated(usage, i, today, prefix, suffix), usage.Provider, usage.Model)] = usage.Tokens;
+        }
+    }
+
+    /// <summary>The report's day, or INVALID_ARGUMENT describing the report (only the first invalid one, to keep the error small).</summary>
+    private static DateOnly Validated(TokenUsage usage, int index, DateOnly today, string prefix, string suffix)
+    {
+        if (RequestValidation.IsValidUsage(usage, today, out var valid))
+        {
+            return valid;
+        }
+
+        var violations = new FieldViolations();
+        var day = RequestValidation.ValidateUsage(usage, $"usages[{index}]", today, violations);
+        if (violations.Any)
+        {
+            var ex = violations.ToException();
+            throw new RpcException(new Status(ex.StatusCode, prefix + ex.Status.Detail + suffix), ex.Trailers);
+        }
+
+        return day;
     }
 }

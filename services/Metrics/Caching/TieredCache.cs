@@ -1,0 +1,275 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Platform.Metrics.Caching;
+
+/// <summary>
+/// Cache-aside in two tiers: an in-process dictionary (short TTL, cleared on every local or announced change) in
+/// front of Redis (values tagged with the generation they were computed in; a change increments the generation).
+/// Concurrent misses of one key compute once: a per-key semaphore in the process and a short Redis lock across
+/// replicas. When Redis fails, a circuit skips it for a few seconds and reads are answered from the source.
+/// </summary>
+internal sealed partial class TieredCache(
+    IRemoteCache remote,
+    ChangeSignal signal,
+    IOptions<CacheOptions> options,
+    TimeProvider time,
+    ILogger<TieredCache> logger)
+{
+    private readonly ConcurrentDictionary<string, LocalEntry> _local = new(StringComparer.Ordinal);
+    // Striped rather than one per key: series keys are open-ended, and a gate per key would never be freed.
+    private readonly SemaphoreSlim[] _gates = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    private readonly CacheOptions _options = options.Value;
+    private readonly RedisCircuit _circuit = new(time, options.Value.CircuitBreak);
+    private const int MaxLocalEntries = 10_000;
+    private long _generation;
+    private int _remoteInvalidationPending;
+    private long _computations;
+
+    /// <summary>Identifies this replica in change announcements, so it ignores its own.</summary>
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>How many times a value was computed from the source (for tests and diagnostics).</summary>
+    public long Computations => Interlocked.Read(ref _computations);
+
+    public bool RedisSkipped => _circuit.IsOpen;
+
+    public ValueTask<TOut> GetAsync<TData, TOut>(
+        string key,
+        JsonTypeInfo<TData> typeInfo,
+        Func<CancellationToken, Task<TData>> compute,
+        Func<TData, TOut> project,
+        CancellationToken cancellationToken)
+        where TOut : class
+    {
+        if (_local.TryGetValue(key, out var entry)
+            && entry.Generation == Volatile.Read(ref _generation)
+            && time.GetTimestamp() < entry.ExpiresAt)
+        {
+            return ValueTask.FromResult((TOut)entry.Value);
+        }
+
+        return new ValueTask<TOut>(GetSlowAsync(key, typeInfo, compute, project, cancellationToken));
+    }
+
+    /// <summary>After a write of records: drop every cached value here and in Redis, and tell the other replicas.</summary>
+    public async Task InvalidateAsync()
+    {
+        InvalidateLocal();
+        Volatile.Write(ref _remoteInvalidationPending, 1);
+        await RemoteReadyAsync();
+    }
+
+    /// <summary>Drops this replica's in-process values and wakes its watchers (another replica changed something).</summary>
+    public void InvalidateLocal()
+    {
+        Interlocked.Increment(ref _generation);
+        _local.Clear();
+        signal.Notify();
+    }
+
+    private async Task<TOut> GetSlowAsync<TData, TOut>(
+        string key,
+        JsonTypeInfo<TData> typeInfo,
+        Func<CancellationToken, Task<TData>> compute,
+        Func<TData, TOut> project,
+        CancellationToken cancellationToken)
+        where TOut : class
+    {
+        var gate = _gates[(uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_gates.Length];
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var localGeneration = Volatile.Read(ref _generation);
+            if (_local.TryGetValue(key, out var entry) && entry.Generation == localGeneration && time.GetTimestamp() < entry.ExpiresAt)
+            {
+                return (TOut)entry.Value;
+            }
+
+            var data = await LoadAsync(key, typeInfo, compute, cancellationToken);
+            var output = project(data);
+            if (localGeneration == Volatile.Read(ref _generation))
+            {
+                if (_local.Count >= MaxLocalEntries)
+                {
+                    _local.Clear();
+                }
+
+                _local[key] = new LocalEntry(output, localGeneration, time.GetTimestamp() + Ticks(_options.LocalTtl));
+            }
+
+            return output;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<TData> LoadAsync<TData>(
+        string key, JsonTypeInfo<TData> typeInfo, Func<CancellationToken, Task<TData>> compute, CancellationToken cancellationToken)
+    {
+        if (!await RemoteReadyAsync())
+        {
+            return await ComputeAsync(compute, cancellationToken);
+        }
+
+        var (cached, generation, ok) = await TryRemoteGetAsync(key, typeInfo);
+        if (!ok)
+        {
+            return await ComputeAsync(compute, cancellationToken);
+        }
+
+        if (cached is not null)
+        {
+            return cached;
+        }
+
+        var token = InstanceId + ":" + Guid.NewGuid().ToString("N");
+        var locked = await TryRemoteAsync<bool?>(async () => await remote.TryLockAsync(CacheKeys.ComputeLock(key), token, _options.ComputeLockExpiry));
+        if (locked is false)
+        {
+            // Another replica is computing: wait briefly for its value rather than hitting PostgreSQL as well.
+            var deadline = time.GetTimestamp() + Ticks(_options.ComputeWait);
+            while (time.GetTimestamp() < deadline)
+            {
+                await Task.Delay(20, cancellationToken);
+                (cached, generation, ok) = await TryRemoteGetAsync(key, typeInfo);
+                if (!ok)
+                {
+                    return await ComputeAsync(compute, cancellationToken);
+                }
+
+                if (cached is not null)
+                {
+                    return cached;
+                }
+            }
+        }
+
+        try
+        {
+            var data = await ComputeAsync(compute, cancellationToken);
+            var json = JsonSerializer.SerializeToUtf8Bytes(data, typeInfo);
+            var envelope = new byte[json.Length + sizeof(long)];
+            BinaryPrimitives.WriteInt64BigEndian(envelope, generation);
+            json.CopyTo(envelope.AsSpan(sizeof(long)));
+            await TryRemoteAsync<bool?>(async () =>
+            {
+                await remote.SetAsync(key, envelope, _options.RedisTtl);
+                return true;
+            });
+            return data;
+        }
+        finally
+        {
+            if (locked is true)
+            {
+                await TryRemoteAsync<bool?>(async () =>
+                {
+                    await remote.ReleaseLockAsync(CacheKeys.ComputeLock(key), token);
+                    return true;
+                });
+            }
+        }
+    }
+
+    /// <summary>Reads a value valid in the current generation; ok is false when Redis failed.</summary>
+    private async Task<(TData? Value, long Generation, bool Ok)> TryRemoteGetAsync<TData>(string key, JsonTypeInfo<TData> typeInfo)
+    {
+        var result = await TryRemoteAsync<(byte[]? Value, long Generation)?>(async () => await remote.GetAsync(key));
+        if (result is not { } read)
+        {
+            return (default, 0, false);
+        }
+
+        if (read.Value is { Length: > sizeof(long) } bytes && BinaryPrimitives.ReadInt64BigEndian(bytes) == read.Generation)
+        {
+            try
+            {
+                return (JsonSerializer.Deserialize(bytes.AsSpan(sizeof(long)), typeInfo), read.Generation, true);
+            }
+            catch (JsonException ex)
+            {
+                LogUnreadable(logger, key, ex);
+            }
+        }
+
+        return (default, read.Generation, true);
+    }
+
+    private async Task<TData> ComputeAsync<TData>(Func<CancellationToken, Task<TData>> compute, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _computations);
+        return await compute(cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether Redis may be used now. Before the first use after a missed invalidation (a write while Redis was
+    /// unreachable), the generation is bumped, so values cached before the outage are never served.
+    /// </summary>
+    private async Task<bool> RemoteReadyAsync()
+    {
+        if (_circuit.IsOpen)
+        {
+            return false;
+        }
+
+        if (!remote.IsConnected)
+        {
+            _circuit.Trip();
+            return false;
+        }
+
+        if (Volatile.Read(ref _remoteInvalidationPending) == 1)
+        {
+            Volatile.Write(ref _remoteInvalidationPending, 0);
+            var bumped = await TryRemoteAsync<bool?>(async () =>
+            {
+                await remote.BumpGenerationAsync(InstanceId);
+                return true;
+            });
+            if (bumped is not true)
+            {
+                Volatile.Write(ref _remoteInvalidationPending, 1);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Runs one Redis operation with a short timeout; null (and the circuit opens) when it fails.</summary>
+    private async Task<T?> TryRemoteAsync<T>(Func<Task<T>> operation)
+    {
+        if (_circuit.IsOpen)
+        {
+            return default;
+        }
+
+        try
+        {
+            return await operation().WaitAsync(_options.RedisOperationTimeout);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            _circuit.Trip();
+            LogRedisUnavailable(logger, ex);
+            return default;
+        }
+    }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
+
+    private sealed record LocalEntry(object Value, long Generation, long ExpiresAt);
+
+    [LoggerMessage(LogLevel.Warning, "Redis is unavailable; answering from PostgreSQL and skipping Redis for a few seconds")]
+    private static partial void LogRedisUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(LogLevel.Warning, "Cached value {Key} is unreadable; recomputing")]
+    private static partial void LogUnreadable(ILogger logger, string key, Exception exception);
+}

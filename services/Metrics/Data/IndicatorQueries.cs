@@ -1,0 +1,194 @@
+using Dapper;
+using Npgsql;
+using Platform.Metrics.Computation;
+using Platform.Metrics.V1;
+
+namespace Platform.Metrics.Data;
+
+/// <summary>Computes the indicators from the stored records; nothing here is cached.</summary>
+internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    /// <summary>The condition for a high-quality dataset: certified, and not retired since its latest certification.</summary>
+    public const string HighQuality = "certified_at is not null and (retired_at is null or retired_at < certified_at)";
+
+    private const string Zone = "'Asia/Shanghai'";
+
+    public async Task<HeadlineData> ComputeHeadlineAsync(CancellationToken cancellationToken)
+    {
+        var computedAt = time.GetUtcNow();
+        var today = Calculations.Today(time);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            $"""
+            select grouping(domain, modality, annotation_base_code) as grouping_id, coalesce(domain, '') as domain,
+                   coalesce(modality, '') as modality, coalesce(annotation_base_code, '') as base,
+                   count(*) as dataset_count, coalesce(sum(volume_bytes), 0)::bigint as volume_bytes
+            from datasets where {HighQuality}
+            group by grouping sets ((), (domain), (modality), (annotation_base_code));
+
+            select count(*), coalesce(sum(amount_fen), 0)::bigint from trades where product_kind = 'high_quality_dataset';
+
+            select count(*), coalesce(sum(listed_volume_bytes), 0)::bigint from listings
+            where product_kind = 'high_quality_dataset' and listed_at is not null and delisted_at is null;
+
+            {ExchangeYearsSql("true")};
+
+            select day::text as day, sum(tokens)::bigint as tokens, count(*) as reports from token_usage
+            where day = (select max(day) from token_usage where day < @today::date) group by day;
+
+            select provider, model, total_tokens as TotalTokens, chinese_tokens as ChineseTokens, as_of as AsOf
+            from training_corpus order by provider, model;
+
+            select b.code, b.name, b.city, b.province, count(d.dataset_id) as dataset_count, coalesce(sum(d.volume_bytes), 0)::bigint as volume_bytes
+            from annotation_bases b left join datasets d on d.annotation_base_code = b.code and d.certified_at is not null and (d.retired_at is null or d.retired_at < d.certified_at)
+            group by b.code, b.name, b.city, b.province order by b.code;
+            """,
+            new { today = Calculations.Format(today) },
+            cancellationToken: cancellationToken));
+
+        var groups = (await results.ReadAsync<GroupRow>()).ToList();
+        var (hqTrades, hqAmount) = await results.ReadSingleAsync<(long, long)>();
+        var (listedCount, listedBytes) = await results.ReadSingleAsync<(long, long)>();
+        var years = (await results.ReadAsync<ExchangeYearRow>()).Select(ToData).ToList();
+        var day = await results.ReadSingleOrDefaultAsync<DayRow>();
+        var models = (await results.ReadAsync<ModelRow>())
+            .Select(m => new ModelCorpusData(m.Provider, m.Model, m.TotalTokens, m.ChineseTokens, m.AsOf.ToUniversalTime()))
+            .ToList();
+        var bases = (await results.ReadAsync<BaseRow>())
+            .Select(b => new BaseData(b.Code, b.Name, b.City, b.Province, b.Dataset_Count, b.Volume_Bytes))
+            .ToList();
+
+        var total = groups.Single(g => g.Grouping_Id == 7);
+        return new HeadlineData(
+            computedAt,
+            total.Dataset_Count,
+            total.Volume_Bytes,
+            Breakdown(groups, 3, g => g.Domain),
+            Breakdown(groups, 5, g => g.Modality),
+            Breakdown(groups, 6, g => g.Base),
+            hqTrades,
+            hqAmount,
+            listedCount,
+            listedBytes,
+            years,
+            day is null ? null : DateOnly.Parse(day.Day, System.Globalization.CultureInfo.InvariantCulture),
+            day?.Tokens ?? 0,
+            day?.Reports ?? 0,
+            models,
+            bases);
+    }
+
+    public async Task<ExchangeShareData> ComputeExchangeSharesAsync(string exchangeCode, int fromYear, int toYear, CancellationToken cancellationToken)
+    {
+        var computedAt = time.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ExchangeYearRow>(new CommandDefinition(
+            $"""
+            select * from ({ExchangeYearsSql("(@exchange = '' or exchange_code = @exchange)")}) s
+            where (@fromYear = 0 or year >= @fromYear) and (@toYear = 0 or year <= @toYear)
+            """,
+            new { exchange = exchangeCode, fromYear, toYear },
+            cancellationToken: cancellationToken));
+        return new ExchangeShareData(rows.Select(ToData).ToList(), computedAt);
+    }
+
+    public async Task<SeriesData> ComputeSeriesAsync(Indicator indicator, DateOnly from, DateOnly to, Granularity granularity, CancellationToken cancellationToken)
+    {
+        var computedAt = time.GetUtcNow();
+        var periods = Calculations.Periods(from, to, granularity == Granularity.Month);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        List<PointValue> points;
+        string unit;
+        if (indicator == Indicator.H6DailyTokens)
+        {
+            unit = "token";
+            var days = await connection.QueryAsync<DayRow>(new CommandDefinition(
+                "select day::text as day, sum(tokens)::bigint as tokens, count(*) as reports from token_usage where day >= @from::date and day < @to::date group by day",
+                new { from = Calculations.Format(periods[0].Start), to = Calculations.Format(periods[^1].EndExclusive) },
+                cancellationToken: cancellationToken));
+            points = Calculations.DailyTokens(periods, days.Select(d => new DayTotal(ParseDay(d.Day), d.Tokens, d.Reports)));
+        }
+        else
+        {
+            var (sql, valueUnit) = indicator switch
+            {
+                Indicator.H1CertifiedDatasets or Indicator.H2CertifiedVolume => (
+                    $"""
+                    select (certified_at at time zone {Zone})::date::text as day, 1::bigint as count_delta, volume_bytes as value_delta
+                    from datasets where certified_at is not null
+                    union all
+                    select (retired_at at time zone {Zone})::date::text, -1, -volume_bytes
+                    from datasets where certified_at is not null and retired_at > certified_at
+                    """,
+                    indicator == Indicator.H1CertifiedDatasets ? "dataset" : "byte"),
+                Indicator.H3HighQualityTradeAmount => (
+                    $"select (settled_at at time zone {Zone})::date::text as day, 1::bigint as count_delta, amount_fen as value_delta from trades where product_kind = 'high_quality_dataset'",
+                    "fen"),
+                Indicator.H4ListedVolume => (
+                    $"""
+                    select (listed_at at time zone {Zone})::date::text as day, 1::bigint as count_delta, listed_volume_bytes as value_delta
+                    from listings where product_kind = 'high_quality_dataset' and listed_at is not null
+                    union all
+                    select (delisted_at at time zone {Zone})::date::text, -1, -listed_volume_bytes
+                    from listings where product_kind = 'high_quality_dataset' and listed_at is not null and delisted_at is not null
+                    """,
+                    "byte"),
+                _ => throw new ArgumentOutOfRangeException(nameof(indicator), indicator, "No series for this indicator."),
+            };
+            unit = valueUnit;
+            var deltas = await connection.QueryAsync<DeltaRow>(new CommandDefinition(
+                $"select day, sum(count_delta)::bigint as count_delta, sum(value_delta)::bigint as value_delta from ({sql}) d group by day",
+                cancellationToken: cancellationToken));
+            points = Calculations.Cumulative(periods, deltas.Select(d => new DayDelta(ParseDay(d.Day), d.Count_Delta, d.Value_Delta)));
+            if (indicator == Indicator.H1CertifiedDatasets)
+            {
+                points = points.Select(p => p with { Value = p.RecordCount }).ToList();
+            }
+        }
+
+        var recordCount = indicator == Indicator.H6DailyTokens ? points.Sum(p => p.RecordCount) : points[^1].RecordCount;
+        return new SeriesData(
+            (int)indicator,
+            (int)granularity,
+            unit,
+            points.Select(p => new SeriesPointData(p.PeriodStart, p.Value, p.RecordCount)).ToList(),
+            recordCount,
+            computedAt);
+    }
+
+    private static string ExchangeYearsSql(string filter) =>
+        $"""
+        select exchange_code, extract(year from settled_at at time zone {Zone})::int as year,
+               coalesce(sum(amount_fen) filter (where product_kind = 'high_quality_dataset'), 0)::bigint as high_quality_amount_fen,
+               coalesce(sum(amount_fen), 0)::bigint as total_amount_fen,
+               count(*) as trade_count,
+               count(*) filter (where product_kind = 'high_quality_dataset') as high_quality_trade_count
+        from trades where {filter}
+        group by exchange_code, year order by exchange_code, year
+        """;
+
+    private static DateOnly ParseDay(string day) => DateOnly.ParseExact(day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static List<BreakdownData> Breakdown(List<GroupRow> groups, int groupingId, Func<GroupRow, string> key) =>
+        groups.Where(g => g.Grouping_Id == groupingId)
+            .Select(g => new BreakdownData(key(g), g.Dataset_Count, g.Volume_Bytes))
+            .OrderBy(b => b.Key, StringComparer.Ordinal)
+            .ToList();
+
+    private static ExchangeYearData ToData(ExchangeYearRow r) =>
+        new(r.Exchange_Code, r.Year, r.High_Quality_Amount_Fen, r.Total_Amount_Fen, r.Trade_Count, r.High_Quality_Trade_Count);
+
+#pragma warning disable IDE1006, CA1707 // Row types mirror the column names.
+    private sealed record GroupRow(int Grouping_Id, string Domain, string Modality, string Base, long Dataset_Count, long Volume_Bytes);
+
+    private sealed record ExchangeYearRow(string Exchange_Code, int Year, long High_Quality_Amount_Fen, long Total_Amount_Fen, long Trade_Count, long High_Quality_Trade_Count);
+
+    private sealed record DayRow(string Day, long Tokens, long Reports);
+
+    private sealed record ModelRow(string Provider, string Model, long TotalTokens, long ChineseTokens, DateTime AsOf);
+
+    private sealed record BaseRow(string Code, string Name, string City, string Province, long Dataset_Count, long Volume_Bytes);
+
+    private sealed record DeltaRow(string Day, long Count_Delta, long Value_Delta);
+#pragma warning restore IDE1006, CA1707
+}

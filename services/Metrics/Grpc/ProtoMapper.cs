@@ -1,0 +1,178 @@
+using System.IO.Hashing;
+using System.Text.Json;
+using Google.Protobuf.WellKnownTypes;
+using Platform.Metrics.Computation;
+using Platform.Metrics.Data;
+using Platform.Metrics.V1;
+
+namespace Platform.Metrics.Grpc;
+
+/// <summary>A headline message ready to send, and a fingerprint of its figures (not of its computation time).</summary>
+internal sealed record HeadlineView(HeadlineIndicators Message, ulong Fingerprint);
+
+/// <summary>Turns computed figures into the public messages.</summary>
+internal static class ProtoMapper
+{
+    private static readonly string[] DatasetKinds = ["DatasetRegistered", "DatasetCertified", "DatasetUpdated", "DatasetRetired"];
+    private static readonly string[] TradeKinds = ["TradeSettled"];
+    private static readonly string[] ListingKinds = ["ListingCreated", "ListingDelisted"];
+    private static readonly string[] TokenKinds = ["TokenUsageReport"];
+    private static readonly string[] CorpusKinds = ["TrainingCorpusReport"];
+    private static readonly string[] BaseKinds = ["AnnotationBase", "DatasetCertified", "DatasetRetired"];
+
+    public static HeadlineView ToView(HeadlineData data)
+    {
+        var fingerprint = XxHash64.HashToUInt64(JsonSerializer.SerializeToUtf8Bytes(data with { ComputedAt = default }, CacheJsonContext.Default.HeadlineData));
+        return new HeadlineView(ToMessage(data), fingerprint);
+    }
+
+    public static HeadlineIndicators ToMessage(HeadlineData data)
+    {
+        var asOf = Timestamp.FromDateTimeOffset(data.ComputedAt);
+        var summary = Calculations.SummariseChineseShare(data.Models.Select(m => (m.Provider, m.Model, m.TotalTokens, m.ChineseTokens)).ToList());
+        var corpusAsOf = data.Models.Count == 0 ? asOf : Timestamp.FromDateTimeOffset(data.Models.Max(m => m.AsOf));
+        var message = new HeadlineIndicators
+        {
+            AsOf = asOf,
+            H1CertifiedDatasets = Measure(data.CertifiedCount, "dataset", asOf, data.CertifiedCount, DatasetKinds),
+            H2CertifiedVolume = new CertifiedVolume
+            {
+                Total = Measure(data.CertifiedBytes, "byte", asOf, data.CertifiedCount, DatasetKinds),
+                ByDomain = { data.ByDomain.Select(ToMessage) },
+                ByModality = { data.ByModality.Select(ToMessage) },
+                ByAnnotationBase = { data.ByBase.Select(ToMessage) },
+            },
+            H3HighQualityTradeAmount = Measure(data.HighQualityAmountFen, "fen", asOf, data.HighQualityTradeCount, TradeKinds),
+            H4ListedVolume = Measure(data.ListedBytes, "byte", asOf, data.ListedCount, ListingKinds),
+            H5ExchangeShares = ToMessage(data.ExchangeYears, data.ComputedAt),
+            H6DailyTokens = new DailyTokens
+            {
+                Day = data.LatestFullDay is { } day ? Calculations.Format(day) : string.Empty,
+                Tokens = Measure(
+                    data.LatestDayTokens,
+                    "token",
+                    data.LatestFullDay is { } end ? Timestamp.FromDateTimeOffset(Calculations.StartOf(end.AddDays(1))) : asOf,
+                    data.LatestDayReports,
+                    TokenKinds),
+            },
+            H7ChineseTrainingShare = new ChineseTrainingShare
+            {
+                Models = { data.Models.Select(ToMessage) },
+                ModelsAboveThreshold = Measure(summary.ModelsAboveThreshold, "model", corpusAsOf, data.Models.Count, CorpusKinds),
+                Threshold = ToMessage(Calculations.Share(Calculations.ChineseShareThresholdBasisPoints, 10_000)),
+                Maximum = summary.Maximum is null ? null : ToMessage(summary.Maximum),
+                MaximumModel = summary.MaximumModel,
+                ModelCount = data.Models.Count,
+            },
+            H8AnnotationBases = new AnnotationBases
+            {
+                BaseCount = Measure(data.Bases.Count, "base", asOf, data.Bases.Count + data.Bases.Sum(b => b.DatasetCount), BaseKinds),
+                Bases =
+                {
+                    data.Bases.Select(b => new AnnotationBase
+                    {
+                        Code = b.Code,
+                        Name = b.Name,
+                        City = b.City,
+                        Province = b.Province,
+                        DatasetCount = b.DatasetCount,
+                        VolumeBytes = b.VolumeBytes,
+                    }),
+                },
+            },
+        };
+        return message;
+    }
+
+    public static ExchangeShares ToMessage(List<ExchangeYearData> years, DateTimeOffset computedAt) => new()
+    {
+        Shares = { years.Select(ToMessage) },
+        AsOf = Timestamp.FromDateTimeOffset(computedAt),
+        Provenance = Provenance(years.Sum(y => y.TradeCount), TradeKinds),
+    };
+
+    public static ExchangeShareSeries ToSeries(ExchangeShareData data) => new()
+    {
+        Shares = { data.Years.Select(ToMessage) },
+        AsOf = Timestamp.FromDateTimeOffset(data.ComputedAt),
+        Provenance = Provenance(data.Years.Sum(y => y.TradeCount), TradeKinds),
+    };
+
+    public static IndicatorSeries ToMessage(SeriesData data)
+    {
+        var indicator = (Indicator)data.Indicator;
+        var series = new IndicatorSeries
+        {
+            Indicator = indicator,
+            Granularity = (Granularity)data.Granularity,
+            Unit = data.Unit,
+            Points =
+            {
+                data.Points.Select(p => new SeriesPoint
+                {
+                    PeriodStart = Calculations.Format(p.PeriodStart),
+                    Value = p.Value,
+                    RecordCount = p.RecordCount,
+                }),
+            },
+            AsOf = Timestamp.FromDateTimeOffset(data.ComputedAt),
+            Provenance = Provenance(data.RecordCount, indicator switch
+            {
+                Indicator.H1CertifiedDatasets or Indicator.H2CertifiedVolume => DatasetKinds,
+                Indicator.H3HighQualityTradeAmount => TradeKinds,
+                Indicator.H4ListedVolume => ListingKinds,
+                _ => TokenKinds,
+            }),
+        };
+        if (data.Points.Count > 0)
+        {
+            var first = data.Points[0];
+            var last = data.Points[^1];
+            series.Growth = new Growth
+            {
+                FromPeriod = Calculations.Format(first.PeriodStart),
+                FromValue = first.Value,
+                ToPeriod = Calculations.Format(last.PeriodStart),
+                ToValue = last.Value,
+                Multiple = Calculations.Multiple(last.Value, first.Value) is { } multiple ? ToMessage(multiple) : null,
+            };
+        }
+
+        return series;
+    }
+
+    public static ModelChineseShare ToMessage(ModelCorpusData m) => new()
+    {
+        Provider = m.Provider,
+        Model = m.Model,
+        TotalTokens = m.TotalTokens,
+        ChineseTokens = m.ChineseTokens,
+        ChineseShare = ToMessage(Calculations.Share(m.ChineseTokens, m.TotalTokens)),
+        AsOf = Timestamp.FromDateTimeOffset(m.AsOf),
+    };
+
+    private static ExchangeYearShare ToMessage(ExchangeYearData y) => new()
+    {
+        ExchangeCode = y.ExchangeCode,
+        Year = y.Year,
+        HighQualityAmountFen = y.HighQualityAmountFen,
+        TotalAmountFen = y.TotalAmountFen,
+        Share = ToMessage(Calculations.Share(y.HighQualityAmountFen, y.TotalAmountFen)),
+        TradeCount = y.TradeCount,
+        HighQualityTradeCount = y.HighQualityTradeCount,
+    };
+
+    private static Breakdown ToMessage(BreakdownData b) => new() { Key = b.Key, DatasetCount = b.DatasetCount, VolumeBytes = b.VolumeBytes };
+
+    private static Ratio ToMessage(RatioValue r) => new() { BasisPoints = r.BasisPoints, Value = r.Value, Unit = r.Unit };
+
+    private static Measure Measure(long value, string unit, Timestamp asOf, long recordCount, string[] kinds) => new()
+    {
+        Value = value,
+        Unit = unit,
+        AsOf = asOf,
+        Provenance = Provenance(recordCount, kinds),
+    };
+
+    private static Provenance Provenance(long recordCount, string[] kinds) => new() { RecordCount = recordCount, RecordKinds = { kinds } };
+}

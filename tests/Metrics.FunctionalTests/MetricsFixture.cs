@@ -1,0 +1,119 @@
+using Grpc.Net.Client;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Platform.Metrics.Caching;
+using Platform.Metrics.V1;
+using Platform.Testing;
+
+namespace Platform.Metrics.FunctionalTests;
+
+/// <summary>One metrics replica in-process on the test servers.</summary>
+public sealed class MetricsHost : IAsyncDisposable
+{
+    private readonly WebApplicationFactory<Program> _factory;
+    private readonly GrpcChannel _channel;
+
+    internal MetricsHost(string connectionString, string redis, string? applicationName)
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseSetting("ConnectionStrings:metricsdb", connectionString)
+                .UseSetting("ConnectionStrings:redis", redis)
+                .UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq("metrics"))
+                .UseSetting("Outbox:PollInterval", "00:00:00.100");
+            if (applicationName is not null)
+            {
+                // Its own queue names: this replica receives its own copy of every event, like a separate service.
+                host.UseSetting(WebHostDefaults.ApplicationKey, applicationName);
+            }
+        });
+        _channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+        Client = new MetricsService.MetricsServiceClient(_channel);
+    }
+
+    public MetricsService.MetricsServiceClient Client { get; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    internal TieredCache Cache => Services.GetRequiredService<TieredCache>();
+
+    /// <summary>Publishes an event as the catalog or trading outbox relay would, with an explicit message id.</summary>
+    public async Task<Guid> PublishAsync<T>(T message, Guid? messageId = null)
+        where T : class
+    {
+        var id = messageId ?? Guid.NewGuid();
+        await Services.GetRequiredService<IBus>().Publish(message, context => context.MessageId = id);
+        return id;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        await _factory.DisposeAsync();
+    }
+}
+
+/// <summary>The metrics service on a fresh database, the tests' Redis (database 1) and broker.</summary>
+public sealed class MetricsFixture : IAsyncLifetime
+{
+    private readonly List<MetricsHost> _hosts = [];
+
+    public MetricsHost Host { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestServers.CreateDatabaseAsync("metrics_tests");
+        Host = await StartReplicaAsync();
+    }
+
+    /// <summary>Another replica on the same database and Redis (it shares the event queues with the first).</summary>
+    public async Task<MetricsHost> StartReplicaAsync()
+    {
+        var host = new MetricsHost(ConnectionString, TestServers.Redis(1), applicationName: null);
+        _hosts.Add(host);
+        await host.Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+        return host;
+    }
+
+    public async Task<T> QueryAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        return await Dapper.SqlMapper.QuerySingleAsync<T>(connection, sql, parameters);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in _hosts)
+        {
+            await host.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The metrics service with Redis pointing at a closed port: every answer must come from PostgreSQL, fast.</summary>
+public sealed class RedisDownFixture : IAsyncLifetime
+{
+    public MetricsHost Host { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestServers.CreateDatabaseAsync("metrics_noredis_tests");
+        Host = new MetricsHost(ConnectionString, "127.0.0.1:1,connectTimeout=200", applicationName: "metrics-redis-down");
+        await Host.Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+    }
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class MetricsCollection : ICollectionFixture<MetricsFixture>, ICollectionFixture<RedisDownFixture>
+{
+    public const string Name = "metrics";
+}
