@@ -2,17 +2,26 @@
 # Sets up and runs the whole platform: installs what is missing, builds, and starts the Aspire app host, which
 # starts PostgreSQL, Redis and RabbitMQ as local processes (data in .data/, kept across restarts) and the
 # catalog, trading and metrics services. Ctrl+C stops everything it started.
-#   ./run.sh --wipe    deletes .data/ (every stored record) first
+# On start it loads the national scenario (through the services' gRPC APIs; a second run adds nothing).
+#   ./run.sh --wipe          deletes .data/ (every stored record) first
+#   ./run.sh --no-scenario   does not load the scenario (the dashboard's Start on scenario-loader does)
+# Other arguments go to the app host as configuration, e.g. --Platform:CertificationNoticePeriod=3.00:00:00
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if [ "${1:-}" = "--wipe" ]; then
-  shift
-  echo "Deleting .data/ (PostgreSQL, Redis and RabbitMQ data)"
-  rm -rf .data
-fi
+apphost_args=()
+for arg in "$@"; do
+  case "$arg" in
+    --wipe)
+      echo "Deleting .data/ (PostgreSQL, Redis and RabbitMQ data)"
+      rm -rf .data
+      ;;
+    --no-scenario) apphost_args+=(--Platform:LoadScenario=false) ;;
+    *) apphost_args+=("$arg") ;;
+  esac
+done
 
 scripts/install-prereqs.sh
 dotnet build AppHost/AppHost.csproj --no-restore --verbosity quiet -nologo
 echo "Starting the app host; the dashboard login URL follows (Ctrl+C stops everything)."
-exec dotnet run --project AppHost/AppHost.csproj --no-build --launch-profile http -- "$@"
+exec dotnet run --project AppHost/AppHost.csproj --no-build --launch-profile http -- "${apphost_args[@]}"

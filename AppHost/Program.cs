@@ -19,19 +19,35 @@ var catalog = builder.AddProject<Projects.Catalog>(ResourceNames.Catalog, launch
     .WithEnvironment($"ConnectionStrings__{ResourceNames.CatalogDb}", postgres.Database("catalog"))
     .WaitFor(postgres)
     .WithReference(rabbitMq).WaitFor(rabbitMq);
+if (builder.Configuration["Platform:CertificationNoticePeriod"] is { Length: > 0 } noticePeriod)
+{
+    // Local runs shorten the public notice period (3 days in production) so the national scenario can certify.
+    catalog.WithEnvironment("Catalog__Certification__NoticePeriod", noticePeriod);
+}
 
-builder.AddProject<Projects.Trading>(ResourceNames.Trading, launchProfileName: null)
+var trading = builder.AddProject<Projects.Trading>(ResourceNames.Trading, launchProfileName: null)
     .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.TradingGrpcPort))
     .WithEnvironment($"ConnectionStrings__{ResourceNames.TradingDb}", postgres.Database("trading"))
     .WaitFor(postgres)
     .WithReference(rabbitMq).WaitFor(rabbitMq)
     .WithReference(catalog.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(catalog);
 
-builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launchProfileName: null)
+var metrics = builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launchProfileName: null)
     .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.MetricsGrpcPort))
     .WithEnvironment($"ConnectionStrings__{ResourceNames.MetricsDb}", postgres.Database("metrics"))
     .WaitFor(postgres)
     .WithReference(redis).WaitFor(redis)
     .WithReference(rabbitMq).WaitFor(rabbitMq);
+
+// The national scenario, loaded through the public gRPC APIs once everything is healthy. Platform:LoadScenario=false
+// leaves it for the dashboard's Start command.
+var scenario = builder.AddProject<Projects.Platform_ScenarioLoader>(ResourceNames.ScenarioLoader, launchProfileName: null)
+    .WithReference(catalog.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(catalog)
+    .WithReference(trading.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(trading)
+    .WithReference(metrics.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(metrics);
+if (!builder.Configuration.GetValue("Platform:LoadScenario", true))
+{
+    scenario.WithExplicitStart();
+}
 
 builder.Build().Run();

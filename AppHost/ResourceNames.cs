@@ -10,6 +10,7 @@ public static class ResourceNames
     public const string Catalog = "catalog";
     public const string Trading = "trading";
     public const string Metrics = "metrics";
+    public const string ScenarioLoader = "scenario-loader";
 
     /// <summary>Connection-string names of the service databases (one PostgreSQL server, a database each).</summary>
     public const string CatalogDb = "catalogdb";

@@ -35,6 +35,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--ConnectionStrings:{ResourceNames.Redis}={TestServers.Redis(2)}",
             $"--ConnectionStrings:{ResourceNames.RabbitMq}={TestServers.RabbitMq("e2e")}",
             "--Platform:FixedPorts=false",
+            "--Platform:LoadScenario=false",
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, args, ct);

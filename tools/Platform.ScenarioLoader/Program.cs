@@ -1,13 +1,56 @@
+using System.Globalization;
+using Grpc.Net.Client;
+using Platform.Metrics.V1;
+using Platform.ScenarioLoader.Loading;
 using Platform.ScenarioLoader.Plan;
 
-var plan = ScenarioGenerator.Generate(42);
-Console.WriteLine($"{plan.Datasets.Count} datasets, {plan.Datasets.Sum(d => d.VolumeBytes) / (double)Units.Petabyte:0.0} PB");
-Console.WriteLine($"{plan.Listings.Count} listings, HQ listed {plan.Listings.Where(l => l.DatasetIndex != null).Sum(l => l.VolumeBytes) / (double)Units.Petabyte:0.0} PB, {plan.Listings.Count(l => l.DatasetIndex != null)} HQ listings");
-Console.WriteLine($"{plan.Trades.Count} trades, HQ {plan.Trades.Where(t => t.HighQuality).Sum(t => t.AmountFen) / 100 / 1e8:0.00} 亿元");
-foreach (var year in new[] { 2024, 2025 })
+// usage: scenario-loader [--seed N] [--concurrency N] [--catalog URL] [--trading URL] [--metrics URL]
+//                        [--catch-up-timeout SECONDS] [--table-only]
+var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+var tableOnly = false;
+for (var i = 0; i < args.Length; i++)
 {
-    var bj = plan.Trades.Where(t => t.Exchange == "BJ" && t.SettledAt.Year == year).ToList();
-    Console.WriteLine($"BJ {year}: share {bj.Where(t => t.HighQuality).Sum(t => t.AmountFen) * 100.0 / bj.Sum(t => t.AmountFen):0.0}%");
+    if (args[i] == "--table-only")
+    {
+        tableOnly = true;
+    }
+    else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
+    {
+        settings[args[i][2..]] = args[++i];
+    }
+    else
+    {
+        Console.Error.WriteLine($"unknown argument {args[i]}");
+        return 2;
+    }
 }
-Console.WriteLine($"{plan.TokenUsage.Count} token rows; first day {plan.TokenUsage.Where(u => u.Day == new DateOnly(2024,1,1)).Sum(u => u.Tokens) / 1e9:0} bn, last {plan.TokenUsage.Where(u => u.Day == new DateOnly(2025,6,30)).Sum(u => u.Tokens) / 1e12:0.0} tn");
-Console.WriteLine($"{plan.Corpora.Count} corpora; max {plan.Corpora.Max(c => c.ChineseTokens * 100.0 / c.TotalTokens):0.0}%, above 60%: {plan.Corpora.Count(c => c.ChineseTokens * 10000 > c.TotalTokens * 6000)}");
+
+// Under the app host the targets come from service discovery variables; on a shell from the fixed local ports.
+Uri Target(string service, string port) => new(settings.GetValueOrDefault(service)
+    ?? Environment.GetEnvironmentVariable($"services__{service}__grpc__0")
+    ?? $"http://127.0.0.1:{port}");
+var options = new LoaderOptions(
+    Target("catalog", "5011"),
+    Target("trading", "5021"),
+    Target("metrics", "5031"),
+    int.Parse(settings.GetValueOrDefault("seed", "42"), CultureInfo.InvariantCulture),
+    int.Parse(settings.GetValueOrDefault("concurrency", "32"), CultureInfo.InvariantCulture),
+    TimeSpan.FromSeconds(double.Parse(settings.GetValueOrDefault("catch-up-timeout", "300"), CultureInfo.InvariantCulture)));
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+
+if (!tableOnly)
+{
+    var plan = ScenarioGenerator.Generate(options.Seed);
+    Console.WriteLine($"National scenario (seed {options.Seed}): {plan.Datasets.Count:N0} datasets, {plan.Listings.Count:N0} listings, " +
+        $"{plan.Trades.Count:N0} trades, {plan.TokenUsage.Count:N0} token-usage reports, {plan.Corpora.Count} training corpora");
+    var elapsed = await new ScenarioRunner(options, plan).RunAsync(cancel.Token);
+    Console.WriteLine($"Loaded in {elapsed.TotalSeconds:0.0}s (through the public gRPC APIs, until metrics had consumed every event)");
+}
+
+using var channel = GrpcChannel.ForAddress(options.Metrics);
+var rows = await HeadlineTable.ReadAsync(new MetricsService.MetricsServiceClient(channel), cancel.Token);
+Console.WriteLine();
+Console.WriteLine(HeadlineTable.Format(rows));
+return rows.All(r => r.Agrees) ? 0 : 1;

@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Platform.Catalog.V1;
+using Platform.Metrics.V1;
+using Platform.ScenarioLoader.Plan;
+using Platform.Trading.V1;
+
+namespace Platform.ScenarioLoader.Loading;
+
+public sealed record LoaderOptions(Uri Catalog, Uri Trading, Uri Metrics, int Seed, int Concurrency, TimeSpan CatchUpTimeout);
+
+/// <summary>
+/// Loads a <see cref="ScenarioPlan"/> through the services' public gRPC APIs only. Every write carries a request id
+/// derived from the seed and the record, so a second run stores nothing twice.
+/// </summary>
+public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
+{
+    private const int TokenUsagesPerMessage = 10_000;
+
+    private readonly string _prefix = $"scenario-{plan.Seed}";
+    private readonly string[] _datasetIds = new string[plan.Datasets.Count];
+    private readonly string[] _listingIds = new string[plan.Listings.Count];
+
+    public async Task<TimeSpan> RunAsync(CancellationToken cancellationToken)
+    {
+        using var catalogChannel = Open(options.Catalog);
+        using var tradingChannel = Open(options.Trading);
+        using var metricsChannel = Open(options.Metrics);
+        var catalog = new CatalogService.CatalogServiceClient(catalogChannel);
+        var trading = new TradingService.TradingServiceClient(tradingChannel);
+        var metrics = new MetricsService.MetricsServiceClient(metricsChannel);
+        var clock = Stopwatch.StartNew();
+
+        // Reports that need nothing else go first, beside the catalog work.
+        var reports = Task.Run(() => ReportTokensAndCorporaAsync(metrics, cancellationToken), cancellationToken);
+        await CertifyDatasetsAsync(catalog, cancellationToken);
+        await ListAsync(trading, cancellationToken);
+        await TradeAsync(trading, cancellationToken);
+        await reports;
+        await WaitForMetricsAsync(metrics, cancellationToken);
+        return clock.Elapsed;
+    }
+
+    private async Task CertifyDatasetsAsync(CatalogService.CatalogServiceClient catalog, CancellationToken ct)
+    {
+        var pending = new ConcurrentBag<int>();
+        await using (var progress = new Progress("datasets registered", plan.Datasets.Count))
+        {
+            await Calls.ForEachAsync(plan.Datasets, options.Concurrency, progress, async (d, token) =>
+            {
+                var dataset = await Calls.RetryAsync(() => catalog.RegisterDatasetAsync(ToRequest(d), cancellationToken: token).ResponseAsync, token);
+                _datasetIds[d.Index] = dataset.Id;
+                if (dataset.Status != CertificationStatus.Certified)
+                {
+                    pending.Add(d.Index);
+                }
+            }, ct);
+        }
+
+        await using (var progress = new Progress("datasets submitted", pending.Count))
+        {
+            await Calls.ForEachAsync(pending, options.Concurrency, progress, (i, token) =>
+                Calls.RetryAsync(() => catalog.SubmitForCertificationAsync(
+                    new SubmitForCertificationRequest { RequestId = $"{_prefix}-ds{i}-submit", Id = _datasetIds[i] },
+                    cancellationToken: token).ResponseAsync, token), ct);
+        }
+
+        // The notice period (shortened by configuration for the scenario) runs from submission; certifying too early
+        // is FAILED_PRECONDITION, which is retried until the period has passed.
+        await using (var progress = new Progress("datasets certified", pending.Count))
+        {
+            await Calls.ForEachAsync(pending, options.Concurrency, progress, (i, token) =>
+                Calls.RetryAsync(() => catalog.CertifyDatasetAsync(
+                    new CertifyDatasetRequest { RequestId = $"{_prefix}-ds{i}-certify", Id = _datasetIds[i] },
+                    cancellationToken: token).ResponseAsync, token, retryPrecondition: true), ct);
+        }
+    }
+
+    private async Task ListAsync(TradingService.TradingServiceClient trading, CancellationToken ct)
+    {
+        await using var progress = new Progress("listings", plan.Listings.Count);
+        await Calls.ForEachAsync(plan.Listings, options.Concurrency, progress, async (l, token) =>
+        {
+            var request = new CreateListingRequest
+            {
+                RequestId = $"{_prefix}-l{l.Index}",
+                ExchangeCode = l.Exchange,
+                Pricing = new PricingPlan { Model = PricingModel.OneOff, PriceFen = l.PriceFen },
+                ListedAt = Timestamp.FromDateTimeOffset(l.ListedAt),
+            };
+            if (l.DatasetIndex is { } dataset)
+            {
+                request.ProductKind = ProductKind.HighQualityDataset;
+                request.DatasetId = _datasetIds[dataset];
+            }
+            else
+            {
+                request.ProductKind = ProductKind.Other;
+                request.Name = l.ProductName;
+                request.ListedVolumeBytes = l.VolumeBytes;
+            }
+
+            var listing = await Calls.RetryAsync(() => trading.CreateListingAsync(request, cancellationToken: token).ResponseAsync, token);
+            _listingIds[l.Index] = listing.Id;
+        }, ct);
+    }
+
+    private async Task TradeAsync(TradingService.TradingServiceClient trading, CancellationToken ct)
+    {
+        await using var progress = new Progress("trades settled", plan.Trades.Count);
+        await Calls.ForEachAsync(plan.Trades, options.Concurrency, progress, async (t, token) =>
+        {
+            var id = $"{_prefix}-t{t.Index}";
+            var trade = t.Kind == TradeKind.EquityContribution
+                ? await Calls.RetryAsync(() => trading.RecordEquityContributionAsync(new RecordEquityContributionRequest
+                {
+                    RequestId = id,
+                    ListingId = _listingIds[t.ListingIndex],
+                    ReceivingCompany = t.ReceivingCompany,
+                    ValuationFen = t.AmountFen,
+                    EquityShareBps = t.EquityShareBasisPoints,
+                    RecordedAt = Timestamp.FromDateTimeOffset(t.PlacedAt),
+                }, cancellationToken: token).ResponseAsync, token)
+                : await Calls.RetryAsync(() => trading.PlaceTradeAsync(new PlaceTradeRequest
+                {
+                    RequestId = id,
+                    ListingId = _listingIds[t.ListingIndex],
+                    Type = t.Kind == TradeKind.Subscription ? TradeType.Subscription : TradeType.Purchase,
+                    AmountFen = t.AmountFen,
+                    Buyer = "scenario buyer",
+                    PlacedAt = Timestamp.FromDateTimeOffset(t.PlacedAt),
+                }, cancellationToken: token).ResponseAsync, token);
+
+            // Each step is idempotent by its own request id: on a second run they return the settled trade.
+            await Calls.RetryAsync(() => trading.ConfirmPaymentAsync(new ConfirmPaymentRequest
+            {
+                RequestId = id + "-pay", TradeId = trade.Id, PaidAt = Timestamp.FromDateTimeOffset(t.PlacedAt.AddHours(1)),
+            }, cancellationToken: token).ResponseAsync, token);
+            await Calls.RetryAsync(() => trading.ConfirmDeliveryAsync(new ConfirmDeliveryRequest
+            {
+                RequestId = id + "-deliver", TradeId = trade.Id, DeliveredAt = Timestamp.FromDateTimeOffset(t.SettledAt.AddHours(-1)),
+            }, cancellationToken: token).ResponseAsync, token);
+            await Calls.RetryAsync(() => trading.SettleTradeAsync(new SettleTradeRequest
+            {
+                RequestId = id + "-settle", TradeId = trade.Id, SettledAt = Timestamp.FromDateTimeOffset(t.SettledAt),
+            }, cancellationToken: token).ResponseAsync, token);
+        }, ct);
+    }
+
+    private async Task ReportTokensAndCorporaAsync(MetricsService.MetricsServiceClient metrics, CancellationToken ct)
+    {
+        // Re-sending a provider/model/day replaces the stored figure, so a second run changes nothing.
+        using var call = metrics.ReportTokenUsage(cancellationToken: ct);
+        foreach (var chunk in plan.TokenUsage.Chunk(TokenUsagesPerMessage))
+        {
+            var message = new ReportTokenUsageRequest();
+            message.Usages.AddRange(chunk.Select(u => new TokenUsage
+            {
+                Provider = u.Provider,
+                Model = u.Model,
+                Day = u.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                Tokens = u.Tokens,
+            }));
+            await call.RequestStream.WriteAsync(message, ct);
+        }
+
+        await call.RequestStream.CompleteAsync();
+        await call;
+
+        foreach (var corpus in plan.Corpora)
+        {
+            await Calls.RetryAsync(() => metrics.ReportTrainingCorpusAsync(new ReportTrainingCorpusRequest
+            {
+                Provider = corpus.Provider,
+                Model = corpus.Model,
+                TotalTokens = corpus.TotalTokens,
+                ChineseTokens = corpus.ChineseTokens,
+                AsOf = Timestamp.FromDateTimeOffset(corpus.AsOf),
+            }, cancellationToken: ct).ResponseAsync, ct);
+        }
+    }
+
+    /// <summary>Waits until metrics has consumed the events of everything loaded (its figures stop short until then).</summary>
+    private async Task WaitForMetricsAsync(MetricsService.MetricsServiceClient metrics, CancellationToken ct)
+    {
+        var hqAmount = plan.Trades.Where(t => t.HighQuality).Sum(t => t.AmountFen);
+        var listed = plan.Listings.Where(l => l.DatasetIndex is not null).Sum(l => l.VolumeBytes);
+        var deadline = DateTime.UtcNow + options.CatchUpTimeout;
+        await using var progress = new Progress("metrics caught up", 1);
+        while (true)
+        {
+            var headline = await Calls.RetryAsync(() => metrics.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest(), cancellationToken: ct).ResponseAsync, ct);
+            if (headline.H1CertifiedDatasets.Value >= plan.Datasets.Count
+                && headline.H3HighQualityTradeAmount.Value >= hqAmount
+                && headline.H4ListedVolume.Value >= listed)
+            {
+                progress.Add();
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException(
+                    $"metrics did not catch up in {options.CatchUpTimeout.TotalSeconds:0}s: H1 {headline.H1CertifiedDatasets.Value}, H3 {headline.H3HighQualityTradeAmount.Value}, H4 {headline.H4ListedVolume.Value}");
+            }
+
+            await Task.Delay(250, ct);
+        }
+    }
+
+    private RegisterDatasetRequest ToRequest(DatasetPlan d)
+    {
+        var request = new RegisterDatasetRequest
+        {
+            RequestId = $"{_prefix}-ds{d.Index}",
+            Name = d.Name,
+            NameEn = d.NameEn,
+            DescriptionZh = d.Description,
+            DescriptionEn = d.NameEn,
+            Domain = System.Enum.Parse<Domain>(Pascal(d.Domain)),
+            Modality = System.Enum.Parse<Modality>(Pascal(d.Modality)),
+            VolumeBytes = d.VolumeBytes,
+            RecordCount = d.RecordCount,
+            TokenCount = d.TokenCount,
+            QualityGrade = d.Index % 3 == 0 ? QualityGrade.A : QualityGrade.B,
+            Licence = d.Index % 4 == 0 ? Licence.OpenGovernment : Licence.Commercial,
+            AccessLevel = d.Index % 4 == 0 ? AccessLevel.Open : AccessLevel.Conditional,
+            Provider = new Provider { Organisation = d.Organisation, Province = d.Province.ToLowerInvariant() },
+        };
+        request.LanguageShares.AddRange(d.LanguageShares.Select(s => new Catalog.V1.LanguageShare { Code = s.Code, BasisPoints = s.BasisPoints }));
+        request.Keywords.AddRange(d.Keywords);
+        if (d.AnnotationBase is { } code)
+        {
+            request.Annotation = new Annotation { BaseCode = code, Method = AnnotationMethod.Expert, AnnotatedFractionBp = 10_000 };
+        }
+
+        return request;
+    }
+
+    private static string Pascal(string snake) => string.Concat(snake.Split('_').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+
+    private static GrpcChannel Open(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+        MaxReceiveMessageSize = 64 * 1024 * 1024,
+    });
+}
