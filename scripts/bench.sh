@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the standard load-test set against the running platform (./run.sh in another terminal) and writes the
+# table, with date and machine, to bench/RESULTS.md and into README.md between the bench markers.
+# usage: scripts/bench.sh [extra load-test options, e.g. --duration 20 --concurrency 64]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stamp=$(date -u +%Y-%m-%dT%H%MZ)
+mkdir -p bench/results
+dotnet build tools/Platform.LoadTest -c Release --verbosity quiet -nologo
+set +e
+dotnet run --project tools/Platform.LoadTest -c Release --no-build -- --json "bench/results/$stamp.json" "$@" | tee "bench/results/$stamp.txt"
+status=${PIPESTATUS[0]}
+set -e
+
+{
+  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"
+  echo "load client, services and servers on the same machine; \`scripts/bench.sh $*\`:"
+  echo
+  sed -n '/^| scenario/,/^$/p' "bench/results/$stamp.txt"
+} > bench/RESULTS.md
+
+if grep -q '<!-- bench:begin -->' README.md; then
+  awk -v table="bench/RESULTS.md" '
+    /<!-- bench:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
+    /<!-- bench:end -->/ { skip = 0 }
+    !skip { print }' README.md > README.md.tmp && mv README.md.tmp README.md
+fi
+echo "written: bench/RESULTS.md, bench/results/$stamp.json"
+exit "$status"
