@@ -22,6 +22,6 @@ for arg in "$@"; do
 done
 
 scripts/install-prereqs.sh
-dotnet build AppHost/AppHost.csproj --no-restore --verbosity quiet -nologo
+dotnet build AppHost/AppHost.csproj -c Release --no-restore --verbosity quiet -nologo
 echo "Starting the app host; the dashboard login URL follows (Ctrl+C stops everything)."
-exec dotnet run --project AppHost/AppHost.csproj --no-build --launch-profile http -- "${apphost_args[@]}"
+exec dotnet run --project AppHost/AppHost.csproj -c Release --no-build --launch-profile http -- "${apphost_args[@]}"

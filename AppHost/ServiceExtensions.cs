@@ -8,9 +8,12 @@ internal static class ServiceExtensions
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithGrpcAndHealthEndpoints(this IResourceBuilder<ProjectResource> project, int? grpcPort)
     {
+        // Not proxied: calls reach Kestrel directly rather than through DCP's proxy, which costs a core under load.
+        var grpcTarget = grpcPort ?? FreePort.Next();
+        var httpTarget = FreePort.Next();
         project
-            .WithHttpEndpoint(name: ResourceNames.GrpcEndpoint, port: grpcPort)
-            .WithHttpEndpoint(name: ResourceNames.HttpEndpoint);
+            .WithHttpEndpoint(name: ResourceNames.GrpcEndpoint, port: grpcTarget, targetPort: grpcTarget, isProxied: false)
+            .WithHttpEndpoint(name: ResourceNames.HttpEndpoint, port: httpTarget, targetPort: httpTarget, isProxied: false);
         var grpc = project.GetEndpoint(ResourceNames.GrpcEndpoint);
         var http = project.GetEndpoint(ResourceNames.HttpEndpoint);
         return project

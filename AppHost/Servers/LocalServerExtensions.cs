@@ -59,8 +59,10 @@ public static class LocalServerExtensions
                 ? Path.GetFullPath(configured, root)
                 : Path.Combine(root, ".data");
             var resource = new LocalServerResource(name, "bash", root, connectionString);
+            var port = builder.Configuration.GetValue<int?>($"Platform:Ports:{name}") ?? FreePort.Next();
             server = builder.AddResource(resource)
-                .WithEndpoint(name: LocalServerResource.EndpointName, scheme: "tcp")
+                // Not proxied: the services talk to the server directly (DCP's proxy would carry every byte of every query).
+                .WithEndpoint(name: LocalServerResource.EndpointName, scheme: "tcp", port: port, targetPort: port, isProxied: false)
                 .WithArgs(context =>
                 {
                     context.Args.Add(Path.Combine(root, "scripts", script));

@@ -161,11 +161,7 @@ internal sealed class DatasetStore(
             Reject(Certification.CanCertify(current.StatusValue, now, Utc(current.Notice_Ends_At), open.Count(o => !dismissed.Contains(o))));
             var year = Certification.CertificateYear(now);
             var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                """
-                insert into certificate_sequences (year, last_value) values (@year, 1)
-                on conflict (year) do update set last_value = certificate_sequences.last_value + 1
-                returning last_value
-                """, new { year }, transaction, cancellationToken: cancellationToken));
+                "select nextval('certificate_serial')", transaction: transaction, cancellationToken: cancellationToken));
             var certificate = Certification.CertificateNumber(year, sequence);
             await connection.ExecuteAsync(new CommandDefinition(
                 "update objections set state = @dismissed, resolved_at = @now where dataset_id = @id and state = @open",
