@@ -14,10 +14,20 @@ var postgres = builder.AddPostgresServer(ResourceNames.Postgres);
 var redis = builder.AddRedisServer(ResourceNames.Redis);
 var rabbitMq = builder.AddRabbitMqServer(ResourceNames.RabbitMq);
 
+// Metrics starts first: its queues must exist before catalog and trading publish, or the broker would drop events
+// nobody is bound to yet (queues are durable, so this matters on a new broker).
+var metrics = builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launchProfileName: null)
+    .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.MetricsGrpcPort))
+    .WithEnvironment($"ConnectionStrings__{ResourceNames.MetricsDb}", postgres.Database("metrics"))
+    .WaitFor(postgres)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(rabbitMq).WaitFor(rabbitMq);
+
 var catalog = builder.AddProject<Projects.Catalog>(ResourceNames.Catalog, launchProfileName: null)
     .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.CatalogGrpcPort))
     .WithEnvironment($"ConnectionStrings__{ResourceNames.CatalogDb}", postgres.Database("catalog"))
     .WaitFor(postgres)
+    .WaitFor(metrics)
     .WithReference(rabbitMq).WaitFor(rabbitMq);
 if (builder.Configuration["Platform:CertificationNoticePeriod"] is { Length: > 0 } noticePeriod)
 {
@@ -29,15 +39,11 @@ var trading = builder.AddProject<Projects.Trading>(ResourceNames.Trading, launch
     .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.TradingGrpcPort))
     .WithEnvironment($"ConnectionStrings__{ResourceNames.TradingDb}", postgres.Database("trading"))
     .WaitFor(postgres)
+    .WaitFor(metrics)
     .WithReference(rabbitMq).WaitFor(rabbitMq)
     .WithReference(catalog.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(catalog);
 
-var metrics = builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launchProfileName: null)
-    .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.MetricsGrpcPort))
-    .WithEnvironment($"ConnectionStrings__{ResourceNames.MetricsDb}", postgres.Database("metrics"))
-    .WaitFor(postgres)
-    .WithReference(redis).WaitFor(redis)
-    .WithReference(rabbitMq).WaitFor(rabbitMq);
+
 
 // The national scenario, loaded through the public gRPC APIs once everything is healthy. Platform:LoadScenario=false
 // leaves it for the dashboard's Start command.

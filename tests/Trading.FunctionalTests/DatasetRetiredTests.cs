@@ -38,15 +38,30 @@ public sealed class DatasetRetiredTests(TradingFixture fixture)
 
         Assert.Equal(ListingStatus.Active, (await fixture.Client.GetListingAsync(new GetListingRequest { Id = unrelated.Id })).Status);
 
-        // Relisted after the retirement: a redelivered retirement must not touch it.
-        var relisted = await ListAsync(dataset, "BJ");
+        // A redelivered retirement changes nothing.
         await fixture.Bus.Publish(message, context => context.MessageId = messageId);
         await Eventually.Returns(() => Task.FromResult(observer.Count(messageId)), n => n >= 2, because: "the duplicate is delivered too");
 
-        Assert.Equal(ListingStatus.Active, (await fixture.Client.GetListingAsync(new GetListingRequest { Id = relisted.Id })).Status);
         Assert.Single(await fixture.OutboxPayloadsAsync("ListingDelisted", "listingId", onBeijing.Id));
-        Assert.Empty(await fixture.OutboxPayloadsAsync("ListingDelisted", "listingId", relisted.Id));
         Assert.Equal(0, observer.Faults);
+    }
+
+    [Fact]
+    public async Task ListingADatasetWhoseRetirementWasConsumedIsRefused()
+    {
+        // Catalog still answers CERTIFIED (as a replica that has not caught up would), but trading has consumed the
+        // retirement: the listing must not be created, or nothing would ever delist it.
+        var dataset = fixture.Catalog.Add(CertificationStatus.Certified);
+        var observer = new ConsumedMessages();
+        using var handle = fixture.Bus.ConnectConsumeObserver(observer);
+        await WaitForBusAsync();
+        var messageId = NewId.NextGuid();
+        await fixture.Bus.Publish(new DatasetRetired(Guid.Parse(dataset.Id), DateTimeOffset.UtcNow), context => context.MessageId = messageId);
+        await Eventually.Returns(() => Task.FromResult(observer.Count(messageId)), n => n >= 1, because: "trading consumes DatasetRetired");
+
+        await GrpcAssert.FailsWith(global::Grpc.Core.StatusCode.FailedPrecondition, () => ListAsync(dataset, "SZ"));
+        var listings = await fixture.Client.ListListingsAsync(new ListListingsRequest { DatasetId = dataset.Id });
+        Assert.Empty(listings.Listings);
     }
 
     private Task<Listing> ListAsync(Dataset dataset, string exchange) =>

@@ -59,9 +59,17 @@ internal sealed partial class TieredCache(
     /// <summary>After a write of records: drop every cached value here and in Redis, and tell the other replicas.</summary>
     public async Task InvalidateAsync()
     {
-        InvalidateLocal();
         Volatile.Write(ref _remoteInvalidationPending, 1);
-        await RemoteReadyAsync();
+        try
+        {
+            // Redis's generation moves first: a miss between the two steps must not re-read the old Redis value
+            // and keep it here under the new local generation.
+            await RemoteReadyAsync();
+        }
+        finally
+        {
+            InvalidateLocal();
+        }
     }
 
     /// <summary>Drops this replica's in-process values and wakes its watchers (another replica changed something).</summary>

@@ -18,13 +18,13 @@ internal abstract class RecordConsumer<T>(NpgsqlDataSource dataSource, TieredCac
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            if (!await Inbox.TryBeginAsync(connection, transaction, GetType().Name, context))
+            // A duplicate changes no record, but still invalidates: the first delivery may have committed and then
+            // lost its invalidation (a crash in between), and redelivery is what repairs that.
+            if (await Inbox.TryBeginAsync(connection, transaction, GetType().Name, context))
             {
-                return;
+                await ApplyAsync(connection, transaction, context.Message, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
             }
-
-            await ApplyAsync(connection, transaction, context.Message, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
         }
 
         await cache.InvalidateAsync();

@@ -28,8 +28,6 @@ internal static class Extensions
             bus.AddConsumer<ListingDelistedConsumer>();
             bus.AddConsumer<TradeSettledConsumer>();
             bus.AddConsumer<EquityContributionRecordedConsumer>();
-            // Transient database failures (a lost connection, a deadlock between two upserts) are retried in place.
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseMessageRetry(retry => retry.Intervals(100, 500, 2000, 5000)));
         });
 
         var redis = builder.Configuration.GetConnectionString(CacheConnectionName)

@@ -1,4 +1,5 @@
 using MassTransit;
+using Npgsql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,6 +28,19 @@ public static class MessagingExtensions
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configureConsumers?.Invoke(bus);
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                // Any failure is retried a few times in place (the consumer's transaction, inbox row included, was
+                // rolled back) before the message is faulted to the error queue. A database that is unreachable is
+                // retried without limit: giving up would drop an event for good while the store is merely restarting.
+                endpoint.UseMessageRetry(retry => retry.Intervals(100, 500, 2_000, 5_000));
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Handle<NpgsqlException>(ex => ex.IsTransient);
+                    retry.Handle<TimeoutException>();
+                    retry.Exponential(int.MaxValue, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1));
+                });
+            });
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(address, host =>

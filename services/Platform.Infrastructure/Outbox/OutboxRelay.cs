@@ -26,7 +26,7 @@ public sealed class OutboxOptions
 /// </summary>
 public sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
-    IServiceProvider services,
+    IBus bus,
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
     ILogger<OutboxRelay> logger) : BackgroundService
@@ -78,7 +78,7 @@ public sealed partial class OutboxRelay(
             """
             select id, message_type as MessageType, payload::text as Payload, trace_parent as TraceParent
             from outbox_messages
-            where published_at is null
+            where published_at is null and failed_at is null
             order by created_at, id
             limit @limit
             for update skip locked
@@ -91,12 +91,27 @@ public sealed partial class OutboxRelay(
             return 0;
         }
 
+        var messages = new List<(OutboxRow Row, object Message, Type Type)>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (TryRead(row, out var message, out var type, out var error))
+            {
+                messages.Add((row, message, type));
+            }
+            else
+            {
+                LogPoison(logger, row.Id, row.MessageType, error);
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "update outbox_messages set failed_at = now(), last_error = @error where id = @id",
+                    new { id = row.Id, error }, transaction, cancellationToken: stoppingToken));
+            }
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(settings.PublishTimeout);
-        var publisher = services.GetRequiredService<IPublishEndpoint>();
         try
         {
-            await Task.WhenAll(rows.Select(row => PublishAsync(publisher, row, timeout.Token)));
+            await Task.WhenAll(messages.Select(m => PublishAsync(bus, m.Row, m.Message, m.Type, timeout.Token)));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
@@ -104,34 +119,54 @@ public sealed partial class OutboxRelay(
             await using var bump = await dataSource.OpenConnectionAsync(stoppingToken);
             await bump.ExecuteAsync(
                 "update outbox_messages set attempts = attempts + 1, last_error = @error where id = any(@ids)",
-                new { ids = rows.Select(r => r.Id).ToArray(), error = ex.Message });
+                new { ids = messages.Select(m => m.Row.Id).ToArray(), error = ex.Message });
             throw;
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
             "update outbox_messages set published_at = now(), attempts = attempts + 1, last_error = null where id = any(@ids)",
-            new { ids = rows.Select(r => r.Id).ToArray() },
+            new { ids = messages.Select(m => m.Row.Id).ToArray() },
             transaction,
             cancellationToken: CancellationToken.None));
         await transaction.CommitAsync(CancellationToken.None);
-        Published.Add(rows.Count);
+        Published.Add(messages.Count);
         return rows.Count;
     }
 
-    private static async Task PublishAsync(IPublishEndpoint publisher, OutboxRow row, CancellationToken cancellationToken)
+    private static async Task PublishAsync(IBus publisher, OutboxRow row, object message, Type type, CancellationToken cancellationToken)
     {
-        if (!MessageTypes.TryGetValue(row.MessageType, out var type))
-        {
-            throw new InvalidOperationException($"Outbox message {row.Id} has unknown type {row.MessageType}.");
-        }
-
         // Continue the trace of the request that wrote the message, so the publish and every consumer join it.
         using var activity = ActivitySource.StartActivity($"outbox relay {type.Name}", ActivityKind.Internal, row.TraceParent);
-        var message = JsonSerializer.Deserialize(row.Payload, type, Outbox.JsonOptions)!;
         await publisher.Publish(message, type, context => context.MessageId = row.Id, cancellationToken);
     }
 
+    /// <summary>Resolves and deserializes a row; a failure here is permanent (retrying cannot fix it).</summary>
+    private static bool TryRead(OutboxRow row, out object message, out Type type, out string error)
+    {
+        message = null!;
+        error = string.Empty;
+        if (!MessageTypes.TryGetValue(row.MessageType, out type!))
+        {
+            error = $"unknown message type {row.MessageType}";
+            return false;
+        }
+
+        try
+        {
+            message = JsonSerializer.Deserialize(row.Payload, type, Outbox.JsonOptions) ?? throw new JsonException("null payload");
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            error = $"payload does not deserialize: {ex.Message}";
+            return false;
+        }
+    }
+
     private sealed record OutboxRow(Guid Id, string MessageType, string Payload, string? TraceParent);
+
+    [LoggerMessage(LogLevel.Error, "Outbox message {Id} ({Type}) can never be published and was set aside: {Error}")]
+    private static partial void LogPoison(ILogger logger, Guid id, string type, string error);
 
     [LoggerMessage(LogLevel.Warning, "Outbox relay failed; the batch stays in the outbox and is retried")]
     private static partial void LogRelayFailed(ILogger logger, Exception exception);

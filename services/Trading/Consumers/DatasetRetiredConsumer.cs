@@ -18,6 +18,8 @@ internal sealed class DatasetRetiredConsumer(NpgsqlDataSource dataSource, Listin
             return;
         }
 
+        await ListingRepository.RecordRetirementAsync(
+            connection, transaction, context.Message.DatasetId, context.Message.RetiredAt.ToUniversalTime(), context.CancellationToken);
         var delisted = await listings.DelistDatasetAsync(
             connection, transaction, context.Message.DatasetId, context.Message.RetiredAt.ToUniversalTime(), context.CancellationToken);
         await transaction.CommitAsync(context.CancellationToken);

@@ -47,6 +47,12 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var highQuality = listing.ProductKind == ProductKinds.HighQualityDataset && listing.DatasetId is not null;
+        if (highQuality)
+        {
+            await LockDatasetAsync(connection, transaction, listing.DatasetId!.Value, cancellationToken);
+        }
+
         ListingRow? inserted;
         try
         {
@@ -88,6 +94,12 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
                 $"select {ListingRow.Columns} from listings where request_id = @requestId", new { requestId }, transaction, cancellationToken: cancellationToken));
         }
 
+        // Catalog said CERTIFIED, but a retirement may have been consumed since: checked under the dataset's lock.
+        if (highQuality && await IsRetiredAsync(connection, transaction, listing.DatasetId!.Value, cancellationToken))
+        {
+            throw GrpcErrors.FailedPrecondition($"Dataset '{listing.DatasetId}' has been retired from the catalog and cannot be listed.");
+        }
+
         await outbox.EnqueueAsync(connection, transaction,
             new ListingCreated(inserted.Id, inserted.ExchangeCode, inserted.ProductKind, inserted.DatasetId, inserted.ListedVolumeBytes, listing.ListedAt),
             cancellationToken);
@@ -95,6 +107,28 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
         outbox.NotifyCommitted();
         return inserted;
     }
+
+    /// <summary>Whether catalog has retired the dataset; call under the dataset's lock (<see cref="LockDatasetAsync"/>).</summary>
+    private static async Task<bool> IsRetiredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid datasetId, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select exists (select 1 from retired_datasets where dataset_id = @datasetId)", new { datasetId }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Records that catalog retired the dataset, under the dataset's lock, before its listings are delisted.</summary>
+    public static async Task RecordRetirementAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid datasetId, DateTimeOffset retiredAt, CancellationToken cancellationToken)
+    {
+        await LockDatasetAsync(connection, transaction, datasetId, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "insert into retired_datasets (dataset_id, retired_at) values (@datasetId, @retiredAt) on conflict do nothing",
+            new { datasetId, retiredAt }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Serialises a new listing of a dataset with the consumption of its retirement: whichever comes second sees the
+    /// other (the listing is refused, or the retirement finds the listing and delists it).
+    /// </summary>
+    private static Task LockDatasetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid datasetId, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "select pg_advisory_xact_lock(hashtextextended(@key, 0))", new { key = $"dataset:{datasetId}" }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>Delists the listing with a <see cref="ListingDelisted"/> event; an already delisted listing is returned unchanged.</summary>
     public async Task<ListingRow?> DelistAsync(Guid id, string reason, DateTimeOffset delistedAt, CancellationToken cancellationToken)

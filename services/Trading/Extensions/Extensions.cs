@@ -17,7 +17,7 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPostgres(DatabaseConnectionName, typeof(Extensions).Assembly);
-        builder.AddMessaging(BrokerConnectionName, bus => bus.AddConsumer<DatasetRetiredConsumer>(typeof(DatasetRetiredConsumerDefinition)));
+        builder.AddMessaging(BrokerConnectionName, bus => bus.AddConsumer<DatasetRetiredConsumer>());
 
         builder.Services.AddServiceGrpcClient<CatalogService.CatalogServiceClient>(CatalogServiceName);
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
