@@ -16,9 +16,6 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
-if [ "${INSTALL_LOAD_TOOLS:-0}" = 1 ]; then
-  command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
-fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=()
