@@ -15,6 +15,7 @@ internal sealed class MetricsGrpcService(
     TokenUsageWriter tokenUsage,
     TrainingCorpusWriter corpus,
     Microsoft.Extensions.Options.IOptions<CacheOptions> cacheOptions,
+    IHostApplicationLifetime lifetime,
     TimeProvider time) : MetricsService.MetricsServiceBase
 {
     /// <summary>Streamed reports are merged into PostgreSQL in batches of this many distinct keys in all ...</summary>
@@ -31,21 +32,34 @@ internal sealed class MetricsGrpcService(
     public override async Task WatchHeadlineIndicators(
         WatchHeadlineIndicatorsRequest request, IServerStreamWriter<HeadlineIndicators> responseStream, ServerCallContext context)
     {
-        var cancellationToken = context.CancellationToken;
+        // The stream also ends when the service stops, rather than holding shutdown until every watcher leaves.
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var cancellationToken = watch.Token;
         ulong? sent = null;
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            // Take the signal before reading, so a change during the read wakes the next round.
-            var changed = changes.Next;
-            var view = await reader.GetHeadlineAsync(cancellationToken);
-            if (view.Fingerprint != sent)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                await responseStream.WriteAsync(view.Message, cancellationToken);
-                sent = view.Fingerprint;
-            }
+                // Take the signal before reading, so a change during the read wakes the next round.
+                var changed = changes.Next;
+                var view = await reader.GetHeadlineAsync(cancellationToken);
+                if (view.Fingerprint != sent)
+                {
+                    await responseStream.WriteAsync(view.Message, cancellationToken);
+                    sent = view.Fingerprint;
+                }
 
-            // The periodic re-check covers changes on other replicas while Redis pub/sub is down.
-            await Task.WhenAny(changed, Task.Delay(cacheOptions.Value.WatchPollInterval, time, cancellationToken));
+                // The periodic re-check covers changes on other replicas while Redis pub/sub is down.
+                await Task.WhenAny(changed, Task.Delay(cacheOptions.Value.WatchPollInterval, time, cancellationToken));
+            }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+        }
+
+        if (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw GrpcErrors.Unavailable("The metrics service is stopping; watch again (another replica answers).");
         }
     }
 
