@@ -67,6 +67,20 @@ public sealed class TradeTests(TradingFixture fixture)
     }
 
     [Fact]
+    public async Task PlaceTradeRejectsARequestIdReusedForAnotherListing()
+    {
+        var first = await fixture.NewOtherListingAsync("SZ");
+        var second = await fixture.NewOtherListingAsync("SZ");
+        var request = Purchase(first);
+        await fixture.Client.PlaceTradeAsync(request);
+
+        var reused = request.Clone();
+        reused.ListingId = second.Id;
+
+        await GrpcAssert.InvalidField("request_id", async () => await fixture.Client.PlaceTradeAsync(reused));
+    }
+
+    [Fact]
     public async Task ConcurrentRetriesOfPlaceTradeCreateOneTrade()
     {
         var listing = await fixture.NewOtherListingAsync("GY");

@@ -32,7 +32,7 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, Infrastructur
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (requestId is not null && await FindByRequestAsync(connection, transaction, requestId, cancellationToken) is { } retried)
         {
-            return retried;
+            return SameRequest(retried, trade);
         }
 
         // "for share" keeps the listing from being delisted while the trade is being placed on it.
@@ -92,7 +92,7 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, Infrastructur
         {
             // A concurrent retry of the same request won the race.
             await transaction.RollbackAsync(cancellationToken);
-            return (await FindByRequestAsync(connection, null, requestId!, cancellationToken))!;
+            return SameRequest((await FindByRequestAsync(connection, null, requestId!, cancellationToken))!, trade);
         }
 
         if (trade.Type == TradeType.EquityContribution)
@@ -291,6 +291,12 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, Infrastructur
     }
 
     private sealed record StepRequestRow(Guid TradeId, string Operation);
+
+    /// <summary>A retry returns the first trade; a request id reused for another listing or trade type is a client error.</summary>
+    private static TradeRow SameRequest(TradeRow first, NewTrade retry) =>
+        first.ListingId == retry.ListingId && first.TradeType == Names.Of(retry.Type)
+            ? first
+            : throw FieldViolations.Single("request_id", $"was already used for trade '{first.Id}' on another listing or of another type");
 
     private static Task<TradeRow?> FindByRequestAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string requestId, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<TradeRow>(new CommandDefinition(
