@@ -9,9 +9,34 @@ public sealed class EventIndicatorTests(MetricsFixture fixture)
 {
     private MetricsHost Host => fixture.Host;
 
-    private Task<HeadlineIndicators> Headline() => Host.Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest()).ResponseAsync;
+    private Task<HeadlineIndicators> Headline() => Host.Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = HeadlineView.Full }).ResponseAsync;
 
     private static Breakdown? Domain(HeadlineIndicators h, string domain) => h.H2CertifiedVolume.ByDomain.SingleOrDefault(b => b.Key == domain);
+
+    [Fact]
+    public async Task TheDefaultBasicViewHasEveryFigureButNotThePerKeyLists()
+    {
+        var domain = Events.Unique("finance");
+        var id = Guid.NewGuid();
+        await Host.PublishAsync(Events.Certified(id, Events.Facts(domain, 4_096, "text", "chengdu")));
+        // Both views of one snapshot (same as-of time: no other change came between the two reads).
+        var (full, basic) = await Eventually.Returns(
+            async () => (await Headline(), await Host.Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest()).ResponseAsync),
+            views => Domain(views.Item1, domain)?.DatasetCount == 1 && views.Item1.AsOf.Equals(views.Item2.AsOf),
+            because: "the certified dataset, in both views of one snapshot");
+
+        // Every figure equal, only the per-key lists left out.
+        var expected = full.Clone();
+        expected.H2CertifiedVolume.ByDomain.Clear();
+        expected.H2CertifiedVolume.ByModality.Clear();
+        expected.H2CertifiedVolume.ByAnnotationBase.Clear();
+        expected.H7ChineseTrainingShare.Models.Clear();
+        expected.H8AnnotationBases.Bases.Clear();
+        Assert.Equal(expected, basic);
+        Assert.NotEmpty(full.H8AnnotationBases.Bases);
+        Assert.Equal(7, basic.H8AnnotationBases.BaseCount.Value);
+        Assert.Empty(basic.H2CertifiedVolume.ByDomain);
+    }
 
     [Fact]
     public async Task CertifiedDatasetsAreCountedWithTheirVolumeByDomainModalityAndBase()

@@ -28,7 +28,7 @@ public sealed class RedisDownTests(RedisDownFixture fixture)
         {
             Indicator = Indicator.H6DailyTokens, FromDay = "2007-07-07", ToDay = "2007-07-07", Granularity = Granularity.Day,
         });
-        var headline = await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+        var headline = await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = HeadlineView.Full });
 
         Assert.Equal(123, series.Points.Single().Value);
         Assert.Equal(7_500, headline.H7ChineseTrainingShare.Models.Single(m => m.Provider == provider).ChineseShare.BasisPoints);
@@ -42,7 +42,7 @@ public sealed class RedisDownTests(RedisDownFixture fixture)
         await fixture.Host.PublishAsync(Events.Certified(Guid.NewGuid(), Events.Facts(domain, 64)));
 
         var headline = await Eventually.Returns(
-            () => Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest()).ResponseAsync,
+            () => Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = HeadlineView.Full }).ResponseAsync,
             h => h.H2CertifiedVolume.ByDomain.Any(b => b.Key == domain));
 
         Assert.Equal(64, headline.H2CertifiedVolume.ByDomain.Single(b => b.Key == domain).VolumeBytes);
@@ -60,7 +60,7 @@ public sealed class RedisDownTests(RedisDownFixture fixture)
                 Usages = { new TokenUsage { Provider = "stall", Model = "m", Day = "2008-08-08", Tokens = i } },
             });
             var started = Stopwatch.GetTimestamp();
-            await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+            await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = HeadlineView.Full });
             var series = await Client.GetIndicatorSeriesAsync(new GetIndicatorSeriesRequest
             {
                 Indicator = Indicator.H6DailyTokens, FromDay = "2008-08-08", ToDay = "2008-08-08", Granularity = Granularity.Day,

@@ -103,7 +103,7 @@ public sealed class ReportTests(MetricsFixture fixture)
         });
 
         var headline = await Eventually.Returns(
-            () => Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest()).ResponseAsync,
+            () => Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = HeadlineView.Full }).ResponseAsync,
             h => h.H6DailyTokens.Day == yesterday);
 
         Assert.Equal(10_000, headline.H6DailyTokens.Tokens.Value);
@@ -114,7 +114,7 @@ public sealed class ReportTests(MetricsFixture fixture)
     public async Task ChineseShareDistributionCountsModelsAboveSixtyPercentExactly()
     {
         var provider = Events.Unique("lab");
-        var before = await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+        var before = await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = HeadlineView.Full });
         var asOf = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1));
         (string Model, long Total, long Chinese)[] models = [("a", 1_000, 550), ("b", 1_000, 610), ("c", 3, 2), ("d", 1_000_000_000_000, 600_000_000_000), ("e", 1_000, 855)];
         foreach (var (model, total, chinese) in models)
@@ -126,7 +126,7 @@ public sealed class ReportTests(MetricsFixture fixture)
         {
             Provider = provider, Model = "e", TotalTokens = 10, ChineseTokens = 1, AsOf = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1)),
         });
-        var headline = await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+        var headline = await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = HeadlineView.Full });
         var h7 = headline.H7ChineseTrainingShare;
         var mine = h7.Models.Where(m => m.Provider == provider).ToDictionary(m => m.Model);
 
@@ -144,7 +144,7 @@ public sealed class ReportTests(MetricsFixture fixture)
     public async Task WatchPushesANewSnapshotWithinASecondOfAChangeOnAnotherReplica()
     {
         var replica = await fixture.StartReplicaAsync();
-        using var watch = replica.Client.WatchHeadlineIndicators(new WatchHeadlineIndicatorsRequest());
+        using var watch = replica.Client.WatchHeadlineIndicators(new WatchHeadlineIndicatorsRequest { View = HeadlineView.Full });
         Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None));
         var first = watch.ResponseStream.Current;
         var model = Events.Unique("watched");
@@ -163,12 +163,12 @@ public sealed class ReportTests(MetricsFixture fixture)
     [Fact]
     public async Task RebuildRecomputesFromTheStoredRecords()
     {
-        var before = await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+        var before = await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = HeadlineView.Full });
         await fixture.QueryAsync<int>(
             "insert into trades (trade_id, listing_id, exchange_code, trade_type, product_kind, amount_fen, settled_at) values (gen_random_uuid(), gen_random_uuid(), 'direct', 'purchase', 'high_quality_dataset', 4242, now()) returning 1");
 
         var rebuilt = await Client.RebuildIndicatorsAsync(new RebuildIndicatorsRequest());
-        var after = await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+        var after = await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = HeadlineView.Full });
 
         Assert.Equal(before.H3HighQualityTradeAmount.Value + 4242, rebuilt.Headline.H3HighQualityTradeAmount.Value);
         Assert.Equal(rebuilt.Headline.H3HighQualityTradeAmount.Value, after.H3HighQualityTradeAmount.Value);

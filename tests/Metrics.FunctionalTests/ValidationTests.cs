@@ -16,6 +16,17 @@ public sealed class ValidationTests(MetricsFixture fixture)
     private static TokenUsage Valid() => new() { Provider = "p", Model = "m", Day = "2024-01-01", Tokens = 1 };
 
     [Fact]
+    public Task GetHeadlineIndicatorsRejectsAnUnknownView() =>
+        GrpcAssert.InvalidField("view", () => Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = (HeadlineView)9 }).ResponseAsync);
+
+    [Fact]
+    public async Task WatchHeadlineIndicatorsRejectsAnUnknownView()
+    {
+        using var watch = Client.WatchHeadlineIndicators(new WatchHeadlineIndicatorsRequest { View = (HeadlineView)9 });
+        await GrpcAssert.InvalidField("view", () => watch.ResponseStream.MoveNext());
+    }
+
+    [Fact]
     public Task ReportTokenUsageBatchRejectsNegativeTokens() =>
         GrpcAssert.InvalidField("usages[1].tokens", () => Batch(Valid(), new TokenUsage(Valid()) { Tokens = -1 }));
 

@@ -30,8 +30,8 @@ public sealed record LoadOptions
     public const string Usage = """
         usage: loadtest [options]
           --scenarios a,b,...   scenarios to run (default: the standard set); baselines of their services run first
-                                 known: baseline-catalog, baseline-trading, baseline-metrics, headline, search,
-                                        get-dataset, register, trade, token-stream
+                                 known: baseline-catalog, baseline-trading, baseline-metrics, headline, headline-full,
+                                 headline-parsed, search, get-dataset, register, trade, token-stream
           --concurrency N       calls in flight (workers), default 32
           --connections N       HTTP/2 connections per service, default 1
           --duration S          measured seconds per scenario, default 10

@@ -10,8 +10,8 @@ internal sealed class IndicatorReader(TieredCache cache, IndicatorQueries querie
 {
     private DayKey? _headlineKey;
 
-    public ValueTask<HeadlineView> GetHeadlineAsync(CancellationToken cancellationToken) =>
-        cache.GetAsync(HeadlineKey(), CacheJsonContext.Default.HeadlineData, queries.ComputeHeadlineAsync, ProtoMapper.ToView, cancellationToken);
+    public ValueTask<HeadlineSnapshot> GetHeadlineAsync(CancellationToken cancellationToken) =>
+        cache.GetAsync(HeadlineKey(), CacheJsonContext.Default.HeadlineData, queries.ComputeHeadlineAsync, ProtoMapper.ToSnapshot, cancellationToken);
 
     private string HeadlineKey()
     {

@@ -1,10 +1,13 @@
+using Grpc.AspNetCore.Server.Model;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Postgres;
 using Platform.Metrics.Caching;
 using Platform.Metrics.Consumers;
 using Platform.Metrics.Data;
+using Platform.Metrics.Grpc;
 using StackExchange.Redis;
 
 namespace Platform.Metrics.Extensions;
@@ -45,6 +48,7 @@ internal static class Extensions
         });
 
         builder.Services.AddGrpc(options => options.Interceptors.Add<ExceptionMappingInterceptor>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<MetricsGrpcService>, HeadlineBinding.MethodProvider>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<CacheOptions>().BindConfiguration("Metrics:Cache");
         builder.Services.AddSingleton<ChangeSignal>();

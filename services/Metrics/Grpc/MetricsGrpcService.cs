@@ -8,6 +8,7 @@ using Platform.Metrics.V1;
 
 namespace Platform.Metrics.Grpc;
 
+[BindServiceMethod(typeof(HeadlineBinding), nameof(HeadlineBinding.BindService))]
 internal sealed class MetricsGrpcService(
     IndicatorReader reader,
     TieredCache cache,
@@ -26,13 +27,18 @@ internal sealed class MetricsGrpcService(
 
     private const string EarlierStored = " (reports of earlier messages may already be stored; re-sending them replaces them)";
 
-    public override async Task<HeadlineIndicators> GetHeadlineIndicators(GetHeadlineIndicatorsRequest request, ServerCallContext context) =>
-        (await reader.GetHeadlineAsync(context.CancellationToken)).Message;
+    /// <summary><c>GetHeadlineIndicators</c>, bound by <see cref="HeadlineBinding"/> to send the snapshot's serialised bytes.</summary>
+    public async Task<SerializedHeadline> GetHeadlineSnapshot(GetHeadlineIndicatorsRequest request, ServerCallContext context)
+    {
+        RequestValidation.ValidateView(request.View);
+        return (await reader.GetHeadlineAsync(context.CancellationToken)).Bytes(request.View);
+    }
 
     public override async Task WatchHeadlineIndicators(
         WatchHeadlineIndicatorsRequest request, IServerStreamWriter<HeadlineIndicators> responseStream, ServerCallContext context)
     {
         // The stream also ends when the service stops, rather than holding shutdown until every watcher leaves.
+        RequestValidation.ValidateView(request.View);
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         var cancellationToken = watch.Token;
         ulong? sent = null;
@@ -45,7 +51,7 @@ internal sealed class MetricsGrpcService(
                 var view = await reader.GetHeadlineAsync(cancellationToken);
                 if (view.Fingerprint != sent)
                 {
-                    await responseStream.WriteAsync(view.Message, cancellationToken);
+                    await responseStream.WriteAsync(view.Message(request.View), cancellationToken);
                     sent = view.Fingerprint;
                 }
 
@@ -153,7 +159,7 @@ internal sealed class MetricsGrpcService(
         var view = await reader.GetHeadlineAsync(context.CancellationToken);
         return new RebuildIndicatorsResponse
         {
-            Headline = view.Message,
+            Headline = view.Full,
             ElapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
         };
     }

@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Text.Json;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Platform.Metrics.Computation;
 using Platform.Metrics.Data;
@@ -7,8 +8,48 @@ using Platform.Metrics.V1;
 
 namespace Platform.Metrics.Grpc;
 
-/// <summary>A headline message ready to send, and a fingerprint of its figures (not of its computation time).</summary>
-internal sealed record HeadlineView(HeadlineIndicators Message, ulong Fingerprint);
+/// <summary>
+/// One computed headline in both views (<see cref="HeadlineView"/>), each serialised once when the snapshot is built
+/// and sent as those bytes by <see cref="HeadlineBinding"/>, and a fingerprint of its figures (not of its computation
+/// time) that tells watchers whether anything changed.
+/// </summary>
+internal sealed class HeadlineSnapshot
+{
+    public HeadlineSnapshot(HeadlineIndicators full, ulong fingerprint)
+    {
+        Full = full;
+        Basic = full.Clone();
+        Basic.H2CertifiedVolume?.ByDomain.Clear();
+        Basic.H2CertifiedVolume?.ByModality.Clear();
+        Basic.H2CertifiedVolume?.ByAnnotationBase.Clear();
+        Basic.H7ChineseTrainingShare?.Models.Clear();
+        Basic.H8AnnotationBases?.Bases.Clear();
+        FullBytes = new SerializedHeadline(full.ToByteArray());
+        BasicBytes = new SerializedHeadline(Basic.ToByteArray());
+        Fingerprint = fingerprint;
+    }
+
+    public HeadlineIndicators Full { get; }
+
+    public HeadlineIndicators Basic { get; }
+
+    public SerializedHeadline FullBytes { get; }
+
+    public SerializedHeadline BasicBytes { get; }
+
+    public ulong Fingerprint { get; }
+
+    /// <summary>The message of <paramref name="view"/> (validated by the caller: BASIC when unspecified).</summary>
+    public HeadlineIndicators Message(HeadlineView view) => view == HeadlineView.Full ? Full : Basic;
+
+    public SerializedHeadline Bytes(HeadlineView view) => view == HeadlineView.Full ? FullBytes : BasicBytes;
+}
+
+/// <summary>The serialised form of a <see cref="HeadlineIndicators"/> message.</summary>
+internal sealed class SerializedHeadline(byte[] bytes)
+{
+    public byte[] Bytes { get; } = bytes;
+}
 
 /// <summary>Turns computed figures into the public messages.</summary>
 internal static class ProtoMapper
@@ -20,10 +61,10 @@ internal static class ProtoMapper
     private static readonly string[] CorpusKinds = ["TrainingCorpusReport"];
     private static readonly string[] BaseKinds = ["AnnotationBase", "DatasetCertified", "DatasetRetired"];
 
-    public static HeadlineView ToView(HeadlineData data)
+    public static HeadlineSnapshot ToSnapshot(HeadlineData data)
     {
         var fingerprint = XxHash64.HashToUInt64(JsonSerializer.SerializeToUtf8Bytes(data with { ComputedAt = default }, CacheJsonContext.Default.HeadlineData));
-        return new HeadlineView(ToMessage(data), fingerprint);
+        return new HeadlineSnapshot(ToMessage(data), fingerprint);
     }
 
     public static HeadlineIndicators ToMessage(HeadlineData data)

@@ -15,6 +15,14 @@ internal static class RequestValidation
     /// <summary>Token usage before this day is rejected as a typo rather than stored.</summary>
     public static readonly DateOnly EarliestDay = new(2000, 1, 1);
 
+    public static void ValidateView(HeadlineView view)
+    {
+        if (!Enum.IsDefined(view))
+        {
+            throw FieldViolations.Single("view", $"{(int)view} is not a HeadlineView");
+        }
+    }
+
     public static bool TryParseDay(string value, out DateOnly day) =>
         DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
 
