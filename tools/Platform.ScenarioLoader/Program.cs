@@ -1,4 +1,5 @@
 using System.Globalization;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Platform.Metrics.V1;
 using Platform.ScenarioLoader.Loading;
@@ -70,10 +71,22 @@ if (load || tableOnly)
 
 if (load || verifyOnly)
 {
-    var verification = await new Verifier(options).RunAsync(cancel.Token);
+    Verifier.Result verification;
+    try
+    {
+        verification = await new Verifier(options).RunAsync(cancel.Token);
+    }
+    catch (RpcException ex)
+    {
+        Console.Error.WriteLine($"Verification failed: a list call ended with {ex.StatusCode} ({ex.Status.Detail}). " +
+            $"Is the platform running at {options.Catalog}, {options.Trading} and {options.Metrics}?");
+        return 3;
+    }
+
     Console.WriteLine();
     Console.WriteLine($"Verification: H1–H8 recomputed from the list APIs ({verification.DatasetsListed:N0} certified datasets, " +
-        $"{verification.ListingsListed:N0} active high-quality listings, {verification.TradesListed:N0} settled trades) in {verification.Elapsed.TotalSeconds:0.0}s");
+        $"{verification.ListingsListed:N0} active high-quality listings, {verification.TradesListed:N0} settled trades) in {verification.Elapsed.TotalSeconds:0.0}s " +
+        $"({string.Join(", ", verification.Timings.OrderBy(t => t.Value).Select(t => $"{t.Key} done at {t.Value.TotalSeconds:0.0}s"))})");
     Console.WriteLine(VerificationTable.Format(verification.Rows));
     ok &= verification.Rows.All(r => r.Agrees);
 }
