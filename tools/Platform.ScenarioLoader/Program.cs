@@ -50,9 +50,10 @@ using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 
 var load = !tableOnly && !verifyOnly;
+ScenarioPlan? plan = null;
 if (load)
 {
-    var plan = ScenarioGenerator.Generate(options.Seed);
+    plan = ScenarioGenerator.Generate(options.Seed);
     Console.WriteLine($"National scenario (seed {options.Seed}): {plan.Datasets.Count:N0} datasets, {plan.Listings.Count:N0} listings, " +
         $"{plan.Trades.Count:N0} trades, {plan.TokenUsage.Count:N0} token-usage reports, {plan.Corpora.Count} training corpora");
     var elapsed = await new ScenarioRunner(options, plan).RunAsync(cancel.Token);
@@ -74,7 +75,7 @@ if (load || verifyOnly)
     Verifier.Result verification;
     try
     {
-        verification = await new Verifier(options).RunAsync(cancel.Token);
+        verification = await new Verifier(options, plan?.Corpora).RunAsync(cancel.Token);
     }
     catch (RpcException ex)
     {

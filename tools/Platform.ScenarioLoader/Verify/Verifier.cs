@@ -11,9 +11,10 @@ namespace Platform.ScenarioLoader.Verify;
 /// <summary>
 /// Recomputes H1–H8 from the catalog's and trading's public list APIs (read-only calls) and compares them with
 /// what the metrics service serves. Token usage and training corpora are stored only by metrics, so H6 is
-/// recomputed from metrics' own daily series and H7 from the loader's deterministic plan.
+/// recomputed from metrics' own daily series and H7 from the loader's deterministic plan (the plan just loaded, or the
+/// one generated again from the seed).
 /// </summary>
-public sealed class Verifier(LoaderOptions options)
+public sealed class Verifier(LoaderOptions options, IReadOnlyList<CorpusPlan>? plannedCorpora = null)
 {
     private const int DatasetPageSize = 1_000; // ListDatasets' maximum
     private const int TradingPageSize = 500; // ListListings' and ListTrades' maximum
@@ -54,7 +55,7 @@ public sealed class Verifier(LoaderOptions options)
         var datasets = Timed("catalog datasets", ListCertifiedDatasetsAsync(catalog, ct));
         var bases = catalog.ListAnnotationBasesAsync(new ListAnnotationBasesRequest(), cancellationToken: ct).ResponseAsync;
         var market = Timed("trading", ListMarketAsync(trading, ct));
-        var plan = Timed("plan", Task.Run(() => ScenarioGenerator.Generate(options.Seed).Corpora, ct));
+        var plan = Timed("plan", plannedCorpora is null ? Task.Run(() => ScenarioGenerator.Generate(options.Seed).Corpora, ct) : Task.FromResult(plannedCorpora));
         var headline = metrics.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest(), cancellationToken: ct).ResponseAsync;
         var allDays = Series(metrics, Granularity.Day, "2024-01-01", Recomputation.Day(today), ct);
         var months = Series(metrics, Granularity.Month, "2024-01-01", "2025-06-30", ct);
