@@ -1,18 +1,27 @@
 using System.Globalization;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Platform.Metrics.V1;
 using Platform.ScenarioLoader.Loading;
 using Platform.ScenarioLoader.Plan;
+using Platform.ScenarioLoader.Verify;
 
 // usage: scenario-loader [--seed N] [--concurrency N] [--catalog URL] [--trading URL] [--metrics URL]
-//                        [--catch-up-timeout SECONDS] [--table-only]
+//                        [--catch-up-timeout SECONDS] [--table-only] [--verify]
+// A load prints the headline table, then verifies it (recomputes H1–H8 from the list APIs). --table-only prints
+// the table without loading, --verify verifies without loading, both together do both.
 var settings = new Dictionary<string, string>(StringComparer.Ordinal);
 var tableOnly = false;
+var verifyOnly = false;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--table-only")
     {
         tableOnly = true;
+    }
+    else if (args[i] == "--verify")
+    {
+        verifyOnly = true;
     }
     else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
     {
@@ -40,17 +49,47 @@ var options = new LoaderOptions(
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 
-if (!tableOnly)
+var load = !tableOnly && !verifyOnly;
+ScenarioPlan? plan = null;
+if (load)
 {
-    var plan = ScenarioGenerator.Generate(options.Seed);
+    plan = ScenarioGenerator.Generate(options.Seed);
     Console.WriteLine($"National scenario (seed {options.Seed}): {plan.Datasets.Count:N0} datasets, {plan.Listings.Count:N0} listings, " +
         $"{plan.Trades.Count:N0} trades, {plan.TokenUsage.Count:N0} token-usage reports, {plan.Corpora.Count} training corpora");
     var elapsed = await new ScenarioRunner(options, plan).RunAsync(cancel.Token);
     Console.WriteLine($"Loaded in {elapsed.TotalSeconds:0.0}s (through the public gRPC APIs, until metrics had consumed every event)");
 }
 
-using var channel = GrpcChannel.ForAddress(options.Metrics);
-var rows = await HeadlineTable.ReadAsync(new MetricsService.MetricsServiceClient(channel), cancel.Token);
-Console.WriteLine();
-Console.WriteLine(HeadlineTable.Format(rows));
-return rows.All(r => r.Agrees) ? 0 : 1;
+var ok = true;
+if (load || tableOnly)
+{
+    using var channel = GrpcChannel.ForAddress(options.Metrics);
+    var rows = await HeadlineTable.ReadAsync(new MetricsService.MetricsServiceClient(channel), cancel.Token);
+    Console.WriteLine();
+    Console.WriteLine(HeadlineTable.Format(rows));
+    ok &= rows.All(r => r.Agrees);
+}
+
+if (load || verifyOnly)
+{
+    Verifier.Result verification;
+    try
+    {
+        verification = await new Verifier(options, plan?.Corpora).RunAsync(cancel.Token);
+    }
+    catch (RpcException ex)
+    {
+        Console.Error.WriteLine($"Verification failed: a list call ended with {ex.StatusCode} ({ex.Status.Detail}). " +
+            $"Is the platform running at {options.Catalog}, {options.Trading} and {options.Metrics}?");
+        return 3;
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"Verification: H1–H8 recomputed from the list APIs ({verification.DatasetsListed:N0} certified datasets, " +
+        $"{verification.ListingsListed:N0} active high-quality listings, {verification.TradesListed:N0} settled trades) in {verification.Elapsed.TotalSeconds:0.0}s " +
+        $"({string.Join(", ", verification.Timings.OrderBy(t => t.Value).Select(t => $"{t.Key} done at {t.Value.TotalSeconds:0.0}s"))})");
+    Console.WriteLine(VerificationTable.Format(verification.Rows));
+    ok &= verification.Rows.All(r => r.Agrees);
+}
+
+return ok ? 0 : 1;
