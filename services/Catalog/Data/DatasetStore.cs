@@ -1,9 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dapper;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Catalog.Model;
 using Platform.Catalog.V1;
+using Platform.Catalog.Validation;
 using Platform.Contracts;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Outbox;
@@ -17,6 +20,9 @@ namespace Platform.Catalog.Data;
 internal sealed class DatasetStore(
     NpgsqlDataSource dataSource, Outbox outbox, SearchIndex index, TimeProvider time, IOptions<CertificationOptions> certification)
 {
+    /// <summary>The column values of <see cref="DatasetRow.ContentParameters"/> under their column names.</summary>
+    private static readonly JsonSerializerOptions RowJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     public async Task<Dataset?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         if (index.TryGetCached(id) is { } cached)
@@ -43,35 +49,56 @@ internal sealed class DatasetStore(
             $"select {DatasetRow.Columns} from datasets where id = any(@ids)", new { ids }, cancellationToken: cancellationToken))).AsList();
     }
 
-    public Task<Dataset> RegisterAsync(string requestId, Dataset content, CancellationToken cancellationToken) =>
-        IdempotentAsync(requestId, "register", null, Dataset.Parser, async (connection, transaction) =>
+    public sealed record Registration(string RequestId, Dataset Content);
+
+    public sealed record Submission(string RequestId, Guid Id);
+
+    public sealed record Certifying(string RequestId, Guid Id, IReadOnlySet<Guid> Dismissed);
+
+    /// <summary>Registers every item in DRAFT in one transaction: one multi-row insert and one outbox insert.</summary>
+    public Task<Dataset[]> RegisterAsync(IReadOnlyList<Registration> items, ItemNaming naming, CancellationToken cancellationToken) =>
+        IdempotentAsync("register", items.Select(i => (i.RequestId, (Guid?)null)).ToArray(), naming, Dataset.Parser, async (connection, transaction, fresh) =>
         {
             var now = time.GetUtcNow();
-            var id = Guid.CreateVersion7(now);
-            var parameters = new DynamicParameters(DatasetRow.ContentParameters(content));
-            parameters.AddDynamicParams(new { id, now, status = (short)CertificationStatus.Draft });
-            var row = await connection.QuerySingleAsync<DatasetRow>(new CommandDefinition(
+            var ids = NewIds(now, fresh.Length);
+            var rows = new JsonArray();
+            for (var k = 0; k < fresh.Length; k++)
+            {
+                var row = JsonSerializer.SerializeToNode(DatasetRow.ContentParameters(items[fresh[k]].Content), RowJson)!.AsObject();
+                row["id"] = ids[k];
+                rows.Add(row);
+            }
+
+            // jsonb_to_recordset turns the rows (snake_case keys = column names) into one multi-row insert.
+            var inserted = (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
                 $"""
                 insert into datasets (id, name, name_en, description_zh, description_en, domain, modality, volume_bytes, record_count,
                     token_count, language_shares, zh_share_bp, annotation_base_code, annotation_method, annotated_fraction_bp,
                     quality_grade, licence, access_level, provider_organisation, province, keywords, edition, search_text,
                     status, version, created_at, updated_at)
-                values (@id, @name, @nameEn, @descriptionZh, @descriptionEn, @domain, @modality, @volumeBytes, @recordCount,
-                    @tokenCount, @languageShares::jsonb, @zhShareBp, @annotationBaseCode, @annotationMethod, @annotatedFractionBp,
-                    @qualityGrade, @licence, @accessLevel, @providerOrganisation, @province, @keywords, @edition, @searchText,
-                    @status, 1, @now, @now)
+                select id, name, name_en, description_zh, description_en, domain, modality, volume_bytes, record_count,
+                    token_count, language_shares::jsonb, zh_share_bp, annotation_base_code, annotation_method, annotated_fraction_bp,
+                    quality_grade, licence, access_level, provider_organisation, province, keywords, edition, search_text,
+                    @status, 1, @now, @now
+                from jsonb_to_recordset(@rows::jsonb) as r(id uuid, name text, name_en text, description_zh text, description_en text,
+                    domain smallint, modality smallint, volume_bytes bigint, record_count bigint, token_count bigint, language_shares text,
+                    zh_share_bp int, annotation_base_code text, annotation_method smallint, annotated_fraction_bp int,
+                    quality_grade smallint, licence smallint, access_level smallint, provider_organisation text, province text,
+                    keywords text[], edition text, search_text text)
                 returning {DatasetRow.Columns}
-                """, parameters, transaction, cancellationToken: cancellationToken));
-            var dataset = row.ToMessage();
-            await outbox.EnqueueAsync(connection, transaction, new DatasetRegistered(id, DatasetRow.Facts(dataset), now), cancellationToken);
-            return (dataset, id);
+                """, new { rows = rows.ToJsonString(), now, status = (short)CertificationStatus.Draft }, transaction, cancellationToken: cancellationToken)))
+                .ToDictionary(r => r.Id);
+            var datasets = ids.Select(id => inserted[id].ToMessage()).ToArray();
+            await outbox.EnqueueManyAsync(connection, transaction,
+                datasets.Select((d, k) => new DatasetRegistered(ids[k], DatasetRow.Facts(d), now)).ToArray(), cancellationToken);
+            return datasets.Select((d, k) => new Outcome<Dataset>(d, ids[k], d)).ToArray();
         }, cancellationToken);
 
     /// <summary>Applies <paramref name="apply"/> (which merges and validates the masked fields) to the current dataset.</summary>
     public Task<Dataset> UpdateAsync(string requestId, Guid id, long expectedVersion, Func<Dataset, Dataset> apply, CancellationToken cancellationToken) =>
         IdempotentAsync(requestId, "update", id, Dataset.Parser, async (connection, transaction) =>
         {
-            var current = await LockAsync(connection, transaction, id, cancellationToken);
+            var current = await LockOneAsync(connection, transaction, id, cancellationToken);
             if (expectedVersion != 0 && current.Version != expectedVersion)
             {
                 throw GrpcErrors.Aborted($"Dataset '{id}' is at version {current.Version}, not {expectedVersion}: read it again and retry.");
@@ -98,28 +125,32 @@ internal sealed class DatasetStore(
             var dataset = row.ToMessage();
             await outbox.EnqueueAsync(connection, transaction, new DatasetUpdated(
                 id, dataset.Version, ReferenceData.EnumName(dataset.Status), DatasetRow.Facts(dataset), now), cancellationToken);
-            return (dataset, id);
+            return new Outcome<Dataset>(dataset, id, dataset);
         }, cancellationToken);
 
-    public Task<Dataset> SubmitAsync(string requestId, Guid id, CancellationToken cancellationToken) =>
-        IdempotentAsync(requestId, "submit", id, Dataset.Parser, async (connection, transaction) =>
+    /// <summary>DRAFT -> PUBLIC_NOTICE for every item in one transaction; the notice period starts now.</summary>
+    public Task<Dataset[]> SubmitAsync(IReadOnlyList<Submission> items, ItemNaming naming, CancellationToken cancellationToken) =>
+        IdempotentAsync("submit", items.Select(i => (i.RequestId, (Guid?)i.Id)).ToArray(), naming, Dataset.Parser, async (connection, transaction, fresh) =>
         {
-            var current = await LockAsync(connection, transaction, id, cancellationToken);
-            Reject(Certification.CanSubmit(current.StatusValue, (V1.Domain)current.Domain, (Modality)current.Modality));
+            var ids = fresh.Select(i => items[i].Id).ToArray();
+            var current = await LockAsync(connection, transaction, ids, fresh, naming, cancellationToken);
+            for (var k = 0; k < fresh.Length; k++)
+            {
+                Reject(naming, fresh[k], ids[k], Certification.CanSubmit(current[k].StatusValue, (V1.Domain)current[k].Domain, (Modality)current[k].Modality));
+            }
+
             var now = time.GetUtcNow();
-            var dataset = await TransitionAsync(connection, transaction, id,
+            var datasets = await TransitionAsync(connection, transaction, ids,
                 "status = @status, notice_started_at = @now, notice_ends_at = @endsAt",
-                new { status = (short)CertificationStatus.PublicNotice, now, endsAt = now + certification.Value.NoticePeriod, id },
+                new { status = (short)CertificationStatus.PublicNotice, now, endsAt = now + certification.Value.NoticePeriod },
                 cancellationToken);
-            return (dataset, id);
+            return datasets.Select((d, k) => new Outcome<Dataset>(d, ids[k], d)).ToArray();
         }, cancellationToken);
 
-    public Task<Objection> RaiseObjectionAsync(string requestId, Guid id, string objector, string reason, CancellationToken cancellationToken)
-    {
-        Dataset? changed = null;
-        return IdempotentAsync(requestId, "object", id, Objection.Parser, async (connection, transaction) =>
+    public Task<Objection> RaiseObjectionAsync(string requestId, Guid id, string objector, string reason, CancellationToken cancellationToken) =>
+        IdempotentAsync(requestId, "object", id, Objection.Parser, async (connection, transaction) =>
         {
-            var current = await LockAsync(connection, transaction, id, cancellationToken);
+            var current = await LockOneAsync(connection, transaction, id, cancellationToken);
             var now = time.GetUtcNow();
             Reject(Certification.CanObject(current.StatusValue, now, Utc(current.Notice_Ends_At)));
             var objectionId = Guid.CreateVersion7(now);
@@ -138,81 +169,117 @@ internal sealed class DatasetStore(
                 State = ObjectionState.Open,
                 RaisedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(now),
             };
-            changed = (await connection.QuerySingleAsync<DatasetRow>(new CommandDefinition(
+            var changed = (await connection.QuerySingleAsync<DatasetRow>(new CommandDefinition(
                 $"select {DatasetRow.Columns} from datasets where id = @id", new { id }, transaction, cancellationToken: cancellationToken))).ToMessage();
-            return (objection, id);
-        }, cancellationToken, () => changed);
-    }
+            return new Outcome<Objection>(objection, id, changed);
+        }, cancellationToken);
 
-    public Task<Dataset> CertifyAsync(string requestId, Guid id, IReadOnlyCollection<Guid> dismissed, CancellationToken cancellationToken) =>
-        IdempotentAsync(requestId, "certify", id, Dataset.Parser, async (connection, transaction) =>
+    /// <summary>
+    /// PUBLIC_NOTICE -> CERTIFIED for every item in one transaction: one lock, one objection query, one nextval per
+    /// item (in one query), one update, one outbox insert.
+    /// </summary>
+    public Task<Dataset[]> CertifyAsync(IReadOnlyList<Certifying> items, ItemNaming naming, CancellationToken cancellationToken) =>
+        IdempotentAsync("certify", items.Select(i => (i.RequestId, (Guid?)i.Id)).ToArray(), naming, Dataset.Parser, async (connection, transaction, fresh) =>
         {
-            var current = await LockAsync(connection, transaction, id, cancellationToken);
+            var ids = fresh.Select(i => items[i].Id).ToArray();
+            var current = await LockAsync(connection, transaction, ids, fresh, naming, cancellationToken);
             var now = time.GetUtcNow();
-            var open = (await connection.QueryAsync<Guid>(new CommandDefinition(
-                "select id from objections where dataset_id = @id and state = @open",
-                new { id, open = (short)ObjectionState.Open }, transaction, cancellationToken: cancellationToken))).ToHashSet();
-            var unknown = dismissed.Where(d => !open.Contains(d)).ToList();
-            if (unknown.Count > 0 && current.StatusValue == CertificationStatus.PublicNotice)
+            var open = (await connection.QueryAsync<(Guid Id, Guid DatasetId)>(new CommandDefinition(
+                "select id, dataset_id from objections where dataset_id = any(@ids) and state = @open",
+                new { ids, open = (short)ObjectionState.Open }, transaction, cancellationToken: cancellationToken))).ToLookup(o => o.DatasetId, o => o.Id);
+            for (var k = 0; k < fresh.Length; k++)
             {
-                throw FieldViolations.Single("dismissed_objection_ids", $"'{unknown[0]}' is not an open objection to this dataset");
+                var openHere = open[ids[k]].ToHashSet();
+                var dismissed = items[fresh[k]].Dismissed;
+                var unknown = dismissed.Where(d => !openHere.Contains(d)).ToList();
+                if (unknown.Count > 0 && current[k].StatusValue == CertificationStatus.PublicNotice)
+                {
+                    throw FieldViolations.Single(naming.Field(fresh[k], "dismissed_objection_ids"), $"'{unknown[0]}' is not an open objection to this dataset");
+                }
+
+                Reject(naming, fresh[k], ids[k],
+                    Certification.CanCertify(current[k].StatusValue, now, Utc(current[k].Notice_Ends_At), openHere.Count(o => !dismissed.Contains(o))));
             }
 
-            Reject(Certification.CanCertify(current.StatusValue, now, Utc(current.Notice_Ends_At), open.Count(o => !dismissed.Contains(o))));
             var year = Certification.CertificateYear(now);
-            var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "select nextval('certificate_serial')", transaction: transaction, cancellationToken: cancellationToken));
-            var certificate = Certification.CertificateNumber(year, sequence);
-            await connection.ExecuteAsync(new CommandDefinition(
-                "update objections set state = @dismissed, resolved_at = @now where dataset_id = @id and state = @open",
-                new { id, now, dismissed = (short)ObjectionState.Dismissed, open = (short)ObjectionState.Open }, transaction, cancellationToken: cancellationToken));
-            var dataset = await TransitionAsync(connection, transaction, id,
-                "status = @status, certificate_number = @certificate, certified_at = @now, open_objection_count = 0",
-                new { status = (short)CertificationStatus.Certified, certificate, now, id }, cancellationToken);
-            await outbox.EnqueueAsync(connection, transaction, new DatasetCertified(id, certificate, DatasetRow.Facts(dataset), now), cancellationToken);
-            return (dataset, id);
+            var sequences = (await connection.QueryAsync<long>(new CommandDefinition(
+                "select nextval('certificate_serial') from generate_series(1, @count)",
+                new { count = ids.Length }, transaction, cancellationToken: cancellationToken))).Order().ToArray();
+            var certificates = sequences.Select(s => Certification.CertificateNumber(year, s)).ToArray();
+            if (open.Count > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "update objections set state = @dismissed, resolved_at = @now where dataset_id = any(@ids) and state = @open",
+                    new { ids, now, dismissed = (short)ObjectionState.Dismissed, open = (short)ObjectionState.Open }, transaction, cancellationToken: cancellationToken));
+            }
+
+            var datasets = await TransitionAsync(connection, transaction, ids,
+                "status = @status, certificate_number = (@certificates)[u.item::int], certified_at = @now, open_objection_count = 0",
+                new { status = (short)CertificationStatus.Certified, certificates, now }, cancellationToken);
+            await outbox.EnqueueManyAsync(connection, transaction,
+                datasets.Select((d, k) => new DatasetCertified(ids[k], d.CertificateNumber, DatasetRow.Facts(d), now)).ToArray(), cancellationToken);
+            return datasets.Select((d, k) => new Outcome<Dataset>(d, ids[k], d)).ToArray();
         }, cancellationToken);
 
     public Task<Dataset> RejectAsync(string requestId, Guid id, string reason, CancellationToken cancellationToken) =>
         IdempotentAsync(requestId, "reject", id, Dataset.Parser, async (connection, transaction) =>
         {
-            var current = await LockAsync(connection, transaction, id, cancellationToken);
+            var current = await LockOneAsync(connection, transaction, id, cancellationToken);
             Reject(Certification.CanReject(current.StatusValue));
             var now = time.GetUtcNow();
             await connection.ExecuteAsync(new CommandDefinition(
                 "update objections set state = @upheld, resolved_at = @now where dataset_id = @id and state = @open",
                 new { id, now, upheld = (short)ObjectionState.Upheld, open = (short)ObjectionState.Open }, transaction, cancellationToken: cancellationToken));
-            var dataset = await TransitionAsync(connection, transaction, id,
+            var dataset = (await TransitionAsync(connection, transaction, [id],
                 "status = @status, rejection_reason = @reason, open_objection_count = 0",
-                new { status = (short)CertificationStatus.Rejected, reason, now, id }, cancellationToken);
-            return (dataset, id);
+                new { status = (short)CertificationStatus.Rejected, reason, now }, cancellationToken))[0];
+            return new Outcome<Dataset>(dataset, id, dataset);
         }, cancellationToken);
 
     public Task<Dataset> RetireAsync(string requestId, Guid id, CancellationToken cancellationToken) =>
         IdempotentAsync(requestId, "retire", id, Dataset.Parser, async (connection, transaction) =>
         {
-            var current = await LockAsync(connection, transaction, id, cancellationToken);
+            var current = await LockOneAsync(connection, transaction, id, cancellationToken);
             Reject(Certification.CanRetire(current.StatusValue));
             var now = time.GetUtcNow();
-            var dataset = await TransitionAsync(connection, transaction, id,
+            var dataset = (await TransitionAsync(connection, transaction, [id],
                 "status = @status, retired_at = @now",
-                new { status = (short)CertificationStatus.Retired, now, id }, cancellationToken);
+                new { status = (short)CertificationStatus.Retired, now }, cancellationToken))[0];
             await outbox.EnqueueAsync(connection, transaction, new DatasetRetired(id, now), cancellationToken);
-            return (dataset, id);
+            return new Outcome<Dataset>(dataset, id, dataset);
         }, cancellationToken);
 
-    private static async Task<Dataset> TransitionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string set, object parameters, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies <paramref name="set"/> to the datasets <paramref name="ids"/> in one statement; <c>u.item</c> is each
+    /// dataset's 1-based position in <paramref name="ids"/>, for per-dataset values. Returns them in that order.
+    /// </summary>
+    private static async Task<Dataset[]> TransitionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids, string set, object parameters, CancellationToken cancellationToken)
     {
-        var row = await connection.QuerySingleAsync<DatasetRow>(new CommandDefinition(
-            $"update datasets set {set}, version = version + 1, updated_at = @now where id = @id returning {DatasetRow.Columns}",
-            parameters, transaction, cancellationToken: cancellationToken));
-        return row.ToMessage();
+        var all = new DynamicParameters(parameters);
+        all.Add("ids", ids);
+        var rows = (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
+            $"""
+            update datasets set {set}, version = version + 1, updated_at = @now
+            from unnest(@ids) with ordinality as u(target_id, item)
+            where id = u.target_id
+            returning {DatasetRow.Columns}
+            """,
+            all, transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.Id);
+        return ids.Select(id => rows[id].ToMessage()).ToArray();
     }
 
-    private static async Task<DatasetRow> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>
-        await connection.QuerySingleOrDefaultAsync<DatasetRow>(new CommandDefinition(
-            $"select {DatasetRow.Columns} from datasets where id = @id for update", new { id }, transaction, cancellationToken: cancellationToken))
-        ?? throw GrpcErrors.NotFound("Dataset", id.ToString());
+    /// <summary>Locks the datasets (in id order, so concurrent batches cannot deadlock) and returns them in the order of <paramref name="ids"/>.</summary>
+    private static async Task<DatasetRow[]> LockAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids, int[] itemIndices, ItemNaming naming, CancellationToken cancellationToken)
+    {
+        var rows = (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
+            $"select {DatasetRow.Columns} from datasets where id = any(@ids) order by id for update",
+            new { ids }, transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.Id);
+        return ids.Select((id, k) => rows.TryGetValue(id, out var row) ? row : throw naming.NotFound(itemIndices[k], id)).ToArray();
+    }
+
+    private static async Task<DatasetRow> LockOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>
+        (await LockAsync(connection, transaction, [id], [0], ItemNaming.Single, cancellationToken))[0];
 
     private static void Reject(string? reason)
     {
@@ -222,58 +289,130 @@ internal sealed class DatasetStore(
         }
     }
 
+    private static void Reject(ItemNaming naming, int index, Guid id, string? reason)
+    {
+        if (reason is not null)
+        {
+            throw naming.FailedPrecondition(index, id, reason);
+        }
+    }
+
     private static DateTimeOffset? Utc(DateTime? value) =>
         value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
 
-    /// <summary>
-    /// Runs a write once per request id. The key row is inserted first: a concurrent retry blocks on it and, once
-    /// the first commits, reads its stored response. A write that fails rolls back its key, so a retry re-evaluates.
-    /// </summary>
+    /// <summary>UUIDv7 ids for a batch, ascending in item order, so "newest first" keeps the batch's own order.</summary>
+    private static Guid[] NewIds(DateTimeOffset now, int count)
+    {
+        var ids = new Guid[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = Guid.CreateVersion7(now);
+        }
+
+        Array.Sort(ids);
+        return ids;
+    }
+
+    /// <summary>A write's result for one item: the response stored under its request id, and the dataset to re-index.</summary>
+    private sealed record Outcome<T>(T Response, Guid DatasetId, Dataset? Changed);
+
     private async Task<T> IdempotentAsync<T>(
-        string requestId, string operation, Guid? datasetId, MessageParser<T> parser,
-        Func<NpgsqlConnection, NpgsqlTransaction, Task<(T Response, Guid DatasetId)>> work, CancellationToken cancellationToken,
-        Func<Dataset?>? changedDataset = null)
+        string requestId, string operation, Guid datasetId, MessageParser<T> parser,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task<Outcome<T>>> work, CancellationToken cancellationToken)
+        where T : IMessage<T> =>
+        (await IdempotentAsync(operation, [(requestId, (Guid?)datasetId)], ItemNaming.Single, parser,
+            async (connection, transaction, _) => [await work(connection, transaction)], cancellationToken))[0];
+
+    /// <summary>
+    /// Runs a write once per request id, for a batch of items in one transaction. The key rows are inserted first (in
+    /// key order, so overlapping batches cannot deadlock): a concurrent retry blocks on them and, once the first
+    /// commits, reads the stored responses. Items whose key was already stored return that response (and must be
+    /// the same operation on the same dataset); <paramref name="work"/> gets the indices of the others. A write that
+    /// fails rolls back every key of the batch, so a retry re-evaluates. Items without a request id are not recorded.
+    /// </summary>
+    private async Task<T[]> IdempotentAsync<T>(
+        string operation, (string RequestId, Guid? DatasetId)[] keys, ItemNaming naming, MessageParser<T> parser,
+        Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Outcome<T>[]>> work, CancellationToken cancellationToken)
         where T : IMessage<T>
     {
+        var responses = new T[keys.Length];
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (requestId.Length > 0)
+        var keyed = Enumerable.Range(0, keys.Length).Where(i => keys[i].RequestId.Length > 0).ToArray();
+        var replayed = new HashSet<int>();
+        if (keyed.Length > 0)
         {
-            var claimed = await connection.ExecuteAsync(new CommandDefinition(
+            var requestIds = keyed.Select(i => keys[i].RequestId).ToArray();
+            var claimed = (await connection.QueryAsync<string>(new CommandDefinition(
                 """
-                insert into idempotent_requests (request_id, operation, dataset_id, created_at) values (@requestId, @operation, @datasetId, @now)
+                insert into idempotent_requests (request_id, operation, dataset_id, created_at)
+                select k.request_id, @operation, k.dataset_id, @now from unnest(@requestIds, @datasetIds) as k(request_id, dataset_id)
+                order by k.request_id
                 on conflict (request_id) do nothing
+                returning request_id
                 """,
-                new { requestId, operation, datasetId, now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken));
-            if (claimed == 0)
+                new { requestIds, datasetIds = keyed.Select(i => keys[i].DatasetId).ToArray(), operation, now = time.GetUtcNow() },
+                transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+            if (claimed.Count < keyed.Length)
             {
-                var prior = await connection.QuerySingleAsync<(string Operation, Guid? DatasetId, byte[] Response)>(new CommandDefinition(
-                    "select operation, dataset_id, response from idempotent_requests where request_id = @requestId",
-                    new { requestId }, transaction, cancellationToken: cancellationToken));
-                if (prior.Operation != operation || (datasetId is not null && prior.DatasetId != datasetId))
+                var prior = (await connection.QueryAsync<(string RequestId, string Operation, Guid? DatasetId, byte[] Response)>(new CommandDefinition(
+                    "select request_id, operation, dataset_id, response from idempotent_requests where request_id = any(@requestIds)",
+                    new { requestIds = requestIds.Where(r => !claimed.Contains(r)).ToArray() }, transaction, cancellationToken: cancellationToken)))
+                    .ToDictionary(p => p.RequestId, StringComparer.Ordinal);
+                var violations = new FieldViolations();
+                foreach (var i in keyed.Where(i => !claimed.Contains(keys[i].RequestId)))
                 {
-                    throw FieldViolations.Single("request_id", "was already used for a different request");
+                    var stored = prior[keys[i].RequestId];
+                    if (stored.Operation != operation || (keys[i].DatasetId is { } datasetId && stored.DatasetId != datasetId))
+                    {
+                        violations.Add(naming.Field(i, "request_id"), "was already used for a different request");
+                        continue;
+                    }
+
+                    responses[i] = parser.ParseFrom(stored.Response);
+                    replayed.Add(i);
                 }
 
-                return parser.ParseFrom(prior.Response);
+                violations.ThrowIfAny();
             }
         }
 
-        var (response, id) = await work(connection, transaction);
-        if (requestId.Length > 0)
+        var fresh = Enumerable.Range(0, keys.Length).Where(i => !replayed.Contains(i)).ToArray();
+        if (fresh.Length == 0)
+        {
+            return responses;
+        }
+
+        var outcomes = await work(connection, transaction, fresh);
+        var recorded = Enumerable.Range(0, fresh.Length).Where(k => keys[fresh[k]].RequestId.Length > 0).ToArray();
+        if (recorded.Length > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "update idempotent_requests set response = @response, dataset_id = @id where request_id = @requestId",
-                new { requestId, id, response = response.ToByteArray() }, transaction, cancellationToken: cancellationToken));
+                """
+                update idempotent_requests r set response = u.response, dataset_id = u.dataset_id
+                from unnest(@requestIds, @datasetIds, @responses) as u(request_id, dataset_id, response)
+                where r.request_id = u.request_id
+                """,
+                new
+                {
+                    requestIds = recorded.Select(k => keys[fresh[k]].RequestId).ToArray(),
+                    datasetIds = recorded.Select(k => outcomes[k].DatasetId).ToArray(),
+                    responses = recorded.Select(k => outcomes[k].Response.ToByteArray()).ToArray(),
+                },
+                transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
         outbox.NotifyCommitted();
-        if ((response as Dataset ?? changedDataset?.Invoke()) is { } dataset)
+        for (var k = 0; k < fresh.Length; k++)
         {
-            index.Apply(dataset);
+            responses[fresh[k]] = outcomes[k].Response;
+            if (outcomes[k].Changed is { } dataset)
+            {
+                index.Apply(dataset);
+            }
         }
 
-        return response;
+        return responses;
     }
 }

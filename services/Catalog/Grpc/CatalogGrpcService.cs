@@ -11,7 +11,24 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
 {
     private const int MaxSearchTerms = 8;
 
-    public override Task<Dataset> RegisterDataset(RegisterDatasetRequest request, ServerCallContext context)
+    public override async Task<Dataset> RegisterDataset(RegisterDatasetRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        DatasetValidation.RequestId(request.RequestId, violations);
+        var content = Content(request, violations, "");
+        violations.ThrowIfAny();
+        return (await store.RegisterAsync([new(request.RequestId, content)], ItemNaming.Single, context.CancellationToken))[0];
+    }
+
+    public override async Task<BatchRegisterDatasetsResponse> BatchRegisterDatasets(BatchRegisterDatasetsRequest request, ServerCallContext context)
+    {
+        var violations = BatchViolations(request.Requests.Select(r => r.RequestId).ToList());
+        var items = request.Requests.Select((r, i) => new DatasetStore.Registration(r.RequestId, Content(r, violations, $"requests[{i}]."))).ToArray();
+        violations.ThrowIfAny();
+        return new() { Datasets = { await store.RegisterAsync(items, ItemNaming.Batch, context.CancellationToken) } };
+    }
+
+    private static Dataset Content(RegisterDatasetRequest request, FieldViolations violations, string prefix)
     {
         var content = new Dataset
         {
@@ -33,11 +50,8 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
             Keywords = { request.Keywords },
             Edition = request.Edition,
         };
-        var violations = new FieldViolations();
-        DatasetValidation.RequestId(request.RequestId, violations);
-        DatasetValidation.Content(content, violations);
-        violations.ThrowIfAny();
-        return store.RegisterAsync(request.RequestId, content, context.CancellationToken);
+        DatasetValidation.Content(content, violations, prefix);
+        return content;
     }
 
     public override async Task<Dataset> GetDataset(GetDatasetRequest request, ServerCallContext context)
@@ -89,10 +103,20 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         }, context.CancellationToken);
     }
 
-    public override Task<Dataset> SubmitForCertification(SubmitForCertificationRequest request, ServerCallContext context)
+    public override async Task<Dataset> SubmitForCertification(SubmitForCertificationRequest request, ServerCallContext context)
     {
         var (requestId, id) = Target(request.RequestId, request.Id);
-        return store.SubmitAsync(requestId, id, context.CancellationToken);
+        return (await store.SubmitAsync([new(requestId, id)], ItemNaming.Single, context.CancellationToken))[0];
+    }
+
+    public override async Task<BatchSubmitForCertificationResponse> BatchSubmitForCertification(BatchSubmitForCertificationRequest request, ServerCallContext context)
+    {
+        var violations = BatchViolations(request.Requests.Select(r => r.RequestId).ToList());
+        var ids = request.Requests.Select((r, i) => DatasetValidation.Id(r.Id, $"requests[{i}].id", violations)).ToArray();
+        DatasetValidation.DistinctDatasetIds(ids, violations);
+        violations.ThrowIfAny();
+        var items = request.Requests.Select((r, i) => new DatasetStore.Submission(r.RequestId, ids[i])).ToArray();
+        return new() { Datasets = { await store.SubmitAsync(items, ItemNaming.Batch, context.CancellationToken) } };
     }
 
     public override Task<Objection> RaiseObjection(RaiseObjectionRequest request, ServerCallContext context)
@@ -110,14 +134,29 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         return store.RaiseObjectionAsync(request.RequestId, id, objector, reason, context.CancellationToken);
     }
 
-    public override Task<Dataset> CertifyDataset(CertifyDatasetRequest request, ServerCallContext context)
+    public override async Task<Dataset> CertifyDataset(CertifyDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
         DatasetValidation.RequestId(request.RequestId, violations);
-        var id = DatasetValidation.Id(request.Id, "id", violations);
-        var dismissed = request.DismissedObjectionIds.Select((o, i) => DatasetValidation.Id(o, $"dismissed_objection_ids[{i}]", violations)).ToHashSet();
+        var item = Certifying(request, violations, "");
         violations.ThrowIfAny();
-        return store.CertifyAsync(request.RequestId, id, dismissed, context.CancellationToken);
+        return (await store.CertifyAsync([item], ItemNaming.Single, context.CancellationToken))[0];
+    }
+
+    public override async Task<BatchCertifyDatasetsResponse> BatchCertifyDatasets(BatchCertifyDatasetsRequest request, ServerCallContext context)
+    {
+        var violations = BatchViolations(request.Requests.Select(r => r.RequestId).ToList());
+        var items = request.Requests.Select((r, i) => Certifying(r, violations, $"requests[{i}].")).ToArray();
+        DatasetValidation.DistinctDatasetIds(items.Select(i => i.Id).ToArray(), violations);
+        violations.ThrowIfAny();
+        return new() { Datasets = { await store.CertifyAsync(items, ItemNaming.Batch, context.CancellationToken) } };
+    }
+
+    private static DatasetStore.Certifying Certifying(CertifyDatasetRequest request, FieldViolations violations, string prefix)
+    {
+        var id = DatasetValidation.Id(request.Id, prefix + "id", violations);
+        var dismissed = request.DismissedObjectionIds.Select((o, i) => DatasetValidation.Id(o, $"{prefix}dismissed_objection_ids[{i}]", violations)).ToHashSet();
+        return new(request.RequestId, id, dismissed);
     }
 
     public override Task<Dataset> RejectDataset(RejectDatasetRequest request, ServerCallContext context)
@@ -263,6 +302,19 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
 
         violations.ThrowIfAny();
         return (filter, pageSize, after, fingerprint);
+    }
+
+    /// <summary>Checks a batch's size (throwing at once when it is wrong) and its items' request ids.</summary>
+    private static FieldViolations BatchViolations(IReadOnlyList<string> requestIds)
+    {
+        var violations = new FieldViolations();
+        if (!DatasetValidation.BatchSize(requestIds.Count, violations))
+        {
+            violations.ThrowIfAny();
+        }
+
+        DatasetValidation.BatchRequestIds(requestIds, violations);
+        return violations;
     }
 
     private static (string RequestId, Guid Id) Target(string requestId, string id)

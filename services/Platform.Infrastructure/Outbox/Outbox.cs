@@ -32,6 +32,42 @@ public sealed class Outbox(OutboxSignal signal)
         return id;
     }
 
+    /// <summary>
+    /// Adds <paramref name="messages"/> to the outbox in one statement; returns their ids in list order. The ids
+    /// ascend in list order, so the relay (oldest transaction first, then id) publishes them in that order.
+    /// </summary>
+    public async Task<Guid[]> EnqueueManyAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<T> messages, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = new Guid[messages.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = Guid.CreateVersion7();
+        }
+
+        Array.Sort(ids);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            insert into outbox_messages (id, message_type, payload, trace_parent)
+            select m.id, @type, m.payload::jsonb, @traceParent from unnest(@ids, @payloads) as m(id, payload)
+            """,
+            new
+            {
+                ids,
+                payloads = messages.Select(m => JsonSerializer.Serialize(m, JsonOptions)).ToArray(),
+                type = typeof(T).FullName,
+                traceParent = Activity.Current?.Id,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        return ids;
+    }
+
     /// <summary>Tells the relay that committed messages are waiting, so they go out now rather than at the next poll.</summary>
     public void NotifyCommitted() => signal.Notify();
 }

@@ -13,6 +13,17 @@ internal static class Calls
         });
 
     /// <summary>
+    /// Runs <paramref name="body"/> for chunks of at most <paramref name="size"/> items (in order) with at most
+    /// <paramref name="concurrency"/> chunks in flight; progress counts items.
+    /// </summary>
+    public static Task ForEachChunkAsync<T>(IEnumerable<T> items, int size, int concurrency, Progress progress, Func<T[], CancellationToken, Task> body, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(items.Chunk(size), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (chunk, ct) =>
+        {
+            await body(chunk, ct);
+            progress.Add(chunk.Length);
+        });
+
+    /// <summary>
     /// Retries a call that failed with a transient status (the request ids make the retry safe), and, when asked,
     /// FAILED_PRECONDITION too (certifying while the notice period has not yet passed).
     /// </summary>
