@@ -21,7 +21,7 @@ namespace Platform.LoadTest;
 public sealed class FreshnessScenario : Scenario
 {
     /// <summary>Datasets kept in public notice ahead of their certification.</summary>
-    private const int Ahead = 16;
+    private const int Ahead = 64;
     private const int RegisterWorkers = 16;
     private static readonly TimeSpan ReflectTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LongestNotice = TimeSpan.FromSeconds(30);
