@@ -17,8 +17,12 @@ public sealed record LoadOptions
     /// <summary>Token-usage records per streamed message batch and per stream.</summary>
     public int StreamRecords { get; init; } = 100_000;
 
+    /// <summary>Registrations per second that the freshness scenario adds to its headline reads.</summary>
+    public double WriteRate { get; init; } = 100;
+
     public string? JsonPath { get; init; }
     public int Seed { get; init; } = 42;
+    public bool DryRun { get; init; }
 
     public Dictionary<string, Uri> Targets { get; init; } = new()
     {
@@ -31,16 +35,24 @@ public sealed record LoadOptions
         usage: loadtest [options]
           --scenarios a,b,...   scenarios to run (default: the standard set); baselines of their services run first
                                  known: baseline-catalog, baseline-trading, baseline-metrics, headline, headline-full,
-                                 headline-parsed, search, get-dataset, register, trade, token-stream
+                                        headline-parsed, search, get-dataset, register, trade, token-stream, freshness
+                                 freshness: headline reads at --concurrency plus --write-rate registrations/s,
+                                 while datasets are certified one at a time through the catalog; its rows
+                                 freshness:h1 (ms from CertifyDataset's OK to the first WatchHeadlineIndicators
+                                 snapshot whose H1 counts it) and freshness:register (the registrations).
+                                 It retires the datasets it certified when it ends. Needs the catalog's notice
+                                 period short (the AppHost sets 2 s); use --duration 30 or more for a stable p99
           --concurrency N       calls in flight (workers), default 32
           --connections N       HTTP/2 connections per service, default 1
           --duration S          measured seconds per scenario, default 10
           --warmup S            unmeasured seconds before each scenario, default 3
           --rate R              open loop at R calls/s (latency measured from the intended start); default closed loop
           --stream-records N    records per ReportTokenUsage stream, default 100000
+          --write-rate R        registrations/s in the background of the freshness scenario, default 100 (0: none)
           --json PATH           also write the results as JSON
           --catalog URL --trading URL --metrics URL   targets (default http://127.0.0.1:5011/5021/5031)
           --seed N              seed for generated requests, default 42
+          --dry-run             print what would run, and against what, without calling anything
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -59,9 +71,11 @@ public sealed record LoadOptions
                 "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--rate" => options with { Rate = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--stream-records" => options with { StreamRecords = PositiveInt(name, Value()) },
+                "--write-rate" => options with { WriteRate = NonNegative(name, Value()) },
                 "--json" => options with { JsonPath = Value() },
                 "--seed" => options with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--catalog" or "--trading" or "--metrics" => options with { Targets = new(options.Targets) { [name[2..]] = new Uri(Value()) } },
+                "--dry-run" => options with { DryRun = true },
                 "--help" or "-h" => throw new HelpRequestedException(),
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
@@ -69,6 +83,11 @@ public sealed record LoadOptions
 
         return options;
     }
+
+    private static double NonNegative(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x >= 0 && double.IsFinite(x)
+            ? x
+            : throw new ArgumentException($"{name} must be a number >= 0");
 
     private static int PositiveInt(string name, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0

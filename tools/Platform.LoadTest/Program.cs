@@ -3,9 +3,11 @@ using System.Text.Json;
 using Platform.LoadTest;
 
 LoadOptions options;
+List<Scenario> scenarios;
 try
 {
     options = LoadOptions.Parse(args);
+    scenarios = options.Scenarios.Select(Scenario.Create).ToList();
 }
 catch (HelpRequestedException)
 {
@@ -19,12 +21,21 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     return 2;
 }
 
-var scenarios = options.Scenarios.Select(Scenario.Create).ToList();
 // Each service's baseline runs first, so every scenario has its reference from the same run.
 var baselines = scenarios.Select(s => s.Service).Distinct()
     .Select(service => Scenario.Create(Scenario.BaselineOf(service)))
     .Where(b => scenarios.All(s => s.Name != b.Name))
     .ToList();
+
+if (options.DryRun)
+{
+    foreach (var scenario in baselines.Concat(scenarios))
+    {
+        Console.WriteLine($"{scenario.Name,-18} {scenario.Service,-8} {options.Targets[scenario.Service]}");
+    }
+
+    return 0;
+}
 
 var results = new List<ScenarioResult>();
 var channels = options.Targets.ToDictionary(t => t.Key, t => Runner.OpenChannels(t.Value, options.Connections));
@@ -33,7 +44,8 @@ Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.Process
 foreach (var scenario in baselines.Concat(scenarios))
 {
     Console.Write($"  {scenario.Name,-18} ...");
-    var result = await Runner.RunAsync(scenario, channels[scenario.Service], options);
+    var rows = await Runner.RunAsync(scenario, channels[scenario.Service], options);
+    var result = rows[0];
     var baseline = results.FirstOrDefault(r => r.Scenario == Scenario.BaselineOf(scenario.Service));
     if (baseline is not null && baseline != result && baseline.CallsPerSecond > 0)
     {
@@ -45,7 +57,8 @@ foreach (var scenario in baselines.Concat(scenarios))
     }
 
     results.Add(result);
-    Console.WriteLine($" {result.CallsPerSecond:N0} calls/s");
+    results.AddRange(rows.Skip(1));
+    Console.WriteLine($" {result.CallsPerSecond:N0} calls/s" + string.Concat(rows.Skip(1).Select(r => $"; {r.Scenario} p99 {r.P99Ms:0.0} ms")));
 }
 
 Console.WriteLine();
@@ -65,6 +78,7 @@ if (options.JsonPath is { } path)
             warmUpSeconds = options.WarmUp.TotalSeconds,
             options.Rate,
             options.StreamRecords,
+            options.WriteRate,
         },
         results,
     }, new JsonSerializerOptions { WriteIndented = true }));

@@ -45,7 +45,8 @@ public static class Runner
             MaxReceiveMessageSize = 64 * 1024 * 1024,
         })).ToArray();
 
-    public static async Task<ScenarioResult> RunAsync(Scenario scenario, GrpcChannel[] channels, LoadOptions options)
+    /// <summary>The scenario's calls (the first row), then the rows of its probe, measured beside those calls.</summary>
+    public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(Scenario scenario, GrpcChannel[] channels, LoadOptions options)
     {
         await scenario.SetupAsync(channels[0], options);
         if (options.WarmUp > TimeSpan.Zero)
@@ -53,7 +54,19 @@ public static class Runner
             await MeasureAsync(scenario, channels, options, options.WarmUp);
         }
 
-        return await MeasureAsync(scenario, channels, options, options.Duration);
+        using var stopProbe = new CancellationTokenSource();
+        var probe = scenario.ProbeAsync(options, stopProbe.Token);
+        ScenarioResult load;
+        try
+        {
+            load = await MeasureAsync(scenario, channels, options, options.Duration);
+        }
+        finally
+        {
+            await stopProbe.CancelAsync();
+        }
+
+        return [load, .. await probe];
     }
 
     private static async Task<ScenarioResult> MeasureAsync(Scenario scenario, GrpcChannel[] channels, LoadOptions options, TimeSpan duration)
@@ -124,25 +137,48 @@ public static class Runner
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w))));
         var seconds = clock.Elapsed.TotalSeconds;
 
-        var all = latencies.SelectMany(l => l).ToArray();
-        Array.Sort(all);
-        double Percentile(double p) => all.Length == 0 ? 0 : TimeSpan.FromTicks(all[Math.Min(all.Length - 1, (int)Math.Ceiling(p * all.Length) - 1)]).TotalMilliseconds;
-        var calls = all.LongLength;
-        return new ScenarioResult(
+        return Summarize(
             scenario.Name,
             scenario.Service,
             openLoop ? $"open {options.Rate:0}/s" : "closed",
             concurrency,
             channels.Length,
+            clock.Elapsed,
+            latencies.SelectMany(l => l).ToArray(),
+            items,
+            statuses);
+    }
+
+    /// <summary>A result row from the latencies (ticks) of every call, in any order.</summary>
+    public static ScenarioResult Summarize(
+        string name, string service, string mode, int concurrency, int connections, TimeSpan elapsed, long[] latencyTicks, long items,
+        IEnumerable<KeyValuePair<string, long>> statuses)
+    {
+        var all = (long[])latencyTicks.Clone();
+        Array.Sort(all);
+        var seconds = elapsed.TotalSeconds;
+        var calls = all.LongLength;
+        return new ScenarioResult(
+            name,
+            service,
+            mode,
+            concurrency,
+            connections,
             Math.Round(seconds, 2),
             calls,
             items,
-            Math.Round(calls / seconds, 1),
-            Math.Round(items / seconds, 1),
-            Math.Round(Percentile(0.50), 3),
-            Math.Round(Percentile(0.90), 3),
-            Math.Round(Percentile(0.99), 3),
+            seconds > 0 ? Math.Round(calls / seconds, 1) : 0,
+            seconds > 0 ? Math.Round(items / seconds, 1) : 0,
+            Math.Round(Percentile(all, 0.50), 3),
+            Math.Round(Percentile(all, 0.90), 3),
+            Math.Round(Percentile(all, 0.99), 3),
             Math.Round(all.Length == 0 ? 0 : TimeSpan.FromTicks(all[^1]).TotalMilliseconds, 3),
-            new SortedDictionary<string, long>(statuses));
+            new SortedDictionary<string, long>(statuses.ToDictionary(s => s.Key, s => s.Value)));
     }
+
+    /// <summary>The nearest-rank percentile <paramref name="p"/> (0..1] of sorted ticks, in milliseconds; 0 when there are none.</summary>
+    public static double Percentile(long[] sortedTicks, double p) =>
+        sortedTicks.Length == 0
+            ? 0
+            : TimeSpan.FromTicks(sortedTicks[Math.Clamp((int)Math.Ceiling(p * sortedTicks.Length) - 1, 0, sortedTicks.Length - 1)]).TotalMilliseconds;
 }

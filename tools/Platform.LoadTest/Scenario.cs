@@ -9,7 +9,8 @@ namespace Platform.LoadTest;
 /// <summary>One kind of call driven against one service.</summary>
 public abstract class Scenario
 {
-    public static readonly string[] StandardSet = ["headline", "headline-full", "headline-parsed", "search", "get-dataset", "register", "trade", "token-stream"];
+    public static readonly string[] StandardSet =
+        ["headline", "headline-full", "headline-parsed", "search", "get-dataset", "register", "trade", "token-stream", "freshness"];
 
     public abstract string Name { get; }
 
@@ -25,6 +26,13 @@ public abstract class Scenario
     /// <summary>Makes one call; returns the number of items it carried (1 for a unary call, records for a stream).</summary>
     public abstract Task<long> ExecuteAsync(GrpcChannel channel, int worker, long sequence);
 
+    /// <summary>
+    /// Runs beside the measured calls (after the warm-up) until <paramref name="stop"/>, and returns more rows for
+    /// the report: what the scenario measures under the load of its calls.
+    /// </summary>
+    public virtual Task<IReadOnlyList<ScenarioResult>> ProbeAsync(LoadOptions options, CancellationToken stop) =>
+        Task.FromResult<IReadOnlyList<ScenarioResult>>([]);
+
     public static string BaselineOf(string service) => $"baseline-{service}";
 
     public static Scenario Create(string name) => name switch
@@ -35,6 +43,7 @@ public abstract class Scenario
         "headline" => new HeadlineScenario(name, HeadlineView.Basic, parse: false),
         "headline-full" => new HeadlineScenario(name, HeadlineView.Full, parse: false),
         "headline-parsed" => new HeadlineScenario(name, HeadlineView.Basic, parse: true),
+        "freshness" => new FreshnessScenario(),
         _ => ScenarioCatalog.Create(name) ?? throw new ArgumentException($"unknown scenario {name}"),
     };
 }
