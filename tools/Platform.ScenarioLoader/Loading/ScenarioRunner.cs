@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Platform.Catalog.V1;
 using Platform.Metrics.V1;
@@ -29,14 +30,18 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
     private readonly string[] _datasetIds = new string[plan.Datasets.Count];
     private readonly string[] _listingIds = new string[plan.Listings.Count];
 
+    /// <summary>One call in this many is traced (with everything it causes downstream); see <see cref="TraceSampling"/>.</summary>
+    private const int TraceEvery = 100;
+
     public async Task<TimeSpan> RunAsync(CancellationToken cancellationToken)
     {
         using var catalogChannel = Open(options.Catalog);
         using var tradingChannel = Open(options.Trading);
         using var metricsChannel = Open(options.Metrics);
-        var catalog = new CatalogService.CatalogServiceClient(catalogChannel);
-        var trading = new TradingService.TradingServiceClient(tradingChannel);
-        var metrics = new MetricsService.MetricsServiceClient(metricsChannel);
+        var sampling = new TraceSampling(TraceEvery);
+        var catalog = new CatalogService.CatalogServiceClient(catalogChannel.Intercept(sampling));
+        var trading = new TradingService.TradingServiceClient(tradingChannel.Intercept(sampling));
+        var metrics = new MetricsService.MetricsServiceClient(metricsChannel.Intercept(sampling));
         var clock = Stopwatch.StartNew();
 
         // Reports that need nothing else go first, beside the catalog work.
