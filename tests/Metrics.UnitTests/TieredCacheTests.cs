@@ -112,6 +112,40 @@ public sealed class TieredCacheTests
         Assert.False(_cache.RedisSkipped);
     }
 
+    [Fact]
+    public async Task InvalidationsWhileOneIsInFlightShareOneFollowingBump()
+    {
+        await Read();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _remote.BumpGate = gate.Task;
+        var first = _cache.InvalidateAsync();
+        while (_remote.BumpsStarted == 0)
+        {
+            await Task.Delay(1);
+        }
+
+        _value = 2;
+        var meanwhile = Enumerable.Range(0, 10).Select(_ => _cache.InvalidateAsync()).ToArray();
+        Assert.DoesNotContain(meanwhile, t => t.IsCompleted);
+        gate.SetResult();
+        await Task.WhenAll(meanwhile.Append(first));
+
+        // The first bump may have started before the change; the changes made meanwhile get one bump after it.
+        Assert.Equal(2, _remote.BumpsStarted);
+        Assert.Equal(2, await Read());
+        var other = new TieredCache(_remote, new ChangeSignal(), Options.Create(new CacheOptions()), _time, NullLogger<TieredCache>.Instance);
+        Assert.Equal(2, await Read(other));
+    }
+
+    [Fact]
+    public async Task AnInvalidationAfterTheLastOneCompletedBumpsAgain()
+    {
+        await _cache.InvalidateAsync();
+        await _cache.InvalidateAsync();
+
+        Assert.Equal(2, _remote.BumpsStarted);
+    }
+
     /// <summary>An in-memory stand-in for Redis that can be made to fail.</summary>
     private sealed class FakeRemote : IRemoteCache
     {
@@ -119,6 +153,7 @@ public sealed class TieredCacheTests
         private readonly ConcurrentDictionary<string, string> _locks = new();
         private long _generation;
         private int _calls;
+        private int _bumpsStarted;
 
         public bool Failing { get; set; }
 
@@ -135,7 +170,21 @@ public sealed class TieredCacheTests
 
         public Task ReleaseLockAsync(string key, string token) => Run(() => _locks.TryRemove(new KeyValuePair<string, string>(key, token)));
 
-        public Task BumpGenerationAsync(string instanceId) => Run(() => Interlocked.Increment(ref _generation));
+        /// <summary>When set, a generation bump waits for it (an invalidation in flight).</summary>
+        public Task? BumpGate { get; set; }
+
+        public int BumpsStarted => _bumpsStarted;
+
+        public async Task BumpGenerationAsync(string instanceId)
+        {
+            Interlocked.Increment(ref _bumpsStarted);
+            if (BumpGate is { } gate)
+            {
+                await gate;
+            }
+
+            await Run(() => Interlocked.Increment(ref _generation));
+        }
 
         private Task<T> Run<T>(Func<T> operation)
         {

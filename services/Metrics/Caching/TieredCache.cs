@@ -28,6 +28,9 @@ internal sealed partial class TieredCache(
     private const int MaxLocalEntries = 10_000;
     private long _generation;
     private int _remoteInvalidationPending;
+    private readonly Lock _invalidationLock = new();
+    private Task? _invalidationRunning;
+    private Task? _invalidationQueued;
     private long _computations;
 
     /// <summary>Identifies this replica in change announcements, so it ignores its own.</summary>
@@ -56,10 +59,50 @@ internal sealed partial class TieredCache(
         return new ValueTask<TOut>(GetSlowAsync(key, typeInfo, compute, project, cancellationToken));
     }
 
-    /// <summary>After a write of records: drop every cached value here and in Redis, and tell the other replicas.</summary>
-    public async Task InvalidateAsync()
+    /// <summary>
+    /// After a write of records: drop every cached value here and in Redis, and tell the other replicas. Completes
+    /// after a Redis generation bump that started after this call. Concurrent calls coalesce: while one bump is in
+    /// flight, every call made meanwhile shares the single bump that follows it.
+    /// </summary>
+    public Task InvalidateAsync()
     {
         Volatile.Write(ref _remoteInvalidationPending, 1);
+        lock (_invalidationLock)
+        {
+            if (_invalidationQueued is { } queued)
+            {
+                return queued;
+            }
+
+            if (_invalidationRunning is { IsCompleted: false } running)
+            {
+                // The running one may have read the pending flag before this caller's change: queue one more.
+                return _invalidationQueued = InvalidateAfterAsync(running);
+            }
+
+            return _invalidationRunning = InvalidateNowAsync();
+        }
+    }
+
+    private async Task InvalidateAfterAsync(Task running)
+    {
+        // Return to the caller (who holds the lock and records this task) before anything else.
+        await Task.Yield();
+        await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Task next;
+        lock (_invalidationLock)
+        {
+            _invalidationQueued = null;
+            next = _invalidationRunning = InvalidateNowAsync();
+        }
+
+        await next;
+    }
+
+    private async Task InvalidateNowAsync()
+    {
+        // Leave the caller's lock before any work.
+        await Task.Yield();
         try
         {
             // Redis's generation moves first: a miss between the two steps must not re-read the old Redis value

@@ -5,8 +5,9 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class DatasetCertifiedConsumer(NpgsqlDataSource dataSource, TieredCache cache) : RecordConsumer<DatasetCertified>(dataSource, cache)
+internal sealed class DatasetCertifiedConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<DatasetCertifiedConsumer> logger)
+    : RecordConsumer<DatasetCertified>(dataSource, cache, logger)
 {
-    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DatasetCertified message, CancellationToken cancellationToken) =>
-        RecordWriter.DatasetCertifiedAsync(connection, transaction, message, cancellationToken);
+    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetCertified> messages, CancellationToken cancellationToken) =>
+        RecordWriter.DatasetCertifiedAsync(connection, transaction, messages, cancellationToken);
 }

@@ -5,8 +5,9 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class DatasetRegisteredConsumer(NpgsqlDataSource dataSource, TieredCache cache) : RecordConsumer<DatasetRegistered>(dataSource, cache)
+internal sealed class DatasetRegisteredConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<DatasetRegisteredConsumer> logger)
+    : RecordConsumer<DatasetRegistered>(dataSource, cache, logger)
 {
-    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DatasetRegistered message, CancellationToken cancellationToken) =>
-        RecordWriter.DatasetRegisteredAsync(connection, transaction, message, cancellationToken);
+    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetRegistered> messages, CancellationToken cancellationToken) =>
+        RecordWriter.DatasetRegisteredAsync(connection, transaction, messages, cancellationToken);
 }

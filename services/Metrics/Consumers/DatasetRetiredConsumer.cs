@@ -5,8 +5,9 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class DatasetRetiredConsumer(NpgsqlDataSource dataSource, TieredCache cache) : RecordConsumer<DatasetRetired>(dataSource, cache)
+internal sealed class DatasetRetiredConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<DatasetRetiredConsumer> logger)
+    : RecordConsumer<DatasetRetired>(dataSource, cache, logger)
 {
-    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DatasetRetired message, CancellationToken cancellationToken) =>
-        RecordWriter.DatasetRetiredAsync(connection, transaction, message, cancellationToken);
+    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetRetired> messages, CancellationToken cancellationToken) =>
+        RecordWriter.DatasetRetiredAsync(connection, transaction, messages, cancellationToken);
 }

@@ -5,8 +5,9 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class DatasetUpdatedConsumer(NpgsqlDataSource dataSource, TieredCache cache) : RecordConsumer<DatasetUpdated>(dataSource, cache)
+internal sealed class DatasetUpdatedConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<DatasetUpdatedConsumer> logger)
+    : RecordConsumer<DatasetUpdated>(dataSource, cache, logger)
 {
-    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DatasetUpdated message, CancellationToken cancellationToken) =>
-        RecordWriter.DatasetUpdatedAsync(connection, transaction, message, cancellationToken);
+    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetUpdated> messages, CancellationToken cancellationToken) =>
+        RecordWriter.DatasetUpdatedAsync(connection, transaction, messages, cancellationToken);
 }

@@ -5,8 +5,9 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class EquityContributionRecordedConsumer(NpgsqlDataSource dataSource, TieredCache cache) : RecordConsumer<EquityContributionRecorded>(dataSource, cache)
+internal sealed class EquityContributionRecordedConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<EquityContributionRecordedConsumer> logger)
+    : RecordConsumer<EquityContributionRecorded>(dataSource, cache, logger)
 {
-    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EquityContributionRecorded message, CancellationToken cancellationToken) =>
-        RecordWriter.EquityContributionRecordedAsync(connection, transaction, message, cancellationToken);
+    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EquityContributionRecorded> messages, CancellationToken cancellationToken) =>
+        RecordWriter.EquityContributionRecordedAsync(connection, transaction, messages, cancellationToken);
 }

@@ -5,8 +5,9 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class ListingCreatedConsumer(NpgsqlDataSource dataSource, TieredCache cache) : RecordConsumer<ListingCreated>(dataSource, cache)
+internal sealed class ListingCreatedConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<ListingCreatedConsumer> logger)
+    : RecordConsumer<ListingCreated>(dataSource, cache, logger)
 {
-    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListingCreated message, CancellationToken cancellationToken) =>
-        RecordWriter.ListingCreatedAsync(connection, transaction, message, cancellationToken);
+    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ListingCreated> messages, CancellationToken cancellationToken) =>
+        RecordWriter.ListingCreatedAsync(connection, transaction, messages, cancellationToken);
 }

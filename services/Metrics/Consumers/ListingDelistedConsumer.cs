@@ -5,8 +5,9 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class ListingDelistedConsumer(NpgsqlDataSource dataSource, TieredCache cache) : RecordConsumer<ListingDelisted>(dataSource, cache)
+internal sealed class ListingDelistedConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<ListingDelistedConsumer> logger)
+    : RecordConsumer<ListingDelisted>(dataSource, cache, logger)
 {
-    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListingDelisted message, CancellationToken cancellationToken) =>
-        RecordWriter.ListingDelistedAsync(connection, transaction, message, cancellationToken);
+    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ListingDelisted> messages, CancellationToken cancellationToken) =>
+        RecordWriter.ListingDelistedAsync(connection, transaction, messages, cancellationToken);
 }

@@ -5,8 +5,9 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class TradeSettledConsumer(NpgsqlDataSource dataSource, TieredCache cache) : RecordConsumer<TradeSettled>(dataSource, cache)
+internal sealed class TradeSettledConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<TradeSettledConsumer> logger)
+    : RecordConsumer<TradeSettled>(dataSource, cache, logger)
 {
-    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TradeSettled message, CancellationToken cancellationToken) =>
-        RecordWriter.TradeSettledAsync(connection, transaction, message, cancellationToken);
+    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<TradeSettled> messages, CancellationToken cancellationToken) =>
+        RecordWriter.TradeSettledAsync(connection, transaction, messages, cancellationToken);
 }

@@ -7,7 +7,10 @@ namespace Platform.Metrics.Data;
 
 /// <summary>
 /// Stores the records the indicators are computed from. Event handlers upsert by aggregate id and keep the latest
-/// state whatever order the events arrive in; they run inside the consumer's inbox transaction.
+/// state whatever order the events arrive in; they run inside the consumer's inbox transaction. Each takes a batch
+/// of events in delivery order and writes it with multi-row statements (one round trip): the events are cut into
+/// segments in which every id appears once (a multi-row upsert may not touch a row twice), applied in order, so
+/// the result is the same as applying the events one by one.
 /// </summary>
 internal static class RecordWriter
 {
@@ -15,7 +18,7 @@ internal static class RecordWriter
         "name, domain, modality, volume_bytes, record_count, token_count, province, provider_organisation, annotation_base_code";
 
     private const string FactValues =
-        "@Name, @Domain, @Modality, @VolumeBytes, @RecordCount, @TokenCount, @Province, @ProviderOrganisation, @AnnotationBaseCode";
+        "u.name, u.domain, u.modality, u.volume_bytes, u.record_count, u.token_count, u.province, u.provider_organisation, u.annotation_base_code";
 
     private const string FactUpdates =
         """
@@ -25,109 +28,231 @@ internal static class RecordWriter
         annotation_base_code = excluded.annotation_base_code
         """;
 
-    public static Task DatasetRegisteredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DatasetRegistered e, CancellationToken ct) =>
-        UpsertFactsAsync(connection, transaction, e.DatasetId, e.Facts, e.RegisteredAt,
-            "registered_at", "@At", "registered_at = least(datasets.registered_at, excluded.registered_at)", null, ct);
+    public static Task DatasetRegisteredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetRegistered> events, CancellationToken ct) =>
+        UpsertFactsAsync(connection, transaction, events, e => new DatasetRow(e.DatasetId, e.Facts, e.RegisteredAt, null, null),
+            "registered_at", "u.at", "registered_at = least(datasets.registered_at, excluded.registered_at)", ct);
 
-    public static Task DatasetCertifiedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DatasetCertified e, CancellationToken ct) =>
-        UpsertFactsAsync(connection, transaction, e.DatasetId, e.Facts, e.CertifiedAt,
-            "certified_at, certificate_number", "@At, @CertificateNumber",
+    public static Task DatasetCertifiedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetCertified> events, CancellationToken ct) =>
+        UpsertFactsAsync(connection, transaction, events, e => new DatasetRow(e.DatasetId, e.Facts, e.CertifiedAt, e.CertificateNumber, null),
+            "certified_at, certificate_number", "u.at, u.certificate_number",
             """
             certified_at = greatest(datasets.certified_at, excluded.certified_at),
             certificate_number = case when datasets.certified_at is null or excluded.certified_at >= datasets.certified_at
                                       then excluded.certificate_number else datasets.certificate_number end
             """,
-            e.CertificateNumber, ct);
+            ct);
 
-    public static Task DatasetUpdatedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DatasetUpdated e, CancellationToken ct) =>
-        UpsertFactsAsync(connection, transaction, e.DatasetId, e.Facts, e.UpdatedAt, "status", "@Status",
-            "status = case when excluded.facts_at >= datasets.facts_at then excluded.status else datasets.status end", null, ct, e.Status);
+    public static Task DatasetUpdatedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetUpdated> events, CancellationToken ct) =>
+        UpsertFactsAsync(connection, transaction, events, e => new DatasetRow(e.DatasetId, e.Facts, e.UpdatedAt, null, e.Status),
+            "status", "u.status", "status = case when excluded.facts_at >= datasets.facts_at then excluded.status else datasets.status end", ct);
 
     /// <summary>A retirement may arrive before anything else about the dataset: it leaves a tombstone with placeholder facts.</summary>
-    public static Task DatasetRetiredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DatasetRetired e, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            """
-            insert into datasets (dataset_id, retired_at, facts_at, name, domain, modality, volume_bytes, record_count, token_count, province, provider_organisation)
-            values (@DatasetId, @RetiredAt, '-infinity', '', '', '', 0, 0, 0, '', '')
-            on conflict (dataset_id) do update set retired_at = greatest(datasets.retired_at, excluded.retired_at)
-            """,
-            e with { RetiredAt = e.RetiredAt.ToUniversalTime() }, transaction, cancellationToken: ct));
+    public static Task DatasetRetiredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetRetired> events, CancellationToken ct) =>
+        WriteAsync(connection, transaction, events, e => e.DatasetId, segment =>
+        [
+            Unnest(
+                """
+                insert into datasets (dataset_id, retired_at, facts_at, name, domain, modality, volume_bytes, record_count, token_count, province, provider_organisation)
+                select u.dataset_id, u.retired_at, '-infinity', '', '', '', 0, 0, 0, '', '' from {rows} order by u.dataset_id
+                on conflict (dataset_id) do update set retired_at = greatest(datasets.retired_at, excluded.retired_at)
+                """,
+                Column("dataset_id", NpgsqlDbType.Uuid, segment, e => e.DatasetId),
+                Column("retired_at", NpgsqlDbType.TimestampTz, segment, e => e.RetiredAt.UtcDateTime)),
+        ], ct);
 
-    private static async Task UpsertFactsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid datasetId, DatasetFacts facts, DateTimeOffset at,
-        string lifecycleColumns, string lifecycleValues, string lifecycleUpdate, string? certificateNumber, CancellationToken ct, string? status = null)
+    private readonly record struct DatasetRow(Guid Id, DatasetFacts Facts, DateTimeOffset At, string? CertificateNumber, string? Status);
+
+    private static Task UpsertFactsAsync<T>(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<T> events, Func<T, DatasetRow> row,
+        string lifecycleColumns, string lifecycleValues, string lifecycleUpdate, CancellationToken ct)
     {
-        var parameters = new
+        var rows = events.Select(row).ToList();
+        return WriteAsync(connection, transaction, rows, r => r.Id, segment =>
         {
-            DatasetId = datasetId,
-            At = at.ToUniversalTime(),
-            CertificateNumber = certificateNumber,
-            Status = status,
-            facts.Name,
-            facts.Domain,
-            facts.Modality,
-            facts.VolumeBytes,
-            facts.RecordCount,
-            facts.TokenCount,
-            facts.Province,
-            facts.ProviderOrganisation,
-            facts.AnnotationBaseCode,
-        };
+            NpgsqlParameter[] columns =
+            [
+                Column("dataset_id", NpgsqlDbType.Uuid, segment, r => r.Id),
+                Column("at", NpgsqlDbType.TimestampTz, segment, r => r.At.UtcDateTime),
+                Column("certificate_number", NpgsqlDbType.Text, segment, r => r.CertificateNumber),
+                Column("status", NpgsqlDbType.Text, segment, r => r.Status),
+                Column("name", NpgsqlDbType.Text, segment, r => r.Facts.Name),
+                Column("domain", NpgsqlDbType.Text, segment, r => r.Facts.Domain),
+                Column("modality", NpgsqlDbType.Text, segment, r => r.Facts.Modality),
+                Column("volume_bytes", NpgsqlDbType.Bigint, segment, r => r.Facts.VolumeBytes),
+                Column("record_count", NpgsqlDbType.Bigint, segment, r => r.Facts.RecordCount),
+                Column("token_count", NpgsqlDbType.Bigint, segment, r => r.Facts.TokenCount),
+                Column("province", NpgsqlDbType.Text, segment, r => r.Facts.Province),
+                Column("provider_organisation", NpgsqlDbType.Text, segment, r => r.Facts.ProviderOrganisation),
+                Column("annotation_base_code", NpgsqlDbType.Text, segment, r => r.Facts.AnnotationBaseCode),
+            ];
 
-        // The lifecycle column always merges; the descriptive facts only when this event is at least as new.
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            insert into datasets (dataset_id, {lifecycleColumns}, facts_at, {FactColumns})
-            values (@DatasetId, {lifecycleValues}, @At, {FactValues})
-            on conflict (dataset_id) do update set {lifecycleUpdate}
-            """,
-            parameters, transaction, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            insert into datasets (dataset_id, facts_at, {FactColumns}) values (@DatasetId, @At, {FactValues})
-            on conflict (dataset_id) do update set {FactUpdates} where datasets.facts_at <= excluded.facts_at
-            """,
-            parameters, transaction, cancellationToken: ct));
+            // The lifecycle column always merges; the descriptive facts only when this event is at least as new.
+            return
+            [
+                Unnest(
+                    $$"""
+                    insert into datasets (dataset_id, {{lifecycleColumns}}, facts_at, {{FactColumns}})
+                    select u.dataset_id, {{lifecycleValues}}, u.at, {{FactValues}} from {rows} order by u.dataset_id
+                    on conflict (dataset_id) do update set {{lifecycleUpdate}}
+                    """,
+                    columns),
+                Unnest(
+                    $$"""
+                    insert into datasets (dataset_id, facts_at, {{FactColumns}})
+                    select u.dataset_id, u.at, {{FactValues}} from {rows} order by u.dataset_id
+                    on conflict (dataset_id) do update set {{FactUpdates}} where datasets.facts_at <= excluded.facts_at
+                    """,
+                    columns),
+            ];
+        }, ct);
     }
 
-    public static Task ListingCreatedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListingCreated e, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            """
-            insert into listings (listing_id, exchange_code, product_kind, dataset_id, listed_volume_bytes, listed_at)
-            values (@ListingId, @ExchangeCode, @ProductKind, @DatasetId, @ListedVolumeBytes, @ListedAt)
-            on conflict (listing_id) do update set
-                exchange_code = excluded.exchange_code, product_kind = excluded.product_kind, dataset_id = excluded.dataset_id,
-                listed_volume_bytes = excluded.listed_volume_bytes, listed_at = excluded.listed_at
-            """,
-            e with { ListedAt = e.ListedAt.ToUniversalTime() }, transaction, cancellationToken: ct));
+    public static Task ListingCreatedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ListingCreated> events, CancellationToken ct) =>
+        WriteAsync(connection, transaction, events, e => e.ListingId, segment =>
+        [
+            Unnest(
+                """
+                insert into listings (listing_id, exchange_code, product_kind, dataset_id, listed_volume_bytes, listed_at)
+                select u.listing_id, u.exchange_code, u.product_kind, u.dataset_id, u.listed_volume_bytes, u.listed_at from {rows} order by u.listing_id
+                on conflict (listing_id) do update set
+                    exchange_code = excluded.exchange_code, product_kind = excluded.product_kind, dataset_id = excluded.dataset_id,
+                    listed_volume_bytes = excluded.listed_volume_bytes, listed_at = excluded.listed_at
+                """,
+                Column("listing_id", NpgsqlDbType.Uuid, segment, e => e.ListingId),
+                Column("exchange_code", NpgsqlDbType.Text, segment, e => e.ExchangeCode),
+                Column("product_kind", NpgsqlDbType.Text, segment, e => e.ProductKind),
+                Column("dataset_id", NpgsqlDbType.Uuid, segment, e => e.DatasetId),
+                Column("listed_volume_bytes", NpgsqlDbType.Bigint, segment, e => e.ListedVolumeBytes),
+                Column("listed_at", NpgsqlDbType.TimestampTz, segment, e => e.ListedAt.UtcDateTime)),
+        ], ct);
 
     /// <summary>A delisting that arrives before its creation leaves a tombstone, so the creation does not make it live.</summary>
-    public static Task ListingDelistedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListingDelisted e, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            """
-            insert into listings (listing_id, exchange_code, product_kind, dataset_id, listed_volume_bytes, delisted_at, delist_reason)
-            values (@ListingId, @ExchangeCode, @ProductKind, @DatasetId, @ListedVolumeBytes, @DelistedAt, @Reason)
-            on conflict (listing_id) do update set delisted_at = excluded.delisted_at, delist_reason = excluded.delist_reason
-            """,
-            e with { DelistedAt = e.DelistedAt.ToUniversalTime() }, transaction, cancellationToken: ct));
+    public static Task ListingDelistedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ListingDelisted> events, CancellationToken ct) =>
+        WriteAsync(connection, transaction, events, e => e.ListingId, segment =>
+        [
+            Unnest(
+                """
+                insert into listings (listing_id, exchange_code, product_kind, dataset_id, listed_volume_bytes, delisted_at, delist_reason)
+                select u.listing_id, u.exchange_code, u.product_kind, u.dataset_id, u.listed_volume_bytes, u.delisted_at, u.reason from {rows} order by u.listing_id
+                on conflict (listing_id) do update set delisted_at = excluded.delisted_at, delist_reason = excluded.delist_reason
+                """,
+                Column("listing_id", NpgsqlDbType.Uuid, segment, e => e.ListingId),
+                Column("exchange_code", NpgsqlDbType.Text, segment, e => e.ExchangeCode),
+                Column("product_kind", NpgsqlDbType.Text, segment, e => e.ProductKind),
+                Column("dataset_id", NpgsqlDbType.Uuid, segment, e => e.DatasetId),
+                Column("listed_volume_bytes", NpgsqlDbType.Bigint, segment, e => e.ListedVolumeBytes),
+                Column("delisted_at", NpgsqlDbType.TimestampTz, segment, e => e.DelistedAt.UtcDateTime),
+                Column("reason", NpgsqlDbType.Text, segment, e => e.Reason)),
+        ], ct);
 
-    public static Task TradeSettledAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TradeSettled e, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            """
-            insert into trades (trade_id, listing_id, exchange_code, trade_type, product_kind, dataset_id, amount_fen, settled_at)
-            values (@TradeId, @ListingId, @ExchangeCode, @TradeType, @ProductKind, @DatasetId, @AmountFen, @SettledAt)
-            on conflict (trade_id) do nothing
-            """,
-            e with { SettledAt = e.SettledAt.ToUniversalTime() }, transaction, cancellationToken: ct));
+    public static Task TradeSettledAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<TradeSettled> events, CancellationToken ct) =>
+        WriteAsync(connection, transaction, events, e => e.TradeId, segment =>
+        [
+            Unnest(
+                """
+                insert into trades (trade_id, listing_id, exchange_code, trade_type, product_kind, dataset_id, amount_fen, settled_at)
+                select u.trade_id, u.listing_id, u.exchange_code, u.trade_type, u.product_kind, u.dataset_id, u.amount_fen, u.settled_at from {rows} order by u.trade_id
+                on conflict (trade_id) do nothing
+                """,
+                Column("trade_id", NpgsqlDbType.Uuid, segment, e => e.TradeId),
+                Column("listing_id", NpgsqlDbType.Uuid, segment, e => e.ListingId),
+                Column("exchange_code", NpgsqlDbType.Text, segment, e => e.ExchangeCode),
+                Column("trade_type", NpgsqlDbType.Text, segment, e => e.TradeType),
+                Column("product_kind", NpgsqlDbType.Text, segment, e => e.ProductKind),
+                Column("dataset_id", NpgsqlDbType.Uuid, segment, e => e.DatasetId),
+                Column("amount_fen", NpgsqlDbType.Bigint, segment, e => e.AmountFen),
+                Column("settled_at", NpgsqlDbType.TimestampTz, segment, e => e.SettledAt.UtcDateTime)),
+        ], ct);
 
-    public static Task EquityContributionRecordedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EquityContributionRecorded e, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            """
-            insert into equity_contributions (trade_id, exchange_code, dataset_id, receiving_company, valuation_fen, equity_share_basis_points, recorded_at)
-            values (@TradeId, @ExchangeCode, @DatasetId, @ReceivingCompany, @ValuationFen, @EquityShareBasisPoints, @RecordedAt)
-            on conflict (trade_id) do nothing
-            """,
-            e with { RecordedAt = e.RecordedAt.ToUniversalTime() }, transaction, cancellationToken: ct));
+    public static Task EquityContributionRecordedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EquityContributionRecorded> events, CancellationToken ct) =>
+        WriteAsync(connection, transaction, events, e => e.TradeId, segment =>
+        [
+            Unnest(
+                """
+                insert into equity_contributions (trade_id, exchange_code, dataset_id, receiving_company, valuation_fen, equity_share_basis_points, recorded_at)
+                select u.trade_id, u.exchange_code, u.dataset_id, u.receiving_company, u.valuation_fen, u.equity_share_basis_points, u.recorded_at from {rows} order by u.trade_id
+                on conflict (trade_id) do nothing
+                """,
+                Column("trade_id", NpgsqlDbType.Uuid, segment, e => e.TradeId),
+                Column("exchange_code", NpgsqlDbType.Text, segment, e => e.ExchangeCode),
+                Column("dataset_id", NpgsqlDbType.Uuid, segment, e => e.DatasetId),
+                Column("receiving_company", NpgsqlDbType.Text, segment, e => e.ReceivingCompany),
+                Column("valuation_fen", NpgsqlDbType.Bigint, segment, e => e.ValuationFen),
+                Column("equity_share_basis_points", NpgsqlDbType.Integer, segment, e => e.EquityShareBasisPoints),
+                Column("recorded_at", NpgsqlDbType.TimestampTz, segment, e => e.RecordedAt.UtcDateTime)),
+        ], ct);
+
+    /// <summary>
+    /// Cuts events (in delivery order) into consecutive segments in which no key repeats: a later event about the same
+    /// aggregate starts a new segment, so per aggregate the events are still applied in order.
+    /// </summary>
+    internal static List<List<T>> Segments<T, TKey>(IReadOnlyList<T> events, Func<T, TKey> key)
+        where TKey : notnull
+    {
+        var segments = new List<List<T>>();
+        var current = new List<T>();
+        var keys = new HashSet<TKey>();
+        foreach (var e in events)
+        {
+            if (!keys.Add(key(e)))
+            {
+                segments.Add(current);
+                current = [];
+                keys.Clear();
+                keys.Add(key(e));
+            }
+
+            current.Add(e);
+        }
+
+        if (current.Count > 0)
+        {
+            segments.Add(current);
+        }
+
+        return segments;
+    }
+
+    /// <summary>Runs the statements of every segment, in order, in one round trip.</summary>
+    private static async Task WriteAsync<T, TKey>(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<T> events, Func<T, TKey> key,
+        Func<List<T>, NpgsqlBatchCommand[]> statements, CancellationToken ct)
+        where TKey : notnull
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var segment in Segments(events, key))
+        {
+            foreach (var statement in statements(segment))
+            {
+                batch.BatchCommands.Add(statement);
+            }
+        }
+
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>A statement reading its rows from the column arrays: <c>{rows}</c> becomes <c>unnest($1, …) as u(name, …)</c>.</summary>
+    private static NpgsqlBatchCommand Unnest(string sql, params NpgsqlParameter[] columns)
+    {
+        var placeholders = string.Join(", ", columns.Select((_, i) => "$" + (i + 1)));
+        var names = string.Join(", ", columns.Select(c => c.ParameterName));
+        var statement = new NpgsqlBatchCommand(sql.Replace("{rows}", $"unnest({placeholders}) as u({names})"));
+        foreach (var column in columns)
+        {
+            // Positional parameters: the name only labels the unnest column.
+            statement.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = column.NpgsqlDbType, Value = column.Value });
+        }
+
+        return statement;
+    }
+
+    private static NpgsqlParameter Column<T, TValue>(string name, NpgsqlDbType type, List<T> rows, Func<T, TValue> value) =>
+        new(name, NpgsqlDbType.Array | type) { Value = rows.Select(value).ToArray() };
 }
 
 /// <summary>One token-usage report, validated.</summary>

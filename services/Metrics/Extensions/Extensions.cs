@@ -23,14 +23,14 @@ internal static class Extensions
         builder.AddPostgres(DatabaseConnectionName, typeof(Extensions).Assembly);
         builder.AddMessaging(BrokerConnectionName, bus =>
         {
-            bus.AddConsumer<DatasetRegisteredConsumer>();
-            bus.AddConsumer<DatasetCertifiedConsumer>();
-            bus.AddConsumer<DatasetUpdatedConsumer>();
-            bus.AddConsumer<DatasetRetiredConsumer>();
-            bus.AddConsumer<ListingCreatedConsumer>();
-            bus.AddConsumer<ListingDelistedConsumer>();
-            bus.AddConsumer<TradeSettledConsumer>();
-            bus.AddConsumer<EquityContributionRecordedConsumer>();
+            bus.AddConsumer<DatasetRegisteredConsumer, RecordConsumerDefinition<DatasetRegisteredConsumer>>();
+            bus.AddConsumer<DatasetCertifiedConsumer, RecordConsumerDefinition<DatasetCertifiedConsumer>>();
+            bus.AddConsumer<DatasetUpdatedConsumer, RecordConsumerDefinition<DatasetUpdatedConsumer>>();
+            bus.AddConsumer<DatasetRetiredConsumer, RecordConsumerDefinition<DatasetRetiredConsumer>>();
+            bus.AddConsumer<ListingCreatedConsumer, RecordConsumerDefinition<ListingCreatedConsumer>>();
+            bus.AddConsumer<ListingDelistedConsumer, RecordConsumerDefinition<ListingDelistedConsumer>>();
+            bus.AddConsumer<TradeSettledConsumer, RecordConsumerDefinition<TradeSettledConsumer>>();
+            bus.AddConsumer<EquityContributionRecordedConsumer, RecordConsumerDefinition<EquityContributionRecordedConsumer>>();
         });
 
         var redis = builder.Configuration.GetConnectionString(CacheConnectionName)

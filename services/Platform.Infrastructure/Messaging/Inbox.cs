@@ -23,4 +23,31 @@ public static class Inbox
             cancellationToken: context.CancellationToken));
         return inserted == 1;
     }
+
+    /// <summary>
+    /// Set-based <see cref="TryBeginAsync"/> for a batch: records every message id in one statement and returns the
+    /// ids <paramref name="consumer"/> had not processed yet (a duplicate id in the list is claimed once).
+    /// </summary>
+    public static async Task<HashSet<Guid>> TryBeginManyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string consumer, IReadOnlyCollection<Guid> messageIds,
+        CancellationToken cancellationToken)
+    {
+        if (messageIds.Count == 0)
+        {
+            return [];
+        }
+
+        // Ordered so that concurrent batches lock index entries in the same order (no deadlock between them).
+        var claimed = await connection.QueryAsync<Guid>(new CommandDefinition(
+            """
+            insert into processed_messages (consumer, message_id)
+            select @consumer, id from unnest(@messageIds) as ids(id) order by id
+            on conflict do nothing
+            returning message_id
+            """,
+            new { consumer, messageIds = messageIds as Guid[] ?? messageIds.ToArray() },
+            transaction,
+            cancellationToken: cancellationToken));
+        return claimed.ToHashSet();
+    }
 }
