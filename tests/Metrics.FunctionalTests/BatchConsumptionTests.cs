@@ -16,7 +16,7 @@ public sealed class BatchConsumptionTests(MetricsFixture fixture)
 {
     private MetricsHost Host => fixture.Host;
 
-    private Task<HeadlineIndicators> Headline() => Host.Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest()).ResponseAsync;
+    private Task<HeadlineIndicators> Headline() => Host.Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = HeadlineView.Full }).ResponseAsync;
 
     private static Breakdown? Domain(HeadlineIndicators h, string domain) => h.H2CertifiedVolume.ByDomain.SingleOrDefault(b => b.Key == domain);
 
@@ -37,7 +37,7 @@ public sealed class BatchConsumptionTests(MetricsFixture fixture)
         var claimedSecond = await Inbox.TryBeginManyAsync(connection, second, "BatchTest", [b, c], CancellationToken.None);
         await second.CommitAsync();
 
-        Assert.Equal([a, b], claimedFirst.Order());
+        Assert.Equal(new[] { a, b }.Order(), claimedFirst.Order());
         Assert.Equal([c], claimedSecond);
     }
 
@@ -105,7 +105,7 @@ public sealed class BatchConsumptionTests(MetricsFixture fixture)
     public async Task AWatchReflectsABatchOfEvents()
     {
         var domain = Events.Unique("batchwatch");
-        using var watch = Host.Client.WatchHeadlineIndicators(new WatchHeadlineIndicatorsRequest());
+        using var watch = Host.Client.WatchHeadlineIndicators(new WatchHeadlineIndicatorsRequest { View = HeadlineView.Full });
         Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None));
 
         await Task.WhenAll(Enumerable.Range(1, 100).Select(i => Host.PublishAsync(Events.Certified(Guid.NewGuid(), Events.Facts(domain, i)))));

@@ -8,6 +8,12 @@ namespace Platform.Metrics.Consumers;
 internal sealed class DatasetRegisteredConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<DatasetRegisteredConsumer> logger)
     : RecordConsumer<DatasetRegistered>(dataSource, cache, logger)
 {
+    /// <summary>
+    /// A registration stores the facts a later certification counts, but counts nothing itself: every indicator is
+    /// about certified datasets, and registration facts (the oldest) never replace a certified dataset's facts.
+    /// </summary>
+    protected override bool ChangesIndicators => false;
+
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetRegistered> messages, CancellationToken cancellationToken) =>
         RecordWriter.DatasetRegisteredAsync(connection, transaction, messages, cancellationToken);
 }
