@@ -28,6 +28,7 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
 {
     public const string DelistedByProvider = "withdrawn";
     public const string DelistedBecauseRetired = "dataset_retired";
+    public const string DifferentListing = "was already used for a different listing";
 
     public async Task<ListingRow?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -167,8 +168,6 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
         outbox.NotifyCommitted();
         return rows;
     }
-
-    public const string DifferentListing = "was already used for a different listing";
 
     /// <summary>
     /// Whether a stored listing answers a request with the same request id: the same exchange, product kind and
