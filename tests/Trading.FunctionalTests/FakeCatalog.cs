@@ -29,11 +29,15 @@ public sealed class FakeCatalog : CatalogService.CatalogServiceBase, IAsyncDispo
     private readonly ConcurrentDictionary<string, Dataset> _datasets = new();
     private WebApplication? _app;
     private int _calls;
+    private int _batchCalls;
 
     public CatalogMode Mode { get; set; } = CatalogMode.Up;
 
-    /// <summary>GetDataset calls received, answered or not.</summary>
+    /// <summary>GetDataset and BatchGetDatasets calls received, answered or not.</summary>
     public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>BatchGetDatasets calls received, answered or not.</summary>
+    public int BatchCalls => Volatile.Read(ref _batchCalls);
 
     public TestServer Server { get; private set; } = null!;
 
@@ -68,6 +72,32 @@ public sealed class FakeCatalog : CatalogService.CatalogServiceBase, IAsyncDispo
         return _datasets.TryGetValue(request.Id, out var dataset)
             ? dataset
             : throw new RpcException(new Status(StatusCode.NotFound, $"Dataset '{request.Id}' was not found."));
+    }
+
+    /// <summary>As catalog answers: up to 100 ids, in request order, NOT_FOUND naming the first unknown id.</summary>
+    public override async Task<BatchGetDatasetsResponse> BatchGetDatasets(BatchGetDatasetsRequest request, ServerCallContext context)
+    {
+        Interlocked.Increment(ref _calls);
+        Interlocked.Increment(ref _batchCalls);
+        if (Mode == CatalogMode.Unavailable)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "catalog is down"));
+        }
+
+        if (request.Ids.Count is 0 or > 100)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "ids must hold 1 to 100 ids"));
+        }
+
+        var response = new BatchGetDatasetsResponse();
+        foreach (var id in request.Ids)
+        {
+            response.Datasets.Add(_datasets.TryGetValue(id, out var dataset)
+                ? dataset
+                : throw new RpcException(new Status(StatusCode.NotFound, $"Dataset '{id}' was not found.")));
+        }
+
+        return await Task.FromResult(response);
     }
 
     /// <summary>

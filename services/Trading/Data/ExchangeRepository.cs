@@ -22,6 +22,14 @@ internal sealed class ExchangeRepository(NpgsqlDataSource dataSource, TimeProvid
             $"select {Columns} from exchanges where code = @code", new { code }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>The codes among <paramref name="codes"/> that name an exchange.</summary>
+    public async Task<IReadOnlySet<string>> ExistingAsync(string[] codes, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(new CommandDefinition(
+            "select code from exchanges where code = any(@codes)", new { codes }, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>Adds an exchange; a retry with the same request id returns it, any other request for an existing code is ALREADY_EXISTS.</summary>
     public async Task<ExchangeRow> CreateAsync(string? requestId, ExchangeRow exchange, CancellationToken cancellationToken)
     {

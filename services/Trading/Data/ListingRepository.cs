@@ -4,6 +4,7 @@ using Npgsql;
 using Platform.Contracts;
 using Platform.Infrastructure.Grpc;
 using Platform.Trading.Domain;
+using Platform.Trading.Grpc;
 using Platform.Trading.V1;
 
 namespace Platform.Trading.Data;
@@ -18,12 +19,16 @@ internal sealed record NewListing(
     long PriceFen,
     DateTimeOffset ListedAt);
 
+/// <summary>One listing of a write: its index in the request (0 for a single call), request id (optional in a single call) and content.</summary>
+internal sealed record ListingToCreate(int Index, string? RequestId, NewListing Listing);
+
 internal sealed record ListingFilter(string? ExchangeCode, string? ProductKind, ListingStatus? Status, Guid? DatasetId);
 
 internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastructure.Outbox.Outbox outbox, TimeProvider time)
 {
     public const string DelistedByProvider = "withdrawn";
     public const string DelistedBecauseRetired = "dataset_retired";
+    public const string DifferentListing = "was already used for a different listing";
 
     public async Task<ListingRow?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -32,86 +37,222 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
             $"select {ListingRow.Columns} from listings where id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
-    public async Task<ListingRow?> FindByRequestAsync(string requestId, CancellationToken cancellationToken)
+    /// <summary>The listings created under <paramref name="requestIds"/>, by request id; ids never used are absent.</summary>
+    public async Task<IReadOnlyDictionary<string, ListingRow>> FindByRequestsAsync(IReadOnlyList<string> requestIds, CancellationToken cancellationToken)
     {
+        if (requestIds.Count == 0)
+        {
+            return new Dictionary<string, ListingRow>();
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<ListingRow>(new CommandDefinition(
-            $"select {ListingRow.Columns} from listings where request_id = @requestId", new { requestId }, cancellationToken: cancellationToken));
+        return await FindByRequestsAsync(connection, null, requestIds.ToArray(), cancellationToken);
     }
 
     /// <summary>
-    /// Stores the listing and its <see cref="ListingCreated"/> event in one transaction; a repeated request id
-    /// returns the first listing; a dataset already actively listed on the exchange is ALREADY_EXISTS.
+    /// Stores the listings and their <see cref="ListingCreated"/> events in one transaction: all or none. An item
+    /// whose request id a concurrent call has just used returns that call's listing (which must be the same listing);
+    /// a dataset already actively listed on the exchange is ALREADY_EXISTS; a dataset catalog has retired since it
+    /// answered is FAILED_PRECONDITION. Returns the listings in item order.
     /// </summary>
-    public async Task<ListingRow> CreateAsync(string? requestId, NewListing listing, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A fixed number of statements whatever the batch size: one advisory-lock query, one check of active listings,
+    /// one multi-row insert, one retired-datasets query, one outbox insert.
+    /// </remarks>
+    public async Task<ListingRow[]> CreateManyAsync(IReadOnlyList<ListingToCreate> items, ItemNaming naming, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var highQuality = listing.ProductKind == ProductKinds.HighQualityDataset && listing.DatasetId is not null;
-        if (highQuality)
+        var highQuality = items.Where(i => i.Listing.ProductKind == ProductKinds.HighQualityDataset && i.Listing.DatasetId is not null).ToArray();
+        if (highQuality.Length > 0)
         {
-            await LockDatasetAsync(connection, transaction, listing.DatasetId!.Value, cancellationToken);
+            await LockDatasetsAsync(connection, transaction, highQuality.Select(i => i.Listing.DatasetId!.Value).Distinct().ToArray(), cancellationToken);
         }
 
-        ListingRow? inserted;
+        await RefuseListedAsync(connection, transaction, items, naming, cancellationToken);
+
+        var now = time.GetUtcNow();
+        var ids = NewIds(items.Count);
+        IReadOnlyDictionary<Guid, ListingRow> inserted;
         try
         {
-            inserted = await connection.QuerySingleOrDefaultAsync<ListingRow>(new CommandDefinition(
+            // Ordered by request id, so two batches sharing request ids take their key locks in the same order.
+            inserted = (await connection.QueryAsync<ListingRow>(new CommandDefinition(
                 $"""
                 insert into listings (id, request_id, exchange_code, product_kind, dataset_id, name, listed_volume_bytes,
                                       pricing_model, price_fen, status, listed_at, created_at)
-                values (@id, @requestId, @ExchangeCode, @ProductKind, @DatasetId, @Name, @ListedVolumeBytes,
-                        @pricingModel, @PriceFen, @active, @ListedAt, @now)
+                select u.id, u.request_id, u.exchange_code, u.product_kind, u.dataset_id, u.name, u.listed_volume_bytes,
+                       u.pricing_model, u.price_fen, @active, u.listed_at, @now
+                from unnest(@ids, @requestIds, @codes, @kinds, @datasetIds, @names, @volumes, @models, @prices, @listedAts)
+                    as u(id, request_id, exchange_code, product_kind, dataset_id, name, listed_volume_bytes, pricing_model, price_fen, listed_at)
+                order by u.request_id
                 on conflict (request_id) do nothing
                 returning {ListingRow.Columns}
                 """,
                 new
                 {
-                    id = Guid.CreateVersion7(),
-                    requestId,
-                    listing.ExchangeCode,
-                    listing.ProductKind,
-                    listing.DatasetId,
-                    listing.Name,
-                    listing.ListedVolumeBytes,
-                    pricingModel = (short)listing.PricingModel,
-                    listing.PriceFen,
+                    ids,
+                    requestIds = items.Select(i => i.RequestId).ToArray(),
+                    codes = items.Select(i => i.Listing.ExchangeCode).ToArray(),
+                    kinds = items.Select(i => i.Listing.ProductKind).ToArray(),
+                    datasetIds = items.Select(i => i.Listing.DatasetId).ToArray(),
+                    names = items.Select(i => i.Listing.Name).ToArray(),
+                    volumes = items.Select(i => i.Listing.ListedVolumeBytes).ToArray(),
+                    models = items.Select(i => (short)i.Listing.PricingModel).ToArray(),
+                    prices = items.Select(i => i.Listing.PriceFen).ToArray(),
+                    listedAts = items.Select(i => i.Listing.ListedAt).ToArray(),
                     active = (short)ListingStatus.Active,
-                    listing.ListedAt,
-                    now = time.GetUtcNow(),
+                    now,
                 },
                 transaction,
-                cancellationToken: cancellationToken));
+                cancellationToken: cancellationToken))).ToDictionary(r => r.Id);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "listings_active_dataset")
         {
-            throw GrpcErrors.AlreadyExists($"Dataset '{listing.DatasetId}' is already listed on exchange '{listing.ExchangeCode}'.");
+            // Only a listing of an OTHER product naming a dataset (no advisory lock) can get past RefuseListedAsync.
+            throw items.Count == 1
+                ? naming.AlreadyExists(items[0].Index, AlreadyListed(items[0].Listing))
+                : GrpcErrors.AlreadyExists("A dataset of the batch was listed on the same exchange concurrently; retry the batch.");
         }
 
-        if (inserted is null)
+        var rows = new ListingRow[items.Count];
+        var raced = new List<int>();
+        for (var k = 0; k < items.Count; k++)
         {
-            return await connection.QuerySingleAsync<ListingRow>(new CommandDefinition(
-                $"select {ListingRow.Columns} from listings where request_id = @requestId", new { requestId }, transaction, cancellationToken: cancellationToken));
+            if (inserted.TryGetValue(ids[k], out var row))
+            {
+                rows[k] = row;
+            }
+            else
+            {
+                raced.Add(k);
+            }
         }
 
-        // Catalog said CERTIFIED, but a retirement may have been consumed since: checked under the dataset's lock.
-        if (highQuality && await IsRetiredAsync(connection, transaction, listing.DatasetId!.Value, cancellationToken))
+        if (raced.Count > 0)
         {
-            throw GrpcErrors.FailedPrecondition($"Dataset '{listing.DatasetId}' has been retired from the catalog and cannot be listed.");
+            // A concurrent call with the same request ids committed first: its listings are the answer.
+            var stored = await FindByRequestsAsync(connection, transaction, raced.Select(k => items[k].RequestId!).ToArray(), cancellationToken);
+            var violations = new FieldViolations();
+            foreach (var k in raced)
+            {
+                var row = stored[items[k].RequestId!];
+                if (!IsSameListing(row, items[k].Listing))
+                {
+                    violations.Add(naming.Field(items[k].Index, "request_id"), DifferentListing);
+                }
+
+                rows[k] = row;
+            }
+
+            violations.ThrowIfAny();
         }
 
-        await outbox.EnqueueAsync(connection, transaction,
-            new ListingCreated(inserted.Id, inserted.ExchangeCode, inserted.ProductKind, inserted.DatasetId, inserted.ListedVolumeBytes, listing.ListedAt),
+        var created = Enumerable.Range(0, items.Count).Where(k => inserted.ContainsKey(ids[k])).ToArray();
+        if (created.Length == 0)
+        {
+            return rows;
+        }
+
+        // Catalog said CERTIFIED, but a retirement may have been consumed since: checked under the datasets' locks.
+        if (highQuality.Length > 0)
+        {
+            await RefuseRetiredAsync(connection, transaction, created.Select(k => items[k]).ToArray(), naming, cancellationToken);
+        }
+
+        await outbox.EnqueueManyAsync(connection, transaction,
+            created.Select(k => new ListingCreated(
+                rows[k].Id, rows[k].ExchangeCode, rows[k].ProductKind, rows[k].DatasetId, rows[k].ListedVolumeBytes, items[k].Listing.ListedAt)).ToArray(),
             cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         outbox.NotifyCommitted();
-        return inserted;
+        return rows;
     }
 
-    /// <summary>Whether catalog has retired the dataset; call under the dataset's lock (<see cref="LockDatasetAsync"/>).</summary>
-    private static async Task<bool> IsRetiredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid datasetId, CancellationToken cancellationToken) =>
-        await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "select exists (select 1 from retired_datasets where dataset_id = @datasetId)", new { datasetId }, transaction, cancellationToken: cancellationToken));
+    /// <summary>
+    /// Whether a stored listing answers a request with the same request id: the same exchange, product kind and
+    /// dataset. Name, volume and price are not compared: catalog fills them in, and may have changed them since.
+    /// </summary>
+    public static bool IsSameListing(ListingRow row, NewListing listing) =>
+        row.ExchangeCode == listing.ExchangeCode && row.ProductKind == listing.ProductKind && row.DatasetId == listing.DatasetId;
+
+    private static string AlreadyListed(NewListing listing) => $"Dataset '{listing.DatasetId}' is already listed on exchange '{listing.ExchangeCode}'.";
+
+    /// <summary>ALREADY_EXISTS for the first item whose dataset is actively listed on its exchange by another request.</summary>
+    private static async Task RefuseListedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ListingToCreate> items, ItemNaming naming, CancellationToken cancellationToken)
+    {
+        var withDataset = items.Where(i => i.Listing.DatasetId is not null).ToArray();
+        if (withDataset.Length == 0)
+        {
+            return;
+        }
+
+        var listed = (await connection.QueryAsync<(string ExchangeCode, Guid DatasetId)>(new CommandDefinition(
+            """
+            select l.exchange_code, l.dataset_id
+            from listings l
+            join unnest(@codes, @datasetIds, @requestIds) as u(exchange_code, dataset_id, request_id)
+                on l.exchange_code = u.exchange_code and l.dataset_id = u.dataset_id
+            where l.status = @active and (u.request_id is null or l.request_id is distinct from u.request_id)
+            """,
+            new
+            {
+                codes = withDataset.Select(i => i.Listing.ExchangeCode).ToArray(),
+                datasetIds = withDataset.Select(i => i.Listing.DatasetId!.Value).ToArray(),
+                requestIds = withDataset.Select(i => i.RequestId).ToArray(),
+                active = (short)ListingStatus.Active,
+            },
+            transaction,
+            cancellationToken: cancellationToken))).ToHashSet();
+        if (withDataset.FirstOrDefault(i => listed.Contains((i.Listing.ExchangeCode, i.Listing.DatasetId!.Value))) is { } taken)
+        {
+            throw naming.AlreadyExists(taken.Index, AlreadyListed(taken.Listing));
+        }
+    }
+
+    /// <summary>FAILED_PRECONDITION for the first high-quality item whose dataset catalog has retired; call under the datasets' locks.</summary>
+    private static async Task RefuseRetiredAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ListingToCreate> items, ItemNaming naming, CancellationToken cancellationToken)
+    {
+        var highQuality = items.Where(i => i.Listing.ProductKind == ProductKinds.HighQualityDataset && i.Listing.DatasetId is not null).ToArray();
+        if (highQuality.Length == 0)
+        {
+            return;
+        }
+
+        var retired = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            "select dataset_id from retired_datasets where dataset_id = any(@ids)",
+            new { ids = highQuality.Select(i => i.Listing.DatasetId!.Value).Distinct().ToArray() },
+            transaction,
+            cancellationToken: cancellationToken))).ToHashSet();
+        if (highQuality.FirstOrDefault(i => retired.Contains(i.Listing.DatasetId!.Value)) is { } item)
+        {
+            throw naming.FailedPrecondition(item.Index, $"Dataset '{item.Listing.DatasetId}' has been retired from the catalog and cannot be listed.");
+        }
+    }
+
+    private static async Task<Dictionary<string, ListingRow>> FindByRequestsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string[] requestIds, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<string, ListingRow, (string RequestId, ListingRow Row)>(new CommandDefinition(
+            $"select request_id, {ListingRow.Columns} from listings where request_id = any(@requestIds)",
+            new { requestIds }, transaction, cancellationToken: cancellationToken),
+            (requestId, row) => (requestId, row), splitOn: "id"))
+        .ToDictionary(p => p.RequestId, p => p.Row, StringComparer.Ordinal);
+
+    /// <summary>UUIDv7 ids for a batch, ascending in item order, so a batch listed at one time pages in its own order.</summary>
+    private Guid[] NewIds(int count)
+    {
+        var now = time.GetUtcNow();
+        var ids = new Guid[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = Guid.CreateVersion7(now);
+        }
+
+        Array.Sort(ids);
+        return ids;
+    }
 
     /// <summary>Records that catalog retired the dataset, under the dataset's lock, before its listings are delisted.</summary>
     public static async Task RecordRetirementAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid datasetId, DateTimeOffset retiredAt, CancellationToken cancellationToken)
@@ -128,7 +269,21 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
     /// </summary>
     private static Task LockDatasetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid datasetId, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
-            "select pg_advisory_xact_lock(hashtextextended(@key, 0))", new { key = $"dataset:{datasetId}" }, transaction, cancellationToken: cancellationToken));
+            "select pg_advisory_xact_lock(hashtextextended(@key, 0))", new { key = LockKey(datasetId) }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// <see cref="LockDatasetAsync"/> for several datasets in one statement. The locks are taken in the order of their
+    /// lock keys, the same in every transaction, so two batches sharing datasets wait for each other, never deadlock.
+    /// </summary>
+    private static Task LockDatasetsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] datasetIds, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            select pg_advisory_xact_lock(k.key)
+            from (select distinct hashtextextended(u.key, 0) as key from unnest(@keys) as u(key) order by 1) as k
+            """,
+            new { keys = datasetIds.Select(LockKey).ToArray() }, transaction, cancellationToken: cancellationToken));
+
+    private static string LockKey(Guid datasetId) => $"dataset:{datasetId}";
 
     /// <summary>Delists the listing with a <see cref="ListingDelisted"/> event; an already delisted listing is returned unchanged.</summary>
     public async Task<ListingRow?> DelistAsync(Guid id, string reason, DateTimeOffset delistedAt, CancellationToken cancellationToken)

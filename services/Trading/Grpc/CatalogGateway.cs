@@ -13,10 +13,19 @@ internal sealed class CatalogOptions
     public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>Asks catalog about a dataset, with a deadline and the caller's cancellation, and maps its answer to ours.</summary>
+/// <summary>Asks catalog about datasets, with a deadline and the caller's cancellation, and maps its answer to ours.</summary>
 internal sealed class CatalogGateway(CatalogService.CatalogServiceClient catalog, IOptions<CatalogOptions> options)
 {
-    public async Task<Dataset> GetDatasetAsync(Guid datasetId, ServerCallContext context)
+    /// <summary>The most ids catalog's BatchGetDatasets takes in one call.</summary>
+    public const int MaxIdsPerCall = 100;
+
+    /// <summary>
+    /// The datasets <paramref name="datasetIds"/> (distinct): one GetDataset for a single id (served from catalog's
+    /// cache), otherwise one BatchGetDatasets per <see cref="MaxIdsPerCall"/> ids, in parallel, under one deadline.
+    /// An unknown id is <paramref name="notFound"/>(id); catalog down, slow or failing is UNAVAILABLE.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, Dataset>> GetDatasetsAsync(
+        IReadOnlyList<Guid> datasetIds, Func<Guid, Exception> notFound, ServerCallContext context)
     {
         // Never wait longer than our own caller is prepared to.
         var deadline = DateTime.UtcNow.Add(options.Value.Deadline);
@@ -25,14 +34,27 @@ internal sealed class CatalogGateway(CatalogService.CatalogServiceClient catalog
             deadline = context.Deadline;
         }
 
-        var id = datasetId.ToString();
         try
         {
-            return await catalog.GetDatasetAsync(new GetDatasetRequest { Id = id }, deadline: deadline, cancellationToken: context.CancellationToken);
+            if (datasetIds.Count == 1)
+            {
+                var dataset = await catalog.GetDatasetAsync(
+                    new GetDatasetRequest { Id = datasetIds[0].ToString() }, deadline: deadline, cancellationToken: context.CancellationToken);
+                return new Dictionary<Guid, Dataset> { [datasetIds[0]] = dataset };
+            }
+
+            var responses = await Task.WhenAll(datasetIds.Chunk(MaxIdsPerCall).Select(chunk =>
+                catalog.BatchGetDatasetsAsync(
+                    new BatchGetDatasetsRequest { Ids = { chunk.Select(id => id.ToString()) } },
+                    deadline: deadline,
+                    cancellationToken: context.CancellationToken).ResponseAsync));
+            return datasetIds.Zip(responses.SelectMany(r => r.Datasets)).ToDictionary(p => p.First, p => p.Second);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
-            throw GrpcErrors.NotFound("Dataset", id);
+            // Catalog names the (first) unknown id in its message; BatchGetDatasets answers NOT_FOUND for the whole call.
+            var unknown = datasetIds.FirstOrDefault(id => ex.Status.Detail.Contains(id.ToString(), StringComparison.OrdinalIgnoreCase));
+            throw unknown == Guid.Empty ? new RpcException(new Status(StatusCode.NotFound, ex.Status.Detail)) : notFound(unknown);
         }
         catch (RpcException ex) when (!context.CancellationToken.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Platform.Catalog.V1;
+using Platform.Contracts;
 using Platform.Infrastructure.Grpc;
 using Platform.Trading.Data;
 using Platform.Trading.Domain;
@@ -39,63 +40,121 @@ internal sealed class TradingGrpcService(
     {
         var violations = new FieldViolations();
         var requestId = violations.RequestId(request.RequestId);
-        var exchangeCode = violations.ExchangeCode(request.ExchangeCode, "exchange_code", required: true);
-        var kind = request.ProductKind == ProductKind.Unspecified && request.DatasetId.Length > 0
-            ? ProductKind.HighQualityDataset
-            : violations.Enum(request.ProductKind, "product_kind", allowUnspecified: false);
-        var highQuality = kind == ProductKind.HighQualityDataset;
-        var datasetId = highQuality
-            ? violations.Id(request.DatasetId, "dataset_id", "dataset")
-            : violations.OptionalId(request.DatasetId, "dataset_id", "dataset");
-        var name = violations.Text(request.Name, "name", required: kind == ProductKind.Other);
-        if (kind == ProductKind.Other)
-        {
-            violations.Require(request.ListedVolumeBytes > 0, "listed_volume_bytes", "must be a positive number of bytes");
-        }
-        else
-        {
-            violations.Require(request.ListedVolumeBytes >= 0, "listed_volume_bytes", "must not be negative (0 takes the catalog's volume)");
-        }
-
-        if (request.Pricing is not null)
-        {
-            violations.Enum(request.Pricing.Model, "pricing.model", allowUnspecified: false);
-            violations.Require(request.Pricing.PriceFen > 0, "pricing.price_fen", "must be a positive amount in fen");
-        }
-
-        var listedAt = BusinessTime.Resolve(request.ListedAt, time.GetUtcNow(), "listed_at", violations);
+        var listing = ListingValidation.Listing(request, time.GetUtcNow(), violations);
         violations.ThrowIfAny();
+        return (await CreateListingsAsync([new ListingToCreate(0, requestId, listing!)], ItemNaming.Single, context))[0];
+    }
 
-        if (requestId is not null && await listings.FindByRequestAsync(requestId, context.CancellationToken) is { } retried)
+    public override async Task<BatchCreateListingsResponse> BatchCreateListings(BatchCreateListingsRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        if (!ListingValidation.BatchSize(request.Requests.Count, violations))
         {
-            return retried.ToMessage();
+            violations.ThrowIfAny();
         }
 
-        _ = await exchanges.FindAsync(exchangeCode!, context.CancellationToken) ?? throw GrpcErrors.NotFound("Exchange", exchangeCode!);
-        var volume = request.ListedVolumeBytes;
-        if (highQuality)
+        ListingValidation.BatchRequestIds(request.Requests.Select(r => r.RequestId).ToList(), violations);
+        var now = time.GetUtcNow();
+        var listings = request.Requests.Select((r, i) => ListingValidation.Listing(r, now, violations, ItemNaming.Batch.Prefix(i))).ToArray();
+        ListingValidation.DistinctListings(listings, violations);
+        violations.ThrowIfAny();
+        var items = request.Requests.Select((r, i) => new ListingToCreate(i, r.RequestId, listings[i]!)).ToArray();
+        return new() { Listings = { await CreateListingsAsync(items, ItemNaming.Batch, context) } };
+    }
+
+    /// <summary>
+    /// CreateListing for validated items, a single call being a batch of one: items whose request id was used before
+    /// return the stored listing; the others need a known exchange and, for a high-quality dataset, catalog's word
+    /// that it is CERTIFIED (asked before any transaction opens, so a slow or absent catalog holds and writes nothing);
+    /// then one transaction stores them all.
+    /// </summary>
+    private async Task<Listing[]> CreateListingsAsync(ListingToCreate[] items, ItemNaming naming, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var responses = new Listing[items.Length];
+        var stored = await listings.FindByRequestsAsync(items.Where(i => i.RequestId is not null).Select(i => i.RequestId!).ToArray(), ct);
+        var violations = new FieldViolations();
+        var fresh = new List<ListingToCreate>();
+        foreach (var item in items)
         {
-            // Asked before any transaction opens: when catalog is slow or down nothing is held and nothing is written.
-            var dataset = await catalog.GetDatasetAsync(datasetId!.Value, context);
+            if (item.RequestId is null || !stored.TryGetValue(item.RequestId, out var row))
+            {
+                fresh.Add(item);
+            }
+            else if (ListingRepository.IsSameListing(row, item.Listing))
+            {
+                responses[item.Index] = row.ToMessage();
+            }
+            else
+            {
+                violations.Add(naming.Field(item.Index, "request_id"), ListingRepository.DifferentListing);
+            }
+        }
+
+        violations.ThrowIfAny();
+        if (fresh.Count == 0)
+        {
+            return responses;
+        }
+
+        var known = await exchanges.ExistingAsync(fresh.Select(i => i.Listing.ExchangeCode).Distinct().ToArray(), ct);
+        if (fresh.FirstOrDefault(i => !known.Contains(i.Listing.ExchangeCode)) is { } unknown)
+        {
+            throw naming.NotFound(unknown.Index, "Exchange", unknown.Listing.ExchangeCode);
+        }
+
+        var toCreate = await WithCatalogFactsAsync(fresh, naming, context);
+        var rows = await listings.CreateManyAsync(toCreate, naming, ct);
+        for (var k = 0; k < toCreate.Length; k++)
+        {
+            responses[toCreate[k].Index] = rows[k].ToMessage();
+        }
+
+        return responses;
+    }
+
+    /// <summary>
+    /// Checks the high-quality items with catalog (one round trip per 100 datasets) and fills in the catalog's name
+    /// and volume where the request left them empty.
+    /// </summary>
+    private async Task<ListingToCreate[]> WithCatalogFactsAsync(List<ListingToCreate> items, ItemNaming naming, ServerCallContext context)
+    {
+        var datasetIds = items
+            .Where(i => i.Listing.ProductKind == ProductKinds.HighQualityDataset)
+            .Select(i => i.Listing.DatasetId!.Value)
+            .Distinct()
+            .ToArray();
+        if (datasetIds.Length == 0)
+        {
+            return [.. items];
+        }
+
+        var datasets = await catalog.GetDatasetsAsync(
+            datasetIds, id => naming.NotFound(items.First(i => i.Listing.DatasetId == id).Index, "Dataset", id.ToString()), context);
+        return items.Select(item =>
+        {
+            if (item.Listing.ProductKind != ProductKinds.HighQualityDataset)
+            {
+                return item;
+            }
+
+            var datasetId = item.Listing.DatasetId!.Value;
+            var dataset = datasets[datasetId];
             if (dataset.Status != CertificationStatus.Certified)
             {
-                throw GrpcErrors.FailedPrecondition(
+                throw naming.FailedPrecondition(item.Index,
                     $"Dataset '{datasetId}' is {dataset.Status.ToString().ToUpperInvariant()}; only CERTIFIED datasets are listed as high-quality datasets.");
             }
 
-            name = name.Length == 0 ? dataset.Name : name;
-            volume = volume == 0 ? dataset.VolumeBytes : volume;
+            var listing = item.Listing;
+            var volume = listing.ListedVolumeBytes == 0 ? dataset.VolumeBytes : listing.ListedVolumeBytes;
             if (volume <= 0)
             {
-                throw GrpcErrors.FailedPrecondition($"Dataset '{datasetId}' has no volume in the catalog; give listed_volume_bytes.");
+                throw naming.FailedPrecondition(item.Index, $"Dataset '{datasetId}' has no volume in the catalog; give listed_volume_bytes.");
             }
-        }
 
-        var row = await listings.CreateAsync(
-            requestId,
-            new NewListing(exchangeCode!, Names.Of(kind!.Value), datasetId, name, volume, request.Pricing?.Model ?? PricingModel.Unspecified, request.Pricing?.PriceFen ?? 0, listedAt!.Value),
-            context.CancellationToken);
-        return row.ToMessage();
+            return item with { Listing = listing with { Name = listing.Name.Length == 0 ? dataset.Name : listing.Name, ListedVolumeBytes = volume } };
+        }).ToArray();
     }
 
     public override async Task<Listing> GetListing(GetListingRequest request, ServerCallContext context)

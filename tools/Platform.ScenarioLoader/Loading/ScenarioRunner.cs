@@ -108,33 +108,49 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
         }
     }
 
+    /// <summary>
+    /// Lists through BatchCreateListings (all-or-nothing per call, request ids per item, so a rerun, or a run after an
+    /// older one-call-per-listing run, stores nothing twice).
+    /// </summary>
     private async Task ListAsync(TradingService.TradingServiceClient trading, CancellationToken ct)
     {
+        // 200 listings are ~30 KB of request and two catalog BatchGetDatasets calls inside trading.
+        const int ListingsPerBatch = 200;
+        const int ListingBatchesInFlight = 4;
         await using var progress = new Progress("listings", plan.Listings.Count);
-        await Calls.ForEachAsync(plan.Listings, options.Concurrency, progress, async (l, token) =>
+        await Calls.ForEachChunkAsync(plan.Listings, ListingsPerBatch, Math.Min(options.Concurrency, ListingBatchesInFlight), progress, async (chunk, token) =>
         {
-            var request = new CreateListingRequest
+            var request = new BatchCreateListingsRequest { Requests = { chunk.Select(ToListingRequest) } };
+            var response = await Calls.RetryAsync(() => trading.BatchCreateListingsAsync(request, cancellationToken: token).ResponseAsync, token);
+            for (var k = 0; k < chunk.Length; k++)
             {
-                RequestId = $"{_prefix}-l{l.Index}",
-                ExchangeCode = l.Exchange,
-                Pricing = new PricingPlan { Model = PricingModel.OneOff, PriceFen = l.PriceFen },
-                ListedAt = Timestamp.FromDateTimeOffset(l.ListedAt),
-            };
-            if (l.DatasetIndex is { } dataset)
-            {
-                request.ProductKind = ProductKind.HighQualityDataset;
-                request.DatasetId = _datasetIds[dataset];
+                _listingIds[chunk[k].Index] = response.Listings[k].Id;
             }
-            else
-            {
-                request.ProductKind = ProductKind.Other;
-                request.Name = l.ProductName;
-                request.ListedVolumeBytes = l.VolumeBytes;
-            }
-
-            var listing = await Calls.RetryAsync(() => trading.CreateListingAsync(request, cancellationToken: token).ResponseAsync, token);
-            _listingIds[l.Index] = listing.Id;
         }, ct);
+    }
+
+    private CreateListingRequest ToListingRequest(ListingPlan l)
+    {
+        var request = new CreateListingRequest
+        {
+            RequestId = $"{_prefix}-l{l.Index}",
+            ExchangeCode = l.Exchange,
+            Pricing = new PricingPlan { Model = PricingModel.OneOff, PriceFen = l.PriceFen },
+            ListedAt = Timestamp.FromDateTimeOffset(l.ListedAt),
+        };
+        if (l.DatasetIndex is { } dataset)
+        {
+            request.ProductKind = ProductKind.HighQualityDataset;
+            request.DatasetId = _datasetIds[dataset];
+        }
+        else
+        {
+            request.ProductKind = ProductKind.Other;
+            request.Name = l.ProductName;
+            request.ListedVolumeBytes = l.VolumeBytes;
+        }
+
+        return request;
     }
 
     private async Task TradeAsync(TradingService.TradingServiceClient trading, CancellationToken ct)

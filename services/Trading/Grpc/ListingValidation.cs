@@ -1,0 +1,104 @@
+using Platform.Infrastructure.Grpc;
+using Platform.Trading.Data;
+using Platform.Trading.Domain;
+using Platform.Trading.V1;
+
+namespace Platform.Trading.Grpc;
+
+/// <summary>The checks of a CreateListing request, shared by the single call and each item of a batch.</summary>
+internal static class ListingValidation
+{
+    public const int MaxWriteBatchSize = 500;
+
+    /// <summary>
+    /// Checks one request's fields (named with <paramref name="prefix"/>, e.g. <c>requests[3].</c>) and returns the
+    /// listing as asked; for a high-quality dataset an empty name and a zero volume are filled in from the catalog later.
+    /// Null when a field it is made of is invalid; the caller throws the violations before using it.
+    /// </summary>
+    public static NewListing? Listing(CreateListingRequest request, DateTimeOffset now, FieldViolations violations, string prefix = "")
+    {
+        var exchangeCode = violations.ExchangeCode(request.ExchangeCode, prefix + "exchange_code", required: true);
+        var kind = request.ProductKind == ProductKind.Unspecified && request.DatasetId.Length > 0
+            ? ProductKind.HighQualityDataset
+            : violations.Enum(request.ProductKind, prefix + "product_kind", allowUnspecified: false);
+        var highQuality = kind == ProductKind.HighQualityDataset;
+        var datasetId = highQuality
+            ? violations.Id(request.DatasetId, prefix + "dataset_id", "dataset")
+            : violations.OptionalId(request.DatasetId, prefix + "dataset_id", "dataset");
+        var name = violations.Text(request.Name, prefix + "name", required: kind == ProductKind.Other);
+        if (kind == ProductKind.Other)
+        {
+            violations.Require(request.ListedVolumeBytes > 0, prefix + "listed_volume_bytes", "must be a positive number of bytes");
+        }
+        else
+        {
+            violations.Require(request.ListedVolumeBytes >= 0, prefix + "listed_volume_bytes", "must not be negative (0 takes the catalog's volume)");
+        }
+
+        if (request.Pricing is not null)
+        {
+            violations.Enum(request.Pricing.Model, prefix + "pricing.model", allowUnspecified: false);
+            violations.Require(request.Pricing.PriceFen > 0, prefix + "pricing.price_fen", "must be a positive amount in fen");
+        }
+
+        var listedAt = BusinessTime.Resolve(request.ListedAt, now, prefix + "listed_at", violations);
+        if (exchangeCode is null || kind is null || listedAt is null || (highQuality && datasetId is null))
+        {
+            return null;
+        }
+
+        return new NewListing(
+            exchangeCode, Names.Of(kind.Value), datasetId, name, request.ListedVolumeBytes,
+            request.Pricing?.Model ?? PricingModel.Unspecified, request.Pricing?.PriceFen ?? 0, listedAt.Value);
+    }
+
+    /// <summary>A batch write holds 1..<see cref="MaxWriteBatchSize"/> items; false (with a violation on <c>requests</c>) otherwise.</summary>
+    public static bool BatchSize(int count, FieldViolations violations)
+    {
+        var ok = count is > 0 and <= MaxWriteBatchSize;
+        violations.Require(ok, "requests", $"must hold 1 to {MaxWriteBatchSize} items, not {count}");
+        return ok;
+    }
+
+    /// <summary>
+    /// Every item of a batch write carries its own request id, distinct within the batch: the id is what makes a
+    /// retried batch (or a batch overlapping earlier single calls) return the stored listings item by item.
+    /// </summary>
+    public static void BatchRequestIds(IReadOnlyList<string> requestIds, FieldViolations violations)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < requestIds.Count; i++)
+        {
+            var field = ItemNaming.Batch.Field(i, "request_id");
+            if (requestIds[i].Length == 0)
+            {
+                violations.Add(field, "is required in a batch");
+            }
+            else if (requestIds[i].Length > Validation.MaxRequestIdLength)
+            {
+                violations.Add(field, $"must be at most {Validation.MaxRequestIdLength} characters");
+            }
+            else if (!first.TryAdd(requestIds[i], i))
+            {
+                violations.Add(field, $"repeats requests[{first[requestIds[i]]}].request_id");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A dataset is listed at most once at a time on an exchange, so a batch naming it twice for one exchange can
+    /// never succeed: the second item is refused up front rather than by the first one's row.
+    /// </summary>
+    public static void DistinctListings(IReadOnlyList<NewListing?> listings, FieldViolations violations)
+    {
+        var first = new Dictionary<(string, Guid), int>();
+        for (var i = 0; i < listings.Count; i++)
+        {
+            if (listings[i] is { DatasetId: { } datasetId } listing && !first.TryAdd((listing.ExchangeCode, datasetId), i))
+            {
+                violations.Add(ItemNaming.Batch.Field(i, "dataset_id"),
+                    $"lists the same dataset on the same exchange as requests[{first[(listing.ExchangeCode, datasetId)]}]");
+            }
+        }
+    }
+}
