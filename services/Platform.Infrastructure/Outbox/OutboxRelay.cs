@@ -135,10 +135,25 @@ public sealed partial class OutboxRelay(
 
     private static async Task PublishAsync(IBus publisher, OutboxRow row, object message, Type type, CancellationToken cancellationToken)
     {
-        // Continue the trace of the request that wrote the message, so the publish and every consumer join it.
-        using var activity = ActivitySource.StartActivity($"outbox relay {type.Name}", ActivityKind.Internal, row.TraceParent);
-        await publisher.Publish(message, type, context => context.MessageId = row.Id, cancellationToken);
+        // Continue the trace of the request that wrote the message, so the publish and every consumer join it. The
+        // stored parent is read as remote so that an unsampled one (a bulk client traces one call in many) still
+        // yields a propagating activity rather than none, which would make MassTransit's send a sampled root.
+        var parent = ActivityContext.TryParse(row.TraceParent, null, isRemote: true, out var context) ? context : default;
+        using var activity = ActivitySource.StartActivity($"outbox relay {type.Name}", ActivityKind.Internal, parent);
+        await publisher.Publish(message, type, publish =>
+        {
+            publish.MessageId = row.Id;
+            if (activity is { Recorded: false })
+            {
+                // MassTransit starts no send activity under an unsampled parent, and so would send no trace context:
+                // the consumer would then trace the message as a new, sampled root. Pass the unsampled context on.
+                publish.Headers.Set(UnsampledParentHeader, activity.Id);
+            }
+        }, cancellationToken);
     }
+
+    /// <summary>The header MassTransit reads a message's parent trace context from.</summary>
+    private const string UnsampledParentHeader = "MT-Activity-Id";
 
     /// <summary>Resolves and deserializes a row; a failure here is permanent (retrying cannot fix it).</summary>
     private static bool TryRead(OutboxRow row, out object message, out Type type, out string error)
