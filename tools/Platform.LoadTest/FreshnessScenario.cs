@@ -42,7 +42,7 @@ public sealed class FreshnessScenario : Scenario
     public override async Task SetupAsync(GrpcChannel channel, LoadOptions options)
     {
         _metrics = channel;
-        _catalogChannel = Runner.OpenChannels(options.Targets["catalog"], 1)[0];
+        _catalogChannel = Runner.OpenChannels(options.Targets["catalog"], 1, options.TraceEvery)[0];
         var first = await SubmitNewAsync();
         var notice = first.NoticeEndsAt.ToDateTimeOffset() - first.NoticeStartedAt.ToDateTimeOffset();
         if (notice > LongestNotice)

@@ -20,6 +20,9 @@ public sealed record LoadOptions
     /// <summary>Registrations per second that the freshness scenario adds to its headline reads.</summary>
     public double WriteRate { get; init; } = 100;
 
+    /// <summary>One call in this many carries a sampled trace context, the others an unsampled one; 0: none sampled.</summary>
+    public int TraceEvery { get; init; } = Platform.Tooling.ToolChannels.DefaultTraceEvery;
+
     public string? JsonPath { get; init; }
     public int Seed { get; init; } = 42;
     public bool DryRun { get; init; }
@@ -49,6 +52,8 @@ public sealed record LoadOptions
           --rate R              open loop at R calls/s (latency measured from the intended start); default closed loop
           --stream-records N    records per ReportTokenUsage stream, default 100000
           --write-rate R        registrations/s in the background of the freshness scenario, default 100 (0: none)
+          --trace-every N       trace one call in N (W3C traceparent sampled flag; the services follow it), default 100;
+                                 1 traces every call, as a client without trace context would be, 0 none
           --json PATH           also write the results as JSON
           --catalog URL --trading URL --metrics URL   targets (default http://127.0.0.1:5011/5021/5031)
           --seed N              seed for generated requests, default 42
@@ -72,6 +77,7 @@ public sealed record LoadOptions
                 "--rate" => options with { Rate = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--stream-records" => options with { StreamRecords = PositiveInt(name, Value()) },
                 "--write-rate" => options with { WriteRate = NonNegative(name, Value()) },
+                "--trace-every" => options with { TraceEvery = NonNegativeInt(name, Value()) },
                 "--json" => options with { JsonPath = Value() },
                 "--seed" => options with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--catalog" or "--trading" or "--metrics" => options with { Targets = new(options.Targets) { [name[2..]] = new Uri(Value()) } },
@@ -88,6 +94,11 @@ public sealed record LoadOptions
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x >= 0 && double.IsFinite(x)
             ? x
             : throw new ArgumentException($"{name} must be a number >= 0");
+
+    private static int NonNegativeInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0
+            ? n
+            : throw new ArgumentException($"{name} must be an integer >= 0");
 
     private static int PositiveInt(string name, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0

@@ -38,9 +38,10 @@ if (options.DryRun)
 }
 
 var results = new List<ScenarioResult>();
-var channels = options.Targets.ToDictionary(t => t.Key, t => Runner.OpenChannels(t.Value, options.Connections));
+var channels = options.Targets.ToDictionary(t => t.Key, t => Runner.OpenChannels(t.Value, options.Connections, options.TraceEvery));
 Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {options.Concurrency} in flight, " +
-    $"{options.Connections} connection(s), {options.Duration.TotalSeconds:0}s measured after {options.WarmUp.TotalSeconds:0}s warm-up");
+    $"{options.Connections} connection(s), {options.Duration.TotalSeconds:0}s measured after {options.WarmUp.TotalSeconds:0}s warm-up, " +
+    (options.TraceEvery == 0 ? "no call traced" : $"1 call in {options.TraceEvery} traced"));
 foreach (var scenario in baselines.Concat(scenarios))
 {
     Console.Write($"  {scenario.Name,-18} ...");
@@ -79,6 +80,7 @@ if (options.JsonPath is { } path)
             options.Rate,
             options.StreamRecords,
             options.WriteRate,
+            options.TraceEvery,
         },
         results,
     }, new JsonSerializerOptions { WriteIndented = true }));

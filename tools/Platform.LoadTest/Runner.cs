@@ -4,6 +4,8 @@ using System.Net;
 using Grpc.Core;
 using Grpc.Net.Client;
 
+using Platform.Tooling;
+
 namespace Platform.LoadTest;
 
 /// <summary>Result of one scenario: throughput, latency percentiles (ms) and the count of every status.</summary>
@@ -32,18 +34,8 @@ public sealed record ScenarioResult(
 
 public static class Runner
 {
-    public static GrpcChannel[] OpenChannels(Uri target, int connections) =>
-        Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(target, new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-            },
-            HttpVersion = HttpVersion.Version20,
-            MaxReceiveMessageSize = 64 * 1024 * 1024,
-        })).ToArray();
+    public static GrpcChannel[] OpenChannels(Uri target, int connections, int traceEvery) =>
+        Enumerable.Range(0, connections).Select(_ => ToolChannels.Open(target, traceEvery)).ToArray();
 
     /// <summary>The scenario's calls (the first row), then the rows of its probe, measured beside those calls.</summary>
     public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(Scenario scenario, GrpcChannel[] channels, LoadOptions options)

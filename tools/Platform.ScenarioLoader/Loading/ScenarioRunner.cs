@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Platform.Catalog.V1;
 using Platform.Metrics.V1;
 using Platform.ScenarioLoader.Plan;
+using Platform.Tooling;
 using Platform.Trading.V1;
 
 namespace Platform.ScenarioLoader.Loading;
@@ -30,18 +30,15 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
     private readonly string[] _datasetIds = new string[plan.Datasets.Count];
     private readonly string[] _listingIds = new string[plan.Listings.Count];
 
-    /// <summary>One call in this many is traced (with everything it causes downstream); see <see cref="TraceSampling"/>.</summary>
-    private const int TraceEvery = 100;
-
     public async Task<TimeSpan> RunAsync(CancellationToken cancellationToken)
     {
-        using var catalogChannel = Open(options.Catalog);
-        using var tradingChannel = Open(options.Trading);
-        using var metricsChannel = Open(options.Metrics);
-        var sampling = new TraceSampling(TraceEvery);
-        var catalog = new CatalogService.CatalogServiceClient(catalogChannel.Intercept(sampling));
-        var trading = new TradingService.TradingServiceClient(tradingChannel.Intercept(sampling));
-        var metrics = new MetricsService.MetricsServiceClient(metricsChannel.Intercept(sampling));
+        // One call in 100 is traced, with everything it causes downstream (see TraceSampling).
+        using var catalogChannel = ToolChannels.Open(options.Catalog);
+        using var tradingChannel = ToolChannels.Open(options.Trading);
+        using var metricsChannel = ToolChannels.Open(options.Metrics);
+        var catalog = new CatalogService.CatalogServiceClient(catalogChannel);
+        var trading = new TradingService.TradingServiceClient(tradingChannel);
+        var metrics = new MetricsService.MetricsServiceClient(metricsChannel);
         var clock = Stopwatch.StartNew();
 
         // Reports that need nothing else go first, beside the catalog work.
@@ -287,9 +284,4 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
 
     private static string Pascal(string snake) => string.Concat(snake.Split('_').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
 
-    private static GrpcChannel Open(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
-    {
-        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
-        MaxReceiveMessageSize = 64 * 1024 * 1024,
-    });
 }

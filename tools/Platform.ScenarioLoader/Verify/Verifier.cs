@@ -4,6 +4,7 @@ using Platform.Catalog.V1;
 using Platform.Metrics.V1;
 using Platform.ScenarioLoader.Loading;
 using Platform.ScenarioLoader.Plan;
+using Platform.Tooling;
 using Platform.Trading.V1;
 
 namespace Platform.ScenarioLoader.Verify;
@@ -35,9 +36,9 @@ public sealed class Verifier(LoaderOptions options, IReadOnlyList<CorpusPlan>? p
     public async Task<Result> RunAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        using var catalogChannel = Open(options.Catalog);
-        using var tradingChannel = Open(options.Trading);
-        using var metricsChannel = Open(options.Metrics);
+        using var catalogChannel = ToolChannels.Open(options.Catalog);
+        using var tradingChannel = ToolChannels.Open(options.Trading);
+        using var metricsChannel = ToolChannels.Open(options.Metrics);
         var catalog = new CatalogService.CatalogServiceClient(catalogChannel);
         var trading = new TradingService.TradingServiceClient(tradingChannel);
         var metrics = new MetricsService.MetricsServiceClient(metricsChannel);
@@ -160,9 +161,4 @@ public sealed class Verifier(LoaderOptions options, IReadOnlyList<CorpusPlan>? p
             ToDay = to,
         }, cancellationToken: ct).ResponseAsync;
 
-    private static GrpcChannel Open(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
-    {
-        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-        MaxReceiveMessageSize = 64 * 1024 * 1024,
-    });
 }
