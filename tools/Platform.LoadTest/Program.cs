@@ -42,6 +42,11 @@ var channels = options.Targets.ToDictionary(t => t.Key, t => Runner.OpenChannels
 Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {options.Concurrency} in flight, " +
     $"{options.Connections} connection(s), {options.Duration.TotalSeconds:0}s measured after {options.WarmUp.TotalSeconds:0}s warm-up, " +
     (options.TraceEvery == 0 ? "no call traced" : $"1 call in {options.TraceEvery} traced"));
+foreach (var baseline in baselines.Concat(scenarios.Where(s => s.Name.StartsWith("baseline-", StringComparison.Ordinal))))
+{
+    await Runner.WarmUpClientAsync(baseline, channels[baseline.Service], options);
+}
+
 foreach (var scenario in baselines.Concat(scenarios))
 {
     Console.Write($"  {scenario.Name,-18} ...");

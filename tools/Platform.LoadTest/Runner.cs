@@ -61,6 +61,13 @@ public static class Runner
         return [load, .. await probe];
     }
 
+    /// <summary>
+    /// Runs <paramref name="scenario"/> unmeasured: before the first measurement, so that the client's own start-up
+    /// (JIT, thread pool growth, connections) does not fall into the first baseline and skew every ratio against it.
+    /// </summary>
+    public static Task WarmUpClientAsync(Scenario scenario, GrpcChannel[] channels, LoadOptions options) =>
+        MeasureAsync(scenario, channels, options, options.WarmUp * 2);
+
     private static async Task<ScenarioResult> MeasureAsync(Scenario scenario, GrpcChannel[] channels, LoadOptions options, TimeSpan duration)
     {
         var statuses = new ConcurrentDictionary<string, long>();
