@@ -19,7 +19,7 @@ public sealed class BatchValidationTests
     {
         var violations = new FieldViolations();
 
-        Assert.Equal(valid, DatasetValidation.BatchSize(count, violations));
+        Assert.Equal(valid, BatchWrites.Size(count, violations));
         Assert.Equal(valid ? [] : ["requests"], Fields(violations));
     }
 
@@ -28,7 +28,7 @@ public sealed class BatchValidationTests
     {
         var violations = new FieldViolations();
 
-        DatasetValidation.BatchRequestIds(["a", "", "b", "a", new string('x', 129)], violations);
+        BatchWrites.RequestIds(["a", "", "b", "a", new string('x', DatasetValidation.MaxRequestIdLength + 1)], DatasetValidation.MaxRequestIdLength, violations);
 
         Assert.Equal(["requests[1].request_id", "requests[3].request_id", "requests[4].request_id"], Fields(violations));
     }
@@ -51,9 +51,11 @@ public sealed class BatchValidationTests
 
         Assert.Equal("requests[3].volume_bytes", ItemNaming.Batch.Field(3, "volume_bytes"));
         Assert.Equal("volume_bytes", ItemNaming.Single.Field(0, "volume_bytes"));
-        Assert.Equal($"requests[2] (dataset '{id}'): too early", ItemNaming.Batch.FailedPrecondition(2, id, "too early").Status.Detail);
-        Assert.Equal("too early", ItemNaming.Single.FailedPrecondition(0, id, "too early").Status.Detail);
-        Assert.Equal(StatusCode.NotFound, ItemNaming.Batch.NotFound(1, id).StatusCode);
-        Assert.Contains("requests[1]", ItemNaming.Batch.NotFound(1, id).Status.Detail);
+        Assert.Equal($"requests[2] (dataset '{id}'): too early", ItemNaming.Batch.FailedPrecondition(2, "too early", $"dataset '{id}'").Status.Detail);
+        Assert.Equal("too early", ItemNaming.Single.FailedPrecondition(0, "too early", $"dataset '{id}'").Status.Detail);
+        Assert.Equal(StatusCode.NotFound, ItemNaming.Batch.NotFound(1, "Dataset", id.ToString()).StatusCode);
+        Assert.Equal($"requests[1]: Dataset '{id}' was not found.", ItemNaming.Batch.NotFound(1, "Dataset", id.ToString()).Status.Detail);
+        Assert.Equal("requests[2]: retired", ItemNaming.Batch.FailedPrecondition(2, "retired").Status.Detail);
+        Assert.Equal(StatusCode.AlreadyExists, ItemNaming.Batch.AlreadyExists(0, "listed").StatusCode);
     }
 }

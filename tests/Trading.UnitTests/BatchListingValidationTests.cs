@@ -22,29 +22,6 @@ public sealed class BatchListingValidationTests
         }
     }
 
-    [Theory]
-    [InlineData(0, false)]
-    [InlineData(1, true)]
-    [InlineData(500, true)]
-    [InlineData(501, false)]
-    public void BatchHoldsOneToFiveHundredItems(int count, bool valid)
-    {
-        var violations = new FieldViolations();
-
-        Assert.Equal(valid, ListingValidation.BatchSize(count, violations));
-        Assert.Equal(valid ? [] : ["requests"], Fields(violations));
-    }
-
-    [Fact]
-    public void BatchRequestIdsAreRequiredShortAndDistinct()
-    {
-        var violations = new FieldViolations();
-
-        ListingValidation.BatchRequestIds(["a", "", "b", "a", new string('x', 201)], violations);
-
-        Assert.Equal(["requests[1].request_id", "requests[3].request_id", "requests[4].request_id"], Fields(violations));
-    }
-
     [Fact]
     public void ItemFieldsAreNamedWithTheItemsIndex()
     {
@@ -98,14 +75,5 @@ public sealed class BatchListingValidationTests
         ListingValidation.DistinctListings(listings, violations);
 
         Assert.Equal(["requests[2].dataset_id"], Fields(violations));
-    }
-
-    [Fact]
-    public void BatchErrorsNameTheItemAndSingleErrorsDoNot()
-    {
-        Assert.Equal("requests[4]: Exchange 'XX' was not found.", ItemNaming.Batch.NotFound(4, "Exchange", "XX").Status.Detail);
-        Assert.Equal("Exchange 'XX' was not found.", ItemNaming.Single.NotFound(0, "Exchange", "XX").Status.Detail);
-        Assert.Equal("requests[2]: retired", ItemNaming.Batch.FailedPrecondition(2, "retired").Status.Detail);
-        Assert.Equal(global::Grpc.Core.StatusCode.AlreadyExists, ItemNaming.Batch.AlreadyExists(0, "listed").StatusCode);
     }
 }

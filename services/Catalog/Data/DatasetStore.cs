@@ -275,7 +275,7 @@ internal sealed class DatasetStore(
         var rows = (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
             $"select {DatasetRow.Columns} from datasets where id = any(@ids) order by id for update",
             new { ids }, transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.Id);
-        return ids.Select((id, k) => rows.TryGetValue(id, out var row) ? row : throw naming.NotFound(itemIndices[k], id)).ToArray();
+        return ids.Select((id, k) => rows.TryGetValue(id, out var row) ? row : throw naming.NotFound(itemIndices[k], "Dataset", id.ToString())).ToArray();
     }
 
     private static async Task<DatasetRow> LockOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>
@@ -293,7 +293,7 @@ internal sealed class DatasetStore(
     {
         if (reason is not null)
         {
-            throw naming.FailedPrecondition(index, id, reason);
+            throw naming.FailedPrecondition(index, reason, $"dataset '{id}'");
         }
     }
 

@@ -308,12 +308,12 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     private static FieldViolations BatchViolations(IReadOnlyList<string> requestIds)
     {
         var violations = new FieldViolations();
-        if (!DatasetValidation.BatchSize(requestIds.Count, violations))
+        if (!BatchWrites.Size(requestIds.Count, violations))
         {
             violations.ThrowIfAny();
         }
 
-        DatasetValidation.BatchRequestIds(requestIds, violations);
+        BatchWrites.RequestIds(requestIds, DatasetValidation.MaxRequestIdLength, violations);
         return violations;
     }
 

@@ -19,43 +19,10 @@ internal static partial class DatasetValidation
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 1000;
     public const int MaxBatchSize = 100;
-    public const int MaxWriteBatchSize = 500;
     public const int FullShare = 10_000;
 
     public static void RequestId(string requestId, FieldViolations violations, string field = "request_id") =>
         violations.Require(requestId.Length <= MaxRequestIdLength, field, $"must be at most {MaxRequestIdLength} characters");
-
-    /// <summary>A batch write holds 1..<see cref="MaxWriteBatchSize"/> items; false (with a violation on <c>requests</c>) otherwise.</summary>
-    public static bool BatchSize(int count, FieldViolations violations)
-    {
-        violations.Require(count is > 0 and <= MaxWriteBatchSize, "requests", $"must hold 1 to {MaxWriteBatchSize} items, not {count}");
-        return count is > 0 and <= MaxWriteBatchSize;
-    }
-
-    /// <summary>
-    /// Every item of a batch write carries its own request id, distinct within the batch: the id is what makes a
-    /// retried batch (or a batch overlapping earlier single calls) return the stored results item by item.
-    /// </summary>
-    public static void BatchRequestIds(IReadOnlyList<string> requestIds, FieldViolations violations)
-    {
-        var first = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < requestIds.Count; i++)
-        {
-            var field = ItemNaming.Batch.Field(i, "request_id");
-            if (requestIds[i].Length == 0)
-            {
-                violations.Add(field, "is required in a batch");
-            }
-            else if (!first.TryAdd(requestIds[i], i))
-            {
-                violations.Add(field, $"repeats requests[{first[requestIds[i]]}].request_id");
-            }
-            else
-            {
-                RequestId(requestIds[i], violations, field);
-            }
-        }
-    }
 
     /// <summary>A batch moves each dataset at most once: a second step for the same dataset would see the first's result.</summary>
     public static void DistinctDatasetIds(IReadOnlyList<Guid> ids, FieldViolations violations)

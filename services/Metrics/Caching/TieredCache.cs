@@ -106,8 +106,9 @@ internal sealed partial class TieredCache(
         try
         {
             // Redis's generation moves first: a miss between the two steps must not re-read the old Redis value
-            // and keep it here under the new local generation.
-            await RemoteReadyAsync();
+            // and keep it here under the new local generation. Bump even when a reader took the pending flag
+            // meanwhile: its bump may not have landed yet, and this change must not be acknowledged before one has.
+            await RemoteReadyAsync(bump: true);
         }
         finally
         {
@@ -263,7 +264,11 @@ internal sealed partial class TieredCache(
     /// Whether Redis may be used now. Before the first use after a missed invalidation (a write while Redis was
     /// unreachable), the generation is bumped, so values cached before the outage are never served.
     /// </summary>
-    private async Task<bool> RemoteReadyAsync()
+    /// <summary>
+    /// True when Redis can be used; first bumps its generation if a write is pending (one made while Redis was
+    /// unreachable) or <paramref name="bump"/> asks for it.
+    /// </summary>
+    private async Task<bool> RemoteReadyAsync(bool bump = false)
     {
         if (_circuit.IsOpen)
         {
@@ -276,7 +281,7 @@ internal sealed partial class TieredCache(
             return false;
         }
 
-        if (Volatile.Read(ref _remoteInvalidationPending) == 1)
+        if (bump || Volatile.Read(ref _remoteInvalidationPending) == 1)
         {
             Volatile.Write(ref _remoteInvalidationPending, 0);
             var bumped = await TryRemoteAsync<bool?>(async () =>

@@ -38,7 +38,14 @@ internal static class HeadlineBinding
     /// <summary>Adds the pre-serialised <c>GetHeadlineIndicators</c> endpoint.</summary>
     internal sealed class MethodProvider : IServiceMethodProvider<MetricsGrpcService>
     {
-        private static readonly List<object> Metadata = [new HttpMethodMetadata(["POST"], acceptCorsPreflight: true)];
+        // As grpc-dotnet's own binder does: the service's attributes, then the handler's (authorization, CORS, rate
+        // limits added later apply here too), then POST only.
+        private static readonly List<object> Metadata =
+        [
+            .. typeof(MetricsGrpcService).GetCustomAttributes(inherit: true),
+            .. typeof(MetricsGrpcService).GetMethod(nameof(MetricsGrpcService.GetHeadlineSnapshot))!.GetCustomAttributes(inherit: true),
+            new HttpMethodMetadata(["POST"], acceptCorsPreflight: true),
+        ];
 
         public void OnServiceMethodDiscovery(ServiceMethodProviderContext<MetricsGrpcService> context) =>
             context.AddUnaryMethod(Method, Metadata, (service, request, callContext) => service.GetHeadlineSnapshot(request, callContext));

@@ -8,7 +8,6 @@ namespace Platform.Trading.Grpc;
 /// <summary>The checks of a CreateListing request, shared by the single call and each item of a batch.</summary>
 internal static class ListingValidation
 {
-    public const int MaxWriteBatchSize = 500;
 
     /// <summary>
     /// Checks one request's fields (named with <paramref name="prefix"/>, e.g. <c>requests[3].</c>) and returns the
@@ -50,39 +49,6 @@ internal static class ListingValidation
         return new NewListing(
             exchangeCode, Names.Of(kind.Value), datasetId, name, request.ListedVolumeBytes,
             request.Pricing?.Model ?? PricingModel.Unspecified, request.Pricing?.PriceFen ?? 0, listedAt.Value);
-    }
-
-    /// <summary>A batch write holds 1..<see cref="MaxWriteBatchSize"/> items; false (with a violation on <c>requests</c>) otherwise.</summary>
-    public static bool BatchSize(int count, FieldViolations violations)
-    {
-        var ok = count is > 0 and <= MaxWriteBatchSize;
-        violations.Require(ok, "requests", $"must hold 1 to {MaxWriteBatchSize} items, not {count}");
-        return ok;
-    }
-
-    /// <summary>
-    /// Every item of a batch write carries its own request id, distinct within the batch: the id is what makes a
-    /// retried batch (or a batch overlapping earlier single calls) return the stored listings item by item.
-    /// </summary>
-    public static void BatchRequestIds(IReadOnlyList<string> requestIds, FieldViolations violations)
-    {
-        var first = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < requestIds.Count; i++)
-        {
-            var field = ItemNaming.Batch.Field(i, "request_id");
-            if (requestIds[i].Length == 0)
-            {
-                violations.Add(field, "is required in a batch");
-            }
-            else if (requestIds[i].Length > Validation.MaxRequestIdLength)
-            {
-                violations.Add(field, $"must be at most {Validation.MaxRequestIdLength} characters");
-            }
-            else if (!first.TryAdd(requestIds[i], i))
-            {
-                violations.Add(field, $"repeats requests[{first[requestIds[i]]}].request_id");
-            }
-        }
     }
 
     /// <summary>

@@ -48,12 +48,12 @@ internal sealed class TradingGrpcService(
     public override async Task<BatchCreateListingsResponse> BatchCreateListings(BatchCreateListingsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        if (!ListingValidation.BatchSize(request.Requests.Count, violations))
+        if (!BatchWrites.Size(request.Requests.Count, violations))
         {
             violations.ThrowIfAny();
         }
 
-        ListingValidation.BatchRequestIds(request.Requests.Select(r => r.RequestId).ToList(), violations);
+        BatchWrites.RequestIds(request.Requests.Select(r => r.RequestId).ToList(), Validation.MaxRequestIdLength, violations);
         var now = time.GetUtcNow();
         var listings = request.Requests.Select((r, i) => ListingValidation.Listing(r, now, violations, ItemNaming.Batch.Prefix(i))).ToArray();
         ListingValidation.DistinctListings(listings, violations);

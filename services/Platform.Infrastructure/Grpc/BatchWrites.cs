@@ -1,0 +1,78 @@
+using Grpc.Core;
+
+namespace Platform.Infrastructure.Grpc;
+
+/// <summary>
+/// How a write names its items in errors. A single call names fields as they are (<c>request_id</c>); a batch call
+/// (AIP-233 style, <c>requests</c>) prefixes the item's index (<c>requests[3].request_id</c>) and names the item in
+/// FAILED_PRECONDITION, NOT_FOUND and ALREADY_EXISTS, so the client knows which item stopped the batch.
+/// </summary>
+public sealed class ItemNaming
+{
+    public static readonly ItemNaming Single = new(batch: false);
+    public static readonly ItemNaming Batch = new(batch: true);
+
+    private readonly bool _batch;
+
+    private ItemNaming(bool batch) => _batch = batch;
+
+    public bool IsBatch => _batch;
+
+    /// <summary>The prefix of item <paramref name="index"/>'s fields: empty for a single call.</summary>
+    public string Prefix(int index) => _batch ? $"requests[{index}]." : "";
+
+    public string Field(int index, string field) => Prefix(index) + field;
+
+    /// <param name="subject">What the item is about (say, "dataset '…'"), named beside the item in a batch.</param>
+    public RpcException FailedPrecondition(int index, string reason, string? subject = null) =>
+        GrpcErrors.FailedPrecondition(Item(index, reason, subject));
+
+    public RpcException AlreadyExists(int index, string reason) => GrpcErrors.AlreadyExists(Item(index, reason));
+
+    public RpcException NotFound(int index, string what, string id) =>
+        _batch
+            ? new RpcException(new Status(StatusCode.NotFound, $"requests[{index}]: {what} '{id}' was not found."))
+            : GrpcErrors.NotFound(what, id);
+
+    private string Item(int index, string reason, string? subject = null) =>
+        !_batch ? reason : subject is null ? $"requests[{index}]: {reason}" : $"requests[{index}] ({subject}): {reason}";
+}
+
+/// <summary>The checks every batch write makes of its <c>requests</c> before looking at any item.</summary>
+public static class BatchWrites
+{
+    public const int MaxItems = 500;
+
+    /// <summary>A batch write holds 1..<see cref="MaxItems"/> items; false (with a violation on <c>requests</c>) otherwise.</summary>
+    public static bool Size(int count, FieldViolations violations)
+    {
+        var ok = count is > 0 and <= MaxItems;
+        violations.Require(ok, "requests", $"must hold 1 to {MaxItems} items, not {count}");
+        return ok;
+    }
+
+    /// <summary>
+    /// Every item of a batch write carries its own request id, distinct within the batch: the id is what makes a
+    /// retried batch (or a batch overlapping earlier single calls) return the stored results item by item.
+    /// </summary>
+    public static void RequestIds(IReadOnlyList<string> requestIds, int maxLength, FieldViolations violations)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < requestIds.Count; i++)
+        {
+            var field = ItemNaming.Batch.Field(i, "request_id");
+            if (requestIds[i].Length == 0)
+            {
+                violations.Add(field, "is required in a batch");
+            }
+            else if (requestIds[i].Length > maxLength)
+            {
+                violations.Add(field, $"must be at most {maxLength} characters");
+            }
+            else if (!first.TryAdd(requestIds[i], i))
+            {
+                violations.Add(field, $"repeats requests[{first[requestIds[i]]}].request_id");
+            }
+        }
+    }
+}
