@@ -319,6 +319,33 @@ public sealed class BatchWriteTests(CatalogFixture fixture)
         Assert.Equal(0, certified.Datasets[0].OpenObjectionCount);
     }
 
+    [Fact]
+    public async Task ABatchWhoseAnswerWouldExceedFourMegabytesIsRefusedAndStoresNothing()
+    {
+        // Each dataset answers with about 24 KB of descriptions: 200 of them come to about 5 MB.
+        var marker = Marker();
+        var large = Enumerable.Range(0, 200).Select(_ =>
+        {
+            var request = Datasets.ChestCt(marker);
+            request.DescriptionZh = new string('数', 4_000);
+            request.DescriptionEn = new string('数', 4_000);
+            return request;
+        }).ToList();
+        var ids = new List<string>();
+        foreach (var chunk in large.Chunk(50))
+        {
+            ids.AddRange((await Client.BatchRegisterDatasetsAsync(new BatchRegisterDatasetsRequest { Requests = { chunk } })).Datasets.Select(d => d.Id));
+        }
+
+        var submit = new BatchSubmitForCertificationRequest();
+        submit.Requests.AddRange(ids.Select(id => new SubmitForCertificationRequest { RequestId = Guid.NewGuid().ToString(), Id = id }));
+        var error = await GrpcAssert.FailsWith(StatusCode.ResourceExhausted, async () => await Client.BatchSubmitForCertificationAsync(submit));
+
+        Assert.Contains("send fewer items", error.Status.Detail);
+        Assert.Equal(0, await StoredRequestIdsAsync(submit.Requests.Select(r => r.RequestId)));
+        Assert.Equal(CertificationStatus.Draft, (await Client.GetDatasetAsync(new GetDatasetRequest { Id = ids[0] })).Status);
+    }
+
     private static string Marker() => "batch-" + Guid.NewGuid().ToString("N");
 
     private async Task<long> CountWithMarkerAsync(string marker)

@@ -1,4 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
 using Platform.Catalog.V1;
 using Platform.Testing;
 
@@ -157,4 +159,26 @@ public sealed class InvalidRequestTests(CatalogFixture fixture)
     public Task OverLongQueryIsInvalid() =>
         GrpcAssert.InvalidField("query", async () =>
             await fixture.Client.SearchDatasetsAsync(new SearchDatasetsRequest { Query = new string('q', 201) }));
+    [Fact]
+    public async Task TextPostgreSqlCannotStoreIsInvalidNotUnknown()
+    {
+        var request = Datasets.ChestCt();
+        request.Name = "胸部CT\0数据集";
+
+        var error = await GrpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await fixture.Client.RegisterDatasetAsync(request));
+
+        Assert.Contains("cannot be stored", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task ABatchOfManyBadItemsReportsTheFirstFiftyAndTheTotal()
+    {
+        var batch = new BatchRegisterDatasetsRequest();
+        batch.Requests.AddRange(Enumerable.Range(0, 500).Select(i => new RegisterDatasetRequest(Datasets.ChestCt()) { RequestId = "", VolumeBytes = -1 }));
+
+        var error = await GrpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await fixture.Client.BatchRegisterDatasetsAsync(batch));
+
+        Assert.Equal(Platform.Infrastructure.Grpc.FieldViolations.MaxReported, error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Count);
+        Assert.StartsWith("1000 invalid fields (the first 50 in the details): requests[0].", error.Status.Detail);
+    }
 }

@@ -330,6 +330,9 @@ internal sealed class DatasetStore(
     /// the same operation on the same dataset); <paramref name="work"/> gets the indices of the others. A write that
     /// fails rolls back every key of the batch, so a retry re-evaluates. Items without a request id are not recorded.
     /// </summary>
+    /// <summary>A batch's answer stays under gRPC clients' default 4 MB receive limit, with room for framing.</summary>
+    internal const int MaxBatchResponseBytes = 4 * 1024 * 1024 - 64 * 1024;
+
     private async Task<T[]> IdempotentAsync<T>(
         string operation, (string RequestId, Guid? DatasetId)[] keys, ItemNaming naming, MessageParser<T> parser,
         Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Outcome<T>[]>> work, CancellationToken cancellationToken)
@@ -400,6 +403,18 @@ internal sealed class DatasetStore(
                     responses = recorded.Select(k => outcomes[k].Response.ToByteArray()).ToArray(),
                 },
                 transaction, cancellationToken: cancellationToken));
+        }
+
+        // Refuse (and roll back) a batch whose answer a default client could not receive: once committed, every retry
+        // would replay the same oversized answer.
+        if (naming.IsBatch)
+        {
+            var size = responses.Where(r => r is not null).Sum(r => (long)r.CalculateSize()) + outcomes.Sum(o => (long)o.Response.CalculateSize());
+            if (size > MaxBatchResponseBytes)
+            {
+                throw GrpcErrors.ResourceExhausted(
+                    $"The batch's {keys.Length} datasets come to {size:N0} bytes, over the {MaxBatchResponseBytes:N0} a response may carry: send fewer items per batch.");
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);

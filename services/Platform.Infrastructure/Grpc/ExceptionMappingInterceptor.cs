@@ -60,6 +60,9 @@ public sealed partial class ExceptionMappingInterceptor(ILogger<ExceptionMapping
                 return new RpcException(new Status(
                     context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled,
                     "The call was cancelled by the caller."));
+            case PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter }:
+                // Text PostgreSQL cannot store (a NUL character, say): bad input, not a server fault.
+                return new RpcException(new Status(StatusCode.InvalidArgument, "A text field contains a character that cannot be stored (such as NUL)."));
             case NpgsqlException { IsTransient: true } or TimeoutException:
                 LogUnavailable(logger, context.Method, exception);
                 return new RpcException(new Status(StatusCode.Unavailable, "A backing store is unavailable; retry later."));

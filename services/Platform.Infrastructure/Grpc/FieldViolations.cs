@@ -31,13 +31,23 @@ public sealed class FieldViolations
         }
     }
 
+    /// <summary>
+    /// At most this many violations travel in the status (the first ones; the message gives the total): the status
+    /// goes in HTTP/2 trailers, which clients cap (64 KB in .NET), and a batch of 500 bad items would exceed that
+    /// and reach the caller as INTERNAL instead of INVALID_ARGUMENT.
+    /// </summary>
+    public const int MaxReported = 50;
+
     public RpcException ToException()
     {
+        var reported = _violations.Take(MaxReported).ToList();
         var message = _violations.Count == 1
             ? $"Invalid {_violations[0].Field}: {_violations[0].Description}"
-            : $"{_violations.Count} invalid fields: {string.Join(", ", _violations.Select(v => v.Field))}";
+            : $"{_violations.Count} invalid fields{(_violations.Count > MaxReported ? $" (the first {MaxReported} in the details)" : "")}: "
+              + string.Join(", ", reported.Take(10).Select(v => v.Field)) + (_violations.Count > 10 ? ", …" : "");
         var badRequest = new BadRequest();
-        badRequest.FieldViolations.AddRange(_violations);
+        badRequest.FieldViolations.AddRange(reported);
+
         return new Google.Rpc.Status
         {
             Code = (int)Code.InvalidArgument,
@@ -61,6 +71,9 @@ public static class GrpcErrors
 
     public static RpcException AlreadyExists(string message) =>
         new(new global::Grpc.Core.Status(StatusCode.AlreadyExists, message));
+
+    public static RpcException ResourceExhausted(string message) =>
+        new(new global::Grpc.Core.Status(StatusCode.ResourceExhausted, message));
 
     public static RpcException Aborted(string message) =>
         new(new global::Grpc.Core.Status(StatusCode.Aborted, message));
