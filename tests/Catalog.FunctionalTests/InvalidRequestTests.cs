@@ -160,14 +160,20 @@ public sealed class InvalidRequestTests(CatalogFixture fixture)
         GrpcAssert.InvalidField("query", async () =>
             await fixture.Client.SearchDatasetsAsync(new SearchDatasetsRequest { Query = new string('q', 201) }));
     [Fact]
-    public async Task TextPostgreSqlCannotStoreIsInvalidNotUnknown()
+    public async Task ANulCharacterInAnyTextIsInvalidNamingTheField()
     {
         var request = Datasets.ChestCt();
         request.Name = "胸部CT\0数据集";
+        request.Keywords.Add("影像\0");
+        var batch = new BatchRegisterDatasetsRequest { Requests = { Datasets.Finance(), new RegisterDatasetRequest(request) { RequestId = "nul" } } };
 
-        var error = await GrpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await fixture.Client.RegisterDatasetAsync(request));
+        var single = await GrpcAssert.InvalidField("name", async () => await fixture.Client.RegisterDatasetAsync(request));
+        var inBatch = await GrpcAssert.InvalidField("requests[1].name", async () => await fixture.Client.BatchRegisterDatasetsAsync(batch));
 
-        Assert.Contains("cannot be stored", error.Status.Detail);
+        Assert.Equal(["name", $"keywords[{request.Keywords.Count - 1}]"], single.FieldViolations.Select(v => v.Field));
+        Assert.Contains(inBatch.FieldViolations, v => v.Field == $"requests[1].keywords[{request.Keywords.Count - 1}]");
+        // The pooled connections are unharmed: the next write works.
+        await fixture.Client.RegisterDatasetAsync(Datasets.ChestCt());
     }
 
     [Fact]

@@ -47,6 +47,24 @@ public sealed class ValidationTests(MetricsFixture fixture)
         GrpcAssert.InvalidField("usages", () => Batch(Enumerable.Range(0, 50_001).Select(_ => Valid()).ToArray()));
 
     [Fact]
+    public Task ReportTokenUsageBatchRejectsANulInAName() =>
+        GrpcAssert.InvalidField("usages[0].model", () => Batch(new TokenUsage(Valid()) { Model = "m\0" }));
+
+    [Fact]
+    public async Task ReportTokenUsageStreamRejectsANulInAName()
+    {
+        using var call = Client.ReportTokenUsage();
+        await call.RequestStream.WriteAsync(new ReportTokenUsageRequest { Usages = { new TokenUsage(Valid()) { Provider = "p\0" } } });
+
+        var bad = await GrpcAssert.InvalidField("usages[0].provider", async () =>
+        {
+            await call.RequestStream.CompleteAsync();
+            await call;
+        });
+        Assert.Contains("NUL", bad.FieldViolations.Single().Description);
+    }
+
+    [Fact]
     public async Task ReportTokenUsageStreamRejectsAnInvalidReport()
     {
         using var call = Client.ReportTokenUsage();

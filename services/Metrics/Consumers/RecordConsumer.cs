@@ -15,8 +15,9 @@ namespace Platform.Metrics.Consumers;
 /// A batch that fails for a reason other than a transient database error (say, one event violates a constraint) is
 /// applied again one message at a time, each in its own transaction: the good messages are stored and acknowledged,
 /// and the exception of the first bad one is rethrown, so the endpoint's retry policy retries the batch as before
-/// (the stored messages are skipped by the inbox) and, once the retries are spent, only the bad messages fault to
-/// the error queue. MassTransit does not fault a batch's message that was already reported consumed.
+/// (the stored messages are skipped by the inbox) and, once the retries are spent, the bad messages fault to the error
+/// queue. MassTransit does not fault a message reported consumed in that attempt; a good message regrouped with the bad
+/// one on a later attempt may fault with it, stored all the same (replaying it from the error queue is a no-op).
 /// </remarks>
 internal abstract partial class RecordConsumer<T>(NpgsqlDataSource dataSource, TieredCache cache, ILogger logger) : IConsumer<Batch<T>>
     where T : class

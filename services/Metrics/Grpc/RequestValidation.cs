@@ -31,7 +31,8 @@ internal static class RequestValidation
         TryParseDay(usage.Day, out day) && day <= today && day >= EarliestDay && usage.Tokens >= 0
         && IsValidName(usage.Provider) && IsValidName(usage.Model);
 
-    private static bool IsValidName(string value) => value.Length is > 0 and <= MaxNameLength && !string.IsNullOrWhiteSpace(value);
+    private static bool IsValidName(string value) =>
+        value.Length is > 0 and <= MaxNameLength && !string.IsNullOrWhiteSpace(value) && !value.Contains('\0');
 
     /// <summary>Validates one report; returns its day when valid.</summary>
     public static DateOnly ValidateUsage(TokenUsage usage, string field, DateOnly today, FieldViolations violations)
@@ -142,6 +143,11 @@ internal static class RequestValidation
         else if (value.Length > MaxNameLength)
         {
             violations.Add(field, $"must be at most {MaxNameLength} characters");
+        }
+        else if (value.Contains('\0'))
+        {
+            // Streamed reports are not checked by UnstorableTextInterceptor: PostgreSQL cannot store a NUL.
+            violations.Add(field, "must not contain a NUL character");
         }
     }
 }
