@@ -27,9 +27,12 @@ public sealed class UnstorableTextInterceptor : Interceptor
         return continuation(request, responseStream, context);
     }
 
+    /// <summary>Per message type: whether it has a string field at any depth (most hot requests, such as the headline's, have none).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<MessageDescriptor, bool> HasText = new();
+
     private static void Check(object? request)
     {
-        if (request is IMessage message)
+        if (request is IMessage message && HasText.GetOrAdd(message.Descriptor, static d => ContainsText(d, [])))
         {
             var violations = new FieldViolations();
             Collect(message, "", violations);
@@ -37,17 +40,22 @@ public sealed class UnstorableTextInterceptor : Interceptor
         }
     }
 
+    private static bool ContainsText(MessageDescriptor descriptor, HashSet<MessageDescriptor> visiting) =>
+        visiting.Add(descriptor) && descriptor.Fields.InDeclarationOrder().Any(f =>
+            !f.IsMap && (f.FieldType == FieldType.String || (f.FieldType == FieldType.Message && ContainsText(f.MessageType, visiting))));
+
     /// <summary>Adds a violation for every string field (at any depth) of <paramref name="message"/> that holds a NUL.</summary>
     public static void Collect(IMessage message, string prefix, FieldViolations violations)
     {
         foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
         {
-            var value = field.Accessor.GetValue(message);
-            var name = prefix + field.Name;
-            if (field.IsMap)
+            if (field.IsMap || field.FieldType is not (FieldType.String or FieldType.Message))
             {
                 continue;
             }
+
+            var value = field.Accessor.GetValue(message);
+            var name = prefix + field.Name;
 
             if (field.IsRepeated && value is System.Collections.IList list)
             {
