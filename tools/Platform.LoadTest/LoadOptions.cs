@@ -36,7 +36,8 @@ public sealed record LoadOptions
 
     public const string Usage = """
         usage: loadtest [options]
-          --scenarios a,b,...   scenarios to run (default: the standard set); baselines of their services run first
+          --scenarios a,b,...   scenarios to run (default: the standard set); each service's baseline runs first, and
+                                 again right before each of its scenarios (the ratios are to that one)
                                  known: baseline-catalog, baseline-trading, baseline-metrics, headline, headline-full,
                                         headline-parsed, search, get-dataset, register, trade, token-stream, freshness
                                  freshness: headline reads at --concurrency plus --write-rate registrations/s,

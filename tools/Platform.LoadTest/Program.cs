@@ -50,21 +50,24 @@ foreach (var baseline in baselines.Concat(scenarios.Where(s => s.Name.StartsWith
 foreach (var scenario in baselines.Concat(scenarios))
 {
     Console.Write($"  {scenario.Name,-18} ...");
+    var isBaseline = scenario.Name == Scenario.BaselineOf(scenario.Service);
+    var baseline = isBaseline ? null : (await Runner.RunAsync(Scenario.Create(Scenario.BaselineOf(scenario.Service)), channels[scenario.Service], options))[0];
     var rows = await Runner.RunAsync(scenario, channels[scenario.Service], options);
     var result = rows[0];
-    var baseline = results.FirstOrDefault(r => r.Scenario == Scenario.BaselineOf(scenario.Service));
-    if (baseline is not null && baseline != result && baseline.CallsPerSecond > 0)
+    if (baseline is { CallsPerSecond: > 0 })
     {
         result = result with
         {
             ThroughputVsBaseline = Math.Round(result.CallsPerSecond / baseline.CallsPerSecond, 2),
             P99VsBaseline = baseline.P99Ms > 0 ? Math.Round(result.P99Ms / baseline.P99Ms, 2) : null,
+            BaselineCallsPerSecond = Math.Round(baseline.CallsPerSecond),
+            BaselineP99Ms = baseline.P99Ms,
         };
     }
 
     results.Add(result);
     results.AddRange(rows.Skip(1));
-    Console.WriteLine($" {result.CallsPerSecond:N0} calls/s" + string.Concat(rows.Skip(1).Select(r => $"; {r.Scenario} p99 {r.P99Ms:0.0} ms")));
+    Console.WriteLine($" {result.CallsPerSecond:N0} calls/s" + (baseline is null ? "" : $" (baseline right before: {baseline.CallsPerSecond:N0})") + string.Concat(rows.Skip(1).Select(r => $"; {r.Scenario} p99 {r.P99Ms:0.0} ms")));
 }
 
 Console.WriteLine();

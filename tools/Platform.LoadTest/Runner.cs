@@ -26,8 +26,15 @@ public sealed record ScenarioResult(
     double MaxMs,
     IReadOnlyDictionary<string, long> Statuses)
 {
-    /// <summary>Throughput relative to the baseline of the same service in the same run.</summary>
+    /// <summary>
+    /// Throughput relative to the baseline of the same service, measured right before this scenario (on a shared
+    /// machine the empty call's rate drifts by ±15 % over minutes, so a baseline from the start of the run would not do).
+    /// </summary>
     public double? ThroughputVsBaseline { get; init; }
+
+    /// <summary>That adjacent baseline's calls/s and p99.</summary>
+    public double? BaselineCallsPerSecond { get; init; }
+    public double? BaselineP99Ms { get; init; }
     public double? P99VsBaseline { get; init; }
     public long NonOk => Statuses.Where(s => s.Key != "OK").Sum(s => s.Value);
 }
