@@ -5,6 +5,8 @@ using Grpc.Net.Client;
 using Platform.Catalog.V1;
 using Platform.Metrics.V1;
 
+using Platform.Tooling;
+
 namespace Platform.LoadTest;
 
 /// <summary>
@@ -42,7 +44,7 @@ public sealed class FreshnessScenario : Scenario
     public override async Task SetupAsync(GrpcChannel channel, LoadOptions options)
     {
         _metrics = channel;
-        _catalogChannel = Runner.OpenChannels(options.Targets["catalog"], 1, options.TraceEvery)[0];
+        _catalogChannel = ToolChannels.Open(options.Targets["catalog"], options.TraceEvery);
         var first = await SubmitNewAsync();
         var notice = first.NoticeEndsAt.ToDateTimeOffset() - first.NoticeStartedAt.ToDateTimeOffset();
         if (notice > LongestNotice)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Platform.Metrics.V1;
 using Platform.ScenarioLoader.Plan;
 
@@ -52,18 +51,9 @@ public static class HeadlineTable
         ];
     }
 
-    public static string Format(IReadOnlyList<Row> rows)
-    {
-        var text = new StringBuilder();
-        text.AppendLine("| indicator | article (FACTS.md) | platform (read back from metrics) | agrees |");
-        text.AppendLine("|---|---|---|---|");
-        foreach (var row in rows)
-        {
-            text.AppendLine($"| {row.Indicator} | {row.Article} | {row.Platform} | {(row.Agrees ? "yes" : "NO")} |");
-        }
-
-        return text.ToString();
-    }
+    public static string Format(IReadOnlyList<Row> rows) => MarkdownTable.Format(
+        ["indicator", "article (FACTS.md)", "platform (read back from metrics)", "agrees"],
+        rows.Select(r => new[] { r.Indicator, r.Article, r.Platform, MarkdownTable.YesNo(r.Agrees) }));
 
     /// <summary>"≈" in the scenario means within ±5 %.</summary>
     private static bool Within(double value, double target) => Math.Abs(value - target) <= target * 0.05;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using Platform.Metrics.V1;
+using Platform.ScenarioLoader.Loading;
 
 namespace Platform.ScenarioLoader.Verify;
 
@@ -47,18 +47,9 @@ public static class VerificationTable
         return rows;
     }
 
-    public static string Format(IReadOnlyList<Row> rows)
-    {
-        var text = new StringBuilder();
-        text.AppendLine("| indicator | recomputed from | recomputed | metrics | agree |");
-        text.AppendLine("|---|---|---|---|---|");
-        foreach (var row in rows)
-        {
-            text.AppendLine($"| {row.Indicator} | {row.Source} | {row.Recomputed} | {row.Metrics} | {(row.Agrees ? "yes" : "NO")} |");
-        }
-
-        return text.ToString();
-    }
+    public static string Format(IReadOnlyList<Row> rows) => MarkdownTable.Format(
+        ["indicator", "recomputed from", "recomputed", "metrics", "agree"],
+        rows.Select(r => new[] { r.Indicator, r.Source, r.Recomputed, r.Metrics, MarkdownTable.YesNo(r.Agrees) }));
 
     private static Row Exact(string indicator, string source, long recomputed, long? metrics, string unit) =>
         new(indicator, source, N(recomputed, unit), metrics is { } v ? N(v, unit) : "missing", metrics == recomputed);
