@@ -16,17 +16,12 @@ public static class Inbox
     {
         var messageId = context.MessageId
             ?? throw new InvalidOperationException($"{consumer} received a message without a message id.");
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(
-            "insert into processed_messages (consumer, message_id) values (@consumer, @messageId) on conflict do nothing",
-            new { consumer, messageId },
-            transaction,
-            cancellationToken: context.CancellationToken));
-        return inserted == 1;
+        return (await TryBeginManyAsync(connection, transaction, consumer, [messageId], context.CancellationToken)).Count == 1;
     }
 
     /// <summary>
-    /// Set-based <see cref="TryBeginAsync"/> for a batch: records every message id in one statement and returns the
-    /// ids <paramref name="consumer"/> had not processed yet (a duplicate id in the list is claimed once).
+    /// For a batch: records every message id in one statement and returns the ids <paramref name="consumer"/> had not
+    /// processed yet (a duplicate id in the list is claimed once).
     /// </summary>
     public static async Task<HashSet<Guid>> TryBeginManyAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string consumer, IReadOnlyCollection<Guid> messageIds,

@@ -15,22 +15,8 @@ public sealed class Outbox(OutboxSignal signal)
 
     /// <summary>Adds <paramref name="message"/> to the outbox; returns the id it will be published with (its MassTransit message id).</summary>
     public async Task<Guid> EnqueueAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T message, CancellationToken cancellationToken)
-        where T : class
-    {
-        var id = Guid.CreateVersion7();
-        await connection.ExecuteAsync(new CommandDefinition(
-            "insert into outbox_messages (id, message_type, payload, trace_parent) values (@id, @type, @payload::jsonb, @traceParent)",
-            new
-            {
-                id,
-                type = typeof(T).FullName,
-                payload = JsonSerializer.Serialize(message, JsonOptions),
-                traceParent = Activity.Current?.Id,
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        return id;
-    }
+        where T : class =>
+        (await EnqueueManyAsync(connection, transaction, [message], cancellationToken))[0];
 
     /// <summary>
     /// Adds <paramref name="messages"/> to the outbox in one statement; returns their ids in list order. The ids
