@@ -16,11 +16,7 @@ internal static class Extensions
         builder.AddPostgres(DatabaseConnectionName, typeof(Extensions).Assembly);
         builder.AddMessaging(BrokerConnectionName);
 
-        builder.Services.AddGrpc(options =>
-        {
-            options.Interceptors.Add<ExceptionMappingInterceptor>();
-            options.Interceptors.Add<UnstorableTextInterceptor>();
-        });
+        builder.Services.AddPlatformGrpc();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<CertificationOptions>()
             .BindConfiguration(CertificationOptions.SectionName)

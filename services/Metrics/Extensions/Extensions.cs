@@ -47,11 +47,7 @@ internal static class Extensions
             return ConnectionMultiplexer.Connect(options);
         });
 
-        builder.Services.AddGrpc(options =>
-        {
-            options.Interceptors.Add<ExceptionMappingInterceptor>();
-            options.Interceptors.Add<UnstorableTextInterceptor>();
-        });
+        builder.Services.AddPlatformGrpc();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<MetricsGrpcService>, HeadlineBinding.MethodProvider>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<CacheOptions>().BindConfiguration("Metrics:Cache");

@@ -21,11 +21,7 @@ internal static class Extensions
 
         builder.Services.AddServiceGrpcClient<CatalogService.CatalogServiceClient>(CatalogServiceName);
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
-        builder.Services.AddGrpc(options =>
-        {
-            options.Interceptors.Add<ExceptionMappingInterceptor>();
-            options.Interceptors.Add<UnstorableTextInterceptor>();
-        });
+        builder.Services.AddPlatformGrpc();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ExchangeRepository>();
         builder.Services.AddSingleton<ListingRepository>();
