@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
@@ -122,14 +123,19 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Maps <c>/health</c> (every check), <c>/alive</c> (liveness only), <c>grpc.health.v1</c> and gRPC reflection.
+    /// Maps <c>/health</c> (every check), <c>/alive</c> (liveness only), <c>grpc.health.v1</c>, and gRPC reflection
+    /// in Development or where <c>Platform:Grpc:Reflection</c> is true: elsewhere the schema is the published protos.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        if (app.Configuration.GetValue("Platform:Grpc:Reflection", app.Environment.IsDevelopment()))
+        {
+            app.MapGrpcReflectionService();
+        }
+
         return app;
     }
 }

@@ -16,7 +16,7 @@ internal static class Extensions
         builder.AddPostgres(DatabaseConnectionName, typeof(Extensions).Assembly);
         builder.AddMessaging(BrokerConnectionName);
 
-        builder.Services.AddPlatformGrpc();
+        builder.Services.AddPlatformGrpc(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<CertificationOptions>()
             .BindConfiguration(CertificationOptions.SectionName)

@@ -47,7 +47,7 @@ internal static class Extensions
             return ConnectionMultiplexer.Connect(options);
         });
 
-        builder.Services.AddPlatformGrpc();
+        builder.Services.AddPlatformGrpc(builder.Configuration);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<MetricsGrpcService>, HeadlineBinding.MethodProvider>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<CacheOptions>().BindConfiguration("Metrics:Cache");

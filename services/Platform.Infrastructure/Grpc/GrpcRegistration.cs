@@ -1,19 +1,40 @@
 using Grpc.AspNetCore.Server;
+using Microsoft.Extensions.Configuration;
 
 namespace Platform.Infrastructure.Grpc;
+
+/// <summary>Limits on what one call may carry (<c>Platform:Grpc</c>).</summary>
+public sealed class GrpcLimitOptions
+{
+    public const string SectionName = "Platform:Grpc";
+
+    /// <summary>
+    /// The largest request message a service accepts; a larger one is RESOURCE_EXHAUSTED before any handler runs.
+    /// 4 MB holds the largest legitimate request (a batch of 500 datasets is about 0.5 MB).
+    /// </summary>
+    public int MaxReceiveMessageBytes { get; set; } = 4 * 1024 * 1024;
+}
 
 public static class GrpcRegistration
 {
     /// <summary>
-    /// Registers gRPC with the interceptors every service runs, in order: exceptions mapped to exact statuses,
-    /// then text PostgreSQL cannot store refused before a handler sees it. A service adds its own options through
-    /// <paramref name="configure"/>.
+    /// Registers gRPC with what every service runs: the message-size limit, and the interceptors in order — per-client
+    /// write limits, exceptions mapped to exact statuses, text PostgreSQL cannot store refused before a handler sees
+    /// it. A service adds its own options through <paramref name="configure"/>.
     /// </summary>
-    public static IGrpcServerBuilder AddPlatformGrpc(this IServiceCollection services, Action<GrpcServiceOptions>? configure = null) =>
-        services.AddGrpc(options =>
+    public static IGrpcServerBuilder AddPlatformGrpc(this IServiceCollection services, IConfiguration configuration, Action<GrpcServiceOptions>? configure = null)
+    {
+        var limits = configuration.GetSection(GrpcLimitOptions.SectionName).Get<GrpcLimitOptions>() ?? new GrpcLimitOptions();
+        services.AddOptions<WriteRateLimitOptions>().BindConfiguration(WriteRateLimitOptions.SectionName);
+        services.AddSingleton<WriteRateLimiter>();
+        services.AddSingleton<WriteRateLimitInterceptor>();
+        return services.AddGrpc(options =>
         {
+            options.MaxReceiveMessageSize = limits.MaxReceiveMessageBytes;
+            options.Interceptors.Add<WriteRateLimitInterceptor>();
             options.Interceptors.Add<ExceptionMappingInterceptor>();
             options.Interceptors.Add<UnstorableTextInterceptor>();
             configure?.Invoke(options);
         });
+    }
 }

@@ -21,7 +21,7 @@ internal static class Extensions
 
         builder.Services.AddServiceGrpcClient<CatalogService.CatalogServiceClient>(CatalogServiceName);
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
-        builder.Services.AddPlatformGrpc();
+        builder.Services.AddPlatformGrpc(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ExchangeRepository>();
         builder.Services.AddSingleton<ListingRepository>();
