@@ -22,6 +22,9 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
+    /// <summary>New root traces a service starts per second at most; enough for a person at the dashboard.</summary>
+    private const double DefaultRootTracesPerSecond = 10;
+
     /// <summary>Adds the platform's service defaults.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -88,10 +91,11 @@ public static class Extensions
                 .AddMeter("MassTransit")
                 .AddMeter("Platform.*"))
             .WithTracing(tracing => tracing
-                // Follow the caller's sampling decision (W3C traceparent flags), sampling every call that arrives
-                // without one: a bulk client such as the scenario loader marks most of its calls unsampled, so a
-                // load of 100,000 writes records a representative few traces rather than a million spans.
-                .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
+                // Follow the caller's sampling decision (W3C traceparent flags): a bulk client such as the scenario
+                // loader marks most of its calls unsampled. Calls that arrive without one start a new trace at most
+                // Platform:Tracing:RootTracesPerSecond times a second (see RootTraceSampler).
+                .SetSampler(new ParentBasedSampler(new RootTraceSampler(
+                    builder.Configuration.GetValue("Platform:Tracing:RootTracesPerSecond", DefaultRootTracesPerSecond))))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("MassTransit")
                 .AddSource("Platform.*")

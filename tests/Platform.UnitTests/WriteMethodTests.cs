@@ -1,6 +1,6 @@
 using Platform.Infrastructure.Grpc;
 
-namespace Platform.Catalog.UnitTests;
+namespace Platform.UnitTests;
 
 public sealed class WriteMethodTests
 {
