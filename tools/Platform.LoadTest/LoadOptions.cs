@@ -27,6 +27,9 @@ public sealed record LoadOptions
     public int Seed { get; init; } = 42;
     public bool DryRun { get; init; }
 
+    /// <summary>Where to write the request bodies for h2load instead of running scenarios (see H2LoadBodies).</summary>
+    public string? H2LoadBodies { get; init; }
+
     public Dictionary<string, Uri> Targets { get; init; } = new()
     {
         ["catalog"] = new("http://127.0.0.1:5011"),
@@ -59,6 +62,8 @@ public sealed record LoadOptions
           --catalog URL --trading URL --metrics URL   targets (default http://127.0.0.1:5011/5021/5031)
           --seed N              seed for generated requests, default 42
           --dry-run             print what would run, and against what, without calling anything
+          --h2load-bodies DIR   call each unary read once, write its gRPC-framed request body to DIR with a
+                                 manifest.tsv (name, service, URL, file) for scripts/bench.sh's h2load runs, and exit
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -83,6 +88,7 @@ public sealed record LoadOptions
                 "--seed" => options with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--catalog" or "--trading" or "--metrics" => options with { Targets = new(options.Targets) { [name[2..]] = new Uri(Value()) } },
                 "--dry-run" => options with { DryRun = true },
+                "--h2load-bodies" => options with { H2LoadBodies = Value() },
                 "--help" or "-h" => throw new HelpRequestedException(),
                 _ => throw new ArgumentException($"unknown option {name}"),
             };

@@ -21,6 +21,11 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     return 2;
 }
 
+if (options.H2LoadBodies is { } bodies)
+{
+    return await H2LoadBodies.WriteAsync(options, bodies);
+}
+
 // Each service's baseline runs first, so every scenario has its reference from the same run.
 var baselines = scenarios.Select(s => s.Service).Distinct()
     .Select(service => Scenario.Create(Scenario.BaselineOf(service)))

@@ -35,6 +35,8 @@ public sealed class SearchScenario : Scenario
         new() { Query = "", PageSize = 20 },
     ];
 
+    public static SearchDatasetsRequest FirstRequest => Requests[0];
+
     public override string Name => "search";
     public override string Service => "catalog";
 
