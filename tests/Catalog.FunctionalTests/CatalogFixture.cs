@@ -23,6 +23,8 @@ public sealed class CatalogFixture : IAsyncLifetime
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 6, 30, 2, 0, 0, TimeSpan.Zero));
 
+    public IServiceProvider Services => _factory!.Services;
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestServers.CreateDatabaseAsync("catalog_tests");

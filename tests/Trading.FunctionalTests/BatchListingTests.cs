@@ -295,4 +295,45 @@ public sealed class BatchListingTests(TradingFixture fixture)
         Assert.Equal(ids, responses[2].Listings.Select(l => l.Id));
         Assert.Equal(ids.Reverse(), responses[1].Listings.Select(l => l.Id));
     }
+
+    [Fact]
+    public async Task OppositeOrderBatchesOfOtherProductsNamingTheSameDatasetsQueueInsteadOfDeadlocking()
+    {
+        // The insert runs in request-id order: batch "a" inserts datasets 0..n-1, batch "b" n-1..0. Without one lock
+        // order they wait on each other's uncommitted rows of the one-active-listing index, and PostgreSQL aborts one.
+        for (var round = 0; round < 5; round++)
+        {
+            var exchange = await fixture.NewExchangeAsync();
+            var datasets = Enumerable.Range(0, 100).Select(_ => Guid.NewGuid().ToString()).ToArray();
+            var run = Guid.NewGuid().ToString("N");
+            CreateListingRequest Item(string batch, int k, string datasetId)
+            {
+                var item = Other(exchange.Code);
+                item.RequestId = $"{run}-{batch}-{k:D3}";
+                item.DatasetId = datasetId;
+                return item;
+            }
+
+            var forward = datasets.Select((d, k) => Item("a", k, d)).ToArray();
+            var backward = datasets.AsEnumerable().Reverse().Select((d, k) => Item("b", k, d)).ToArray();
+
+            var outcomes = await Task.WhenAll(new[] { forward, backward }.Select(async requests =>
+            {
+                try
+                {
+                    await fixture.Client.BatchCreateListingsAsync(new BatchCreateListingsRequest { Requests = { requests } });
+                    return StatusCode.OK;
+                }
+                catch (RpcException ex)
+                {
+                    return ex.StatusCode;
+                }
+            }));
+
+            // One batch lists every dataset; the other, queued behind its locks, then finds them listed.
+            Assert.Equal([StatusCode.OK, StatusCode.AlreadyExists], outcomes.Order().ToArray());
+            Assert.Equal(100, await fixture.CountAsync(
+                "select count(*) from listings where exchange_code = @code and status = 1", new { code = exchange.Code }));
+        }
+    }
 }

@@ -22,19 +22,27 @@ public sealed class SearchIndexOptions
 /// An in-memory projection of what search filters and facets look at, one small entry per dataset. Facet counts
 /// over tens of thousands of matches cost a PostgreSQL scan and a six-way aggregate (~100 ms at 35,000 datasets);
 /// here they are one pass over an array. Writes of this replica are applied at commit; those of other replicas
-/// arrive by polling <c>changed_at</c>, so they become searchable within about a poll interval.
+/// arrive by polling, so they become searchable within about a poll interval.
 /// </summary>
+/// <remarks>
+/// The poll cannot miss a commit, however late. Each row version carries <c>changed_xid</c>, the id of the
+/// transaction that wrote it (migration 0005). A poll runs in one REPEATABLE READ snapshot S, reads every row with
+/// <c>changed_xid &gt;= w</c> (w: the previous poll's watermark, 0 at start) and then takes <c>xmin(S)</c>, the oldest
+/// transaction still running when S was taken, as the next watermark. A transaction with an id below xmin(S) had
+/// ended before S, so the row version it left is visible in S and every later snapshot until rewritten (and a
+/// rewrite carries its writer's id). So the version v of a row that a poll's snapshot sees was either read by that
+/// poll (its writer's id &gt;= w) or written by a transaction that had ended before the previous poll's snapshot, which
+/// then saw v already, and by induction the index holds v or a later version. Transaction ids are assigned at the
+/// first write, before commit, so an id says nothing about commit order; the watermark never relies on that.
+/// </remarks>
 internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<SearchIndexOptions> options, ILogger<SearchIndex> logger)
     : BackgroundService
 {
-    /// <summary>Re-read changes this far back on each poll: a transaction may commit a little after stamping changed_at.</summary>
-    private static readonly TimeSpan CommitLag = TimeSpan.FromSeconds(10);
-
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, Entry> _entries = [];
     private Snapshot _snapshot = new([]);
     private bool _dirty;
-    private DateTime _lastChange = DateTime.MinValue;
+    private long _watermark;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal sealed record Entry(
@@ -62,7 +70,7 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
 
     private sealed record IndexRow(
         Guid Id, long Version, short Status, short Domain, short Modality, short Annotation_Method, short Quality_Grade, short Licence,
-        short Access_Level, string Province, string? Annotation_Base_Code, long Volume_Bytes, int Zh_Share_Bp, string Search_Text, DateTime Changed_At);
+        short Access_Level, string Province, string? Annotation_Base_Code, long Volume_Bytes, int Zh_Share_Bp, string Search_Text);
 
     public bool Enabled => options.Value.InMemoryIndex;
 
@@ -368,25 +376,28 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
         }
     }
 
+    /// <summary>Reads the row versions written since the watermark and moves it on (see the class remarks for why nothing is missed).</summary>
     private async Task PollAsync(CancellationToken cancellationToken)
     {
-        var since = _lastChange == DateTime.MinValue ? DateTime.MinValue : _lastChange - CommitLag;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        // The first statement fixes the transaction's snapshot; the read below sees exactly that snapshot.
+        var watermark = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select pg_snapshot_xmin(pg_current_snapshot())::text::bigint", transaction: transaction, cancellationToken: cancellationToken));
         var rows = await connection.QueryAsync<IndexRow>(new CommandDefinition(
             """
             select id, version, status, domain, modality, annotation_method, quality_grade, licence, access_level, province,
-                   annotation_base_code, volume_bytes, zh_share_bp, search_text, changed_at
-            from datasets where changed_at > @since
-            """, new { since = DateTime.SpecifyKind(since, DateTimeKind.Utc) }, cancellationToken: cancellationToken));
+                   annotation_base_code, volume_bytes, zh_share_bp, search_text
+            from datasets where changed_xid >= @since::text::xid8
+            """, new { since = _watermark }, transaction, cancellationToken: cancellationToken));
         foreach (var r in rows)
         {
             Upsert(new Entry(KeyOf(r.Id), r.Id, r.Version, r.Status, r.Domain, r.Modality, r.Annotation_Method, r.Quality_Grade, r.Licence,
                 r.Access_Level, r.Province, r.Annotation_Base_Code, r.Volume_Bytes, r.Zh_Share_Bp, r.Search_Text));
-            if (r.Changed_At > _lastChange)
-            {
-                _lastChange = r.Changed_At;
-            }
         }
+
+        await transaction.CommitAsync(cancellationToken);
+        _watermark = watermark;
     }
 
     /// <summary>The id as PostgreSQL orders uuids: its 16 bytes, big-endian.</summary>

@@ -3,6 +3,7 @@ using Platform.Catalog.Model;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Postgres;
+using Platform.Infrastructure.Retention;
 
 namespace Platform.Catalog.Extensions;
 
@@ -15,6 +16,7 @@ internal static class Extensions
     {
         builder.AddPostgres(DatabaseConnectionName, typeof(Extensions).Assembly);
         builder.AddMessaging(BrokerConnectionName);
+        builder.AddRetention("idempotent_requests");
 
         builder.Services.AddPlatformGrpc(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);

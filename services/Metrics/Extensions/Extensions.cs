@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Postgres;
+using Platform.Infrastructure.Retention;
 using Platform.Metrics.Caching;
 using Platform.Metrics.Consumers;
 using Platform.Metrics.Data;
@@ -32,6 +33,7 @@ internal static class Extensions
             bus.AddConsumer<TradeSettledConsumer, RecordConsumerDefinition<TradeSettledConsumer>>();
             bus.AddConsumer<EquityContributionRecordedConsumer, RecordConsumerDefinition<EquityContributionRecordedConsumer>>();
         });
+        builder.AddRetention();
 
         var redis = builder.Configuration.GetConnectionString(CacheConnectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{CacheConnectionName} is not configured.");

@@ -30,6 +30,14 @@ public static class MessagingExtensions
             configureConsumers?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
+                // MassTransit's defaults, stated so they cannot drift: queues (and their exchanges) survive a broker
+                // restart, and a consumer's queue outlives the consumer's connection.
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator queue)
+                {
+                    queue.Durable = true;
+                    queue.AutoDelete = false;
+                }
+
                 // Any failure is retried a few times in place (the consumer's transaction, inbox row included, was
                 // rolled back) before the message is faulted to the error queue. A database that is unreachable is
                 // retried without limit: giving up would drop an event for good while the store is merely restarting.
@@ -45,6 +53,9 @@ public static class MessagingExtensions
             {
                 rabbit.Host(address, host =>
                 {
+                    // A publish completes only when the broker has confirmed it (for a persistent message: written to
+                    // disk); the outbox relay marks a row published only after that.
+                    host.PublisherConfirmation = true;
                     var userInfo = address.UserInfo.Split(':', 2);
                     if (userInfo[0].Length > 0)
                     {

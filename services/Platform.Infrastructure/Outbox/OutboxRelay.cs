@@ -143,6 +143,7 @@ public sealed partial class OutboxRelay(
         await publisher.Publish(message, type, publish =>
         {
             publish.MessageId = row.Id;
+            publish.Durable = true;
             if (activity is { Recorded: false })
             {
                 // MassTransit starts no send activity under an unsampled parent, and so would send no trace context:

@@ -64,9 +64,12 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var highQuality = items.Where(i => i.Listing.ProductKind == ProductKinds.HighQualityDataset && i.Listing.DatasetId is not null).ToArray();
-        if (highQuality.Length > 0)
+        // Every dataset an item names is locked, OTHER products' too: unlocked, two batches inserting the same datasets
+        // in opposite order would wait on each other's uncommitted rows in listings_active_dataset (a deadlock).
+        var datasetIds = items.Where(i => i.Listing.DatasetId is not null).Select(i => i.Listing.DatasetId!.Value).Distinct().ToArray();
+        if (datasetIds.Length > 0)
         {
-            await LockDatasetsAsync(connection, transaction, highQuality.Select(i => i.Listing.DatasetId!.Value).Distinct().ToArray(), cancellationToken);
+            await LockDatasetsAsync(connection, transaction, datasetIds, cancellationToken);
         }
 
         await RefuseListedAsync(connection, transaction, items, naming, cancellationToken);
@@ -109,7 +112,7 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "listings_active_dataset")
         {
-            // Only a listing of an OTHER product naming a dataset (no advisory lock) can get past RefuseListedAsync.
+            // Every dataset is locked before RefuseListedAsync, so this is only a safety net.
             throw items.Count == 1
                 ? naming.AlreadyExists(items[0].Index, AlreadyListed(items[0].Listing))
                 : GrpcErrors.AlreadyExists("A dataset of the batch was listed on the same exchange concurrently; retry the batch.");

@@ -2,6 +2,7 @@ using Platform.Catalog.V1;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Postgres;
+using Platform.Infrastructure.Retention;
 using Platform.Trading.Consumers;
 using Platform.Trading.Data;
 using Platform.Trading.Grpc;
@@ -18,6 +19,7 @@ internal static class Extensions
     {
         builder.AddPostgres(DatabaseConnectionName, typeof(Extensions).Assembly);
         builder.AddMessaging(BrokerConnectionName, bus => bus.AddConsumer<DatasetRetiredConsumer>());
+        builder.AddRetention("trade_requests");
 
         builder.Services.AddServiceGrpcClient<CatalogService.CatalogServiceClient>(CatalogServiceName);
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
