@@ -88,6 +88,26 @@ public sealed class ReportTests(MetricsFixture fixture)
     }
 
     [Fact]
+    public async Task TheReservedLoadTestProvidersReportsAreStoredButNotCounted()
+    {
+        var response = await Client.ReportTokenUsageBatchAsync(new ReportTokenUsageBatchRequest
+        {
+            Usages =
+            {
+                Usage("baidu", "ernie", "2007-04-01", 5_000),
+                Usage("loadtest", "model-001", "2007-04-01", 1_000_000),
+                Usage("loadtest", "model-002", "2007-04-02", 1_000_000),
+            },
+        });
+
+        var series = await DailySeries("2007-04-01", "2007-04-02");
+
+        Assert.Equal((3, 3), (response.Received, response.Stored));
+        Assert.Equal([5_000L, 0L], series.Points.Select(p => p.Value));
+        Assert.Equal(1, series.Provenance.RecordCount);
+    }
+
+    [Fact]
     public async Task HeadlineDailyTokensIsTheLatestFullDay()
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));

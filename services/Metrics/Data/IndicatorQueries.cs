@@ -13,6 +13,14 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
 
     private const string Zone = "'Asia/Shanghai'";
 
+    /// <summary>
+    /// The provider name reserved for load tests: its token-usage reports are stored (so ingestion is measured for
+    /// real) but never counted in H6, so a load test leaves the national figures as they were.
+    /// </summary>
+    public const string ReservedTestProvider = "loadtest";
+
+    private const string CountedTokens = $"provider <> '{ReservedTestProvider}'";
+
     public async Task<HeadlineData> ComputeHeadlineAsync(CancellationToken cancellationToken)
     {
         var computedAt = time.GetUtcNow();
@@ -34,7 +42,7 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
             {ExchangeYearsSql("true")};
 
             select day::text as day, sum(tokens)::bigint as tokens, count(*) as reports from token_usage
-            where day = (select max(day) from token_usage where day < @today::date) group by day;
+            where {CountedTokens} and day = (select max(day) from token_usage where {CountedTokens} and day < @today::date) group by day;
 
             select provider, model, total_tokens as TotalTokens, chinese_tokens as ChineseTokens, as_of as AsOf
             from training_corpus order by provider, model;
@@ -103,7 +111,7 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
         {
             unit = "token";
             var days = await connection.QueryAsync<DayRow>(new CommandDefinition(
-                "select day::text as day, sum(tokens)::bigint as tokens, count(*) as reports from token_usage where day >= @from::date and day < @to::date group by day",
+                $"select day::text as day, sum(tokens)::bigint as tokens, count(*) as reports from token_usage where {CountedTokens} and day >= @from::date and day < @to::date group by day",
                 new { from = Calculations.Format(periods[0].Start), to = Calculations.Format(periods[^1].EndExclusive) },
                 cancellationToken: cancellationToken));
             points = Calculations.DailyTokens(periods, days.Select(d => new DayTotal(ParseDay(d.Day), d.Tokens, d.Reports)));
