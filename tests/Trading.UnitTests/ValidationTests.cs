@@ -70,13 +70,4 @@ public sealed class ValidationTests
         Assert.Null(violations.RequestId(new string('x', 201)));
         Assert.True(violations.Any);
     }
-
-    [Fact]
-    public void NegativePageSizeIsAViolation()
-    {
-        var violations = new FieldViolations();
-
-        violations.PageSize(-1);
-        Assert.True(violations.Any);
-    }
 }

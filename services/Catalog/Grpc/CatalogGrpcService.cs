@@ -7,7 +7,7 @@ using Platform.Infrastructure.Grpc;
 
 namespace Platform.Catalog.Grpc;
 
-internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries queries) : CatalogService.CatalogServiceBase
+internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries queries, PageTokens pageTokens) : CatalogService.CatalogServiceBase
 {
     private const int MaxSearchTerms = 8;
 
@@ -183,12 +183,12 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
 
     public override async Task<ListDatasetsResponse> ListDatasets(ListDatasetsRequest request, ServerCallContext context)
     {
-        var (filter, pageSize, after, fingerprint) = Paging("", request.Filter, request.PageSize, request.PageToken);
+        var (filter, pageSize, after, pageQuery) = Paging(nameof(ListDatasets), "", request.Filter, request.PageSize, request.PageToken);
         var page = await queries.SearchAsync([], filter, pageSize, after, withFacets: false, context.CancellationToken);
         return new ListDatasetsResponse
         {
             Datasets = { page.Datasets },
-            NextPageToken = page.LastId is { } last ? PageToken.Encode(last, fingerprint) : "",
+            NextPageToken = page.LastId is { } last ? pageTokens.Encode(pageQuery, new PageKey(last)) : "",
             TotalSize = page.TotalSize,
         };
     }
@@ -201,12 +201,12 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         violations.Require(terms.Count <= MaxSearchTerms, "query", $"at most {MaxSearchTerms} words");
         violations.ThrowIfAny();
 
-        var (filter, pageSize, after, fingerprint) = Paging(string.Join(' ', terms), request.Filter, request.PageSize, request.PageToken);
+        var (filter, pageSize, after, pageQuery) = Paging(nameof(SearchDatasets), string.Join(' ', terms), request.Filter, request.PageSize, request.PageToken);
         var page = await queries.SearchAsync(terms, filter, pageSize, after, withFacets: !request.SkipFacets, context.CancellationToken);
         var response = new SearchDatasetsResponse
         {
             Datasets = { page.Datasets },
-            NextPageToken = page.LastId is { } last ? PageToken.Encode(last, fingerprint) : "",
+            NextPageToken = page.LastId is { } last ? pageTokens.Encode(pageQuery, new PageKey(last)) : "",
             TotalSize = page.TotalSize,
         };
         if (!request.SkipFacets)
@@ -279,29 +279,17 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
             ? ReferenceData.EnumName(enumType, number)
             : field == "annotation_base" && value is null ? "none" : value ?? "";
 
-    private static (DatasetFilter Filter, int PageSize, Guid? After, byte[] Fingerprint) Paging(
-        string query, DatasetFilter? filter, int requestedPageSize, string pageToken)
+    private (DatasetFilter Filter, int PageSize, Guid? After, PageQuery Query) Paging(
+        string method, string query, DatasetFilter? filter, int requestedPageSize, string pageToken)
     {
         var violations = new FieldViolations();
         filter = filter?.Clone() ?? new DatasetFilter();
         DatasetValidation.Filter(filter, violations);
-        var pageSize = DatasetValidation.PageSize(requestedPageSize, violations);
-        var fingerprint = PageToken.Fingerprint(query, filter);
-        Guid? after = null;
-        if (pageToken.Length > 0)
-        {
-            if (PageToken.TryDecode(pageToken, fingerprint, out var last))
-            {
-                after = last;
-            }
-            else
-            {
-                violations.Add("page_token", "is malformed or belongs to a different query");
-            }
-        }
-
+        var pageSize = PageSize.Of(requestedPageSize, violations);
+        var pageQuery = PageQuery.Of(method, query, filter);
+        var after = pageTokens.Decode(pageToken, pageQuery, violations);
         violations.ThrowIfAny();
-        return (filter, pageSize, after, fingerprint);
+        return (filter, pageSize, after?.Id, pageQuery);
     }
 
     /// <summary>Checks a batch's size (throwing at once when it is wrong) and its items' request ids.</summary>

@@ -16,8 +16,6 @@ internal static partial class DatasetValidation
     public const int MaxEditionLength = 32;
     public const int MaxRequestIdLength = 128;
     public const int MaxQueryLength = 200;
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 1000;
     public const int MaxBatchSize = 100;
     public const int FullShare = 10_000;
 
@@ -213,12 +211,6 @@ internal static partial class DatasetValidation
             v.Require(keyword.Length > 0, $"{prefix}keywords[{i}]", "must not be empty");
             Text(keyword, MaxKeywordLength, $"{prefix}keywords[{i}]", v);
         }
-    }
-
-    public static int PageSize(int pageSize, FieldViolations v)
-    {
-        v.Require(pageSize is >= 0 and <= MaxPageSize, "page_size", $"must be between 0 and {MaxPageSize} (0 means {DefaultPageSize})");
-        return pageSize == 0 ? DefaultPageSize : pageSize;
     }
 
     /// <summary>Validates and normalises a filter in place.</summary>

@@ -349,7 +349,7 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
     }
 
     /// <summary>One page in (listed_at, id) order, after <paramref name="after"/>; fetches one more row to know whether another page follows.</summary>
-    public async Task<IReadOnlyList<ListingRow>> ListAsync(ListingFilter filter, PageToken? after, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ListingRow>> ListAsync(ListingFilter filter, PageKey? after, int limit, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder($"select {ListingRow.Columns} from listings where true");
         var parameters = new DynamicParameters();
@@ -377,11 +377,11 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
             parameters.Add("datasetId", filter.DatasetId);
         }
 
-        if (after is not null)
+        if (after is { } key)
         {
             sql.Append(" and (listed_at, id) > (@afterAt, @afterId)");
-            parameters.Add("afterAt", after.After);
-            parameters.Add("afterId", after.AfterId);
+            parameters.Add("afterAt", key.Utc);
+            parameters.Add("afterId", key.Id);
         }
 
         sql.Append(" order by listed_at, id limit @limit");

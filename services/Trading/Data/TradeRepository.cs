@@ -205,7 +205,7 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, Infrastructur
     }
 
     /// <summary>One page in (placed_at, id) order, after <paramref name="after"/>.</summary>
-    public async Task<IReadOnlyList<TradeRow>> ListAsync(TradeFilter filter, PageToken? after, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TradeRow>> ListAsync(TradeFilter filter, PageKey? after, int limit, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder($"select {TradeRow.Columns} from trades where true");
         var parameters = new DynamicParameters();
@@ -240,11 +240,11 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, Infrastructur
             parameters.Add("end", period.End);
         }
 
-        if (after is not null)
+        if (after is { } key)
         {
             sql.Append(" and (placed_at, id) > (@afterAt, @afterId)");
-            parameters.Add("afterAt", after.After);
-            parameters.Add("afterId", after.AfterId);
+            parameters.Add("afterAt", key.Utc);
+            parameters.Add("afterId", key.Id);
         }
 
         sql.Append(" order by placed_at, id limit @limit");

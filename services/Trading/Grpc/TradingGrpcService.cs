@@ -13,6 +13,7 @@ internal sealed class TradingGrpcService(
     ListingRepository listings,
     TradeRepository trades,
     CatalogGateway catalog,
+    PageTokens pageTokens,
     TimeProvider time) : TradingService.TradingServiceBase
 {
     public override async Task<ListExchangesResponse> ListExchanges(ListExchangesRequest request, ServerCallContext context)
@@ -173,9 +174,9 @@ internal sealed class TradingGrpcService(
         var kind = violations.Enum(request.ProductKind, "product_kind", allowUnspecified: true);
         var status = violations.Enum(request.Status, "status", allowUnspecified: true);
         var datasetId = violations.OptionalId(request.DatasetId, "dataset_id", "dataset");
-        var pageSize = violations.PageSize(request.PageSize);
-        var fingerprint = PageToken.FingerprintOf("listings", exchangeCode, kind, status, datasetId);
-        var after = DecodeToken(request.PageToken, fingerprint, violations);
+        var pageSize = PageSize.Of(request.PageSize, violations);
+        var pageQuery = PageQuery.Of(nameof(ListListings), exchangeCode, kind, status, datasetId);
+        var after = pageTokens.Decode(request.PageToken, pageQuery, violations);
         violations.ThrowIfAny();
 
         var rows = await listings.ListAsync(
@@ -184,7 +185,7 @@ internal sealed class TradingGrpcService(
         if (rows.Count > pageSize)
         {
             var last = rows[pageSize - 1];
-            response.NextPageToken = new PageToken(new DateTimeOffset(last.ListedAt, TimeSpan.Zero), last.Id, fingerprint).Encode();
+            response.NextPageToken = pageTokens.Encode(pageQuery, new PageKey(last.ListedAt, last.Id));
         }
 
         return response;
@@ -298,9 +299,9 @@ internal sealed class TradingGrpcService(
         var status = violations.Enum(request.Status, "status", allowUnspecified: true);
         var kind = violations.Enum(request.ProductKind, "product_kind", allowUnspecified: true);
         var period = request.Period is null ? (BusinessPeriod?)null : PeriodOf(violations, request.Period);
-        var pageSize = violations.PageSize(request.PageSize);
-        var fingerprint = PageToken.FingerprintOf("trades", exchangeCode, type, status, kind, period?.Start.UtcTicks);
-        var after = DecodeToken(request.PageToken, fingerprint, violations);
+        var pageSize = PageSize.Of(request.PageSize, violations);
+        var pageQuery = PageQuery.Of(nameof(ListTrades), exchangeCode, type, status, kind, period?.Start.UtcTicks);
+        var after = pageTokens.Decode(request.PageToken, pageQuery, violations);
         violations.ThrowIfAny();
 
         var rows = await trades.ListAsync(
@@ -309,7 +310,7 @@ internal sealed class TradingGrpcService(
         if (rows.Count > pageSize)
         {
             var last = rows[pageSize - 1];
-            response.NextPageToken = new PageToken(new DateTimeOffset(last.PlacedAt, TimeSpan.Zero), last.Id, fingerprint).Encode();
+            response.NextPageToken = pageTokens.Encode(pageQuery, new PageKey(last.PlacedAt, last.Id));
         }
 
         return response;
@@ -377,21 +378,5 @@ internal sealed class TradingGrpcService(
         }
 
         return BusinessPeriod.IsValid(period.Year, period.Month) ? BusinessPeriod.Of(period.Year, period.Month) : null;
-    }
-
-    private static PageToken? DecodeToken(string token, string fingerprint, FieldViolations violations)
-    {
-        if (token.Length == 0)
-        {
-            return null;
-        }
-
-        var decoded = PageToken.TryDecode(token, fingerprint);
-        if (decoded is null)
-        {
-            violations.Add("page_token", "is not a token returned by a previous page of this query");
-        }
-
-        return decoded;
     }
 }

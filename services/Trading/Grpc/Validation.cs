@@ -88,12 +88,6 @@ internal static partial class Validation
         return unspecified ? null : value;
     }
 
-    public static int PageSize(this FieldViolations violations, int value)
-    {
-        violations.Require(value >= 0, "page_size", "must not be negative");
-        return Domain.Paging.Size(value);
-    }
-
     [GeneratedRegex("^[A-Z][A-Z0-9_]{1,15}$")]
     private static partial Regex CodePattern();
 }
