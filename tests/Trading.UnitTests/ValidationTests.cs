@@ -61,13 +61,4 @@ public sealed class ValidationTests
         Assert.False(optional.Any);
         Assert.True(required.Any);
     }
-
-    [Fact]
-    public void OverlongRequestIdIsAViolation()
-    {
-        var violations = new FieldViolations();
-
-        Assert.Null(violations.RequestId(new string('x', 201)));
-        Assert.True(violations.Any);
-    }
 }

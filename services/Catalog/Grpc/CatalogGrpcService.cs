@@ -14,7 +14,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     public override async Task<Dataset> RegisterDataset(RegisterDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        DatasetValidation.RequestId(request.RequestId, violations);
+        violations.RequestIdOf(request.RequestId, required: false);
         var content = Content(request, violations, "");
         violations.ThrowIfAny();
         return (await store.RegisterAsync([new(request.RequestId, content)], ItemNaming.Single, context.CancellationToken))[0];
@@ -80,8 +80,8 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     public override Task<Dataset> UpdateDataset(UpdateDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        DatasetValidation.RequestId(request.RequestId, violations);
-        violations.Require(request.Dataset is not null, "dataset", "is required");
+        violations.RequestIdOf(request.RequestId, required: false);
+        violations.Require(request.Dataset is not null, "dataset", Fields.Required);
         var id = request.Dataset is null ? Guid.Empty : DatasetValidation.Id(request.Dataset.Id, "dataset.id", violations);
         var paths = request.UpdateMask?.Paths.ToList() ?? [];
         violations.Require(paths.Count > 0, "update_mask", "must name at least one field");
@@ -122,13 +122,13 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     public override Task<Objection> RaiseObjection(RaiseObjectionRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        DatasetValidation.RequestId(request.RequestId, violations);
+        violations.RequestIdOf(request.RequestId, required: false);
         var id = DatasetValidation.Id(request.Id, "id", violations);
         var objector = request.Objector.Trim();
         var reason = request.Reason.Trim();
-        violations.Require(objector.Length > 0, "objector", "must not be empty")
+        violations.Require(objector.Length > 0, "objector", Fields.Required)
             .Require(objector.Length <= DatasetValidation.MaxOrganisationLength, "objector", $"must be at most {DatasetValidation.MaxOrganisationLength} characters")
-            .Require(reason.Length > 0, "reason", "must not be empty")
+            .Require(reason.Length > 0, "reason", Fields.Required)
             .Require(reason.Length <= DatasetValidation.MaxTextLength, "reason", $"must be at most {DatasetValidation.MaxTextLength} characters")
             .ThrowIfAny();
         return store.RaiseObjectionAsync(request.RequestId, id, objector, reason, context.CancellationToken);
@@ -137,7 +137,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     public override async Task<Dataset> CertifyDataset(CertifyDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        DatasetValidation.RequestId(request.RequestId, violations);
+        violations.RequestIdOf(request.RequestId, required: false);
         var item = Certifying(request, violations, "");
         violations.ThrowIfAny();
         return (await store.CertifyAsync([item], ItemNaming.Single, context.CancellationToken))[0];
@@ -162,10 +162,10 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     public override Task<Dataset> RejectDataset(RejectDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        DatasetValidation.RequestId(request.RequestId, violations);
+        violations.RequestIdOf(request.RequestId, required: false);
         var id = DatasetValidation.Id(request.Id, "id", violations);
         var reason = request.Reason.Trim();
-        violations.Require(reason.Length > 0, "reason", "must not be empty")
+        violations.Require(reason.Length > 0, "reason", Fields.Required)
             .Require(reason.Length <= DatasetValidation.MaxTextLength, "reason", $"must be at most {DatasetValidation.MaxTextLength} characters")
             .ThrowIfAny();
         return store.RejectAsync(request.RequestId, id, reason, context.CancellationToken);
@@ -174,7 +174,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     public override Task<Dataset> RetireDataset(RetireDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        DatasetValidation.RequestId(request.RequestId, violations);
+        violations.RequestIdOf(request.RequestId, required: false);
         var id = DatasetValidation.Id(request.Id, "id", violations);
         violations.Require(request.Reason.Length <= DatasetValidation.MaxTextLength, "reason", $"must be at most {DatasetValidation.MaxTextLength} characters")
             .ThrowIfAny();
@@ -301,14 +301,14 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
             violations.ThrowIfAny();
         }
 
-        BatchWrites.RequestIds(requestIds, DatasetValidation.MaxRequestIdLength, violations);
+        BatchWrites.RequestIds(requestIds, violations);
         return violations;
     }
 
     private static (string RequestId, Guid Id) Target(string requestId, string id)
     {
         var violations = new FieldViolations();
-        DatasetValidation.RequestId(requestId, violations);
+        violations.RequestIdOf(requestId, required: false);
         var parsed = DatasetValidation.Id(id, "id", violations);
         violations.ThrowIfAny();
         return (requestId, parsed);

@@ -25,7 +25,7 @@ internal sealed class TradingGrpcService(
     public override async Task<Exchange> CreateExchange(CreateExchangeRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestId(request.RequestId);
+        var requestId = violations.RequestIdOf(request.RequestId, required: false);
         var code = violations.ExchangeCode(request.Code, "code", required: true);
         var name = violations.Text(request.Name, "name", required: true);
         var localName = violations.Text(request.LocalName, "local_name", required: false);
@@ -40,7 +40,7 @@ internal sealed class TradingGrpcService(
     public override async Task<Listing> CreateListing(CreateListingRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestId(request.RequestId);
+        var requestId = violations.RequestIdOf(request.RequestId, required: false);
         var listing = ListingValidation.Listing(request, time.GetUtcNow(), violations);
         violations.ThrowIfAny();
         return (await CreateListingsAsync([new ListingToCreate(0, requestId, listing!)], ItemNaming.Single, context))[0];
@@ -54,7 +54,7 @@ internal sealed class TradingGrpcService(
             violations.ThrowIfAny();
         }
 
-        BatchWrites.RequestIds(request.Requests.Select(r => r.RequestId).ToList(), Validation.MaxRequestIdLength, violations);
+        BatchWrites.RequestIds(request.Requests.Select(r => r.RequestId).ToList(), violations);
         var now = time.GetUtcNow();
         var listings = request.Requests.Select((r, i) => ListingValidation.Listing(r, now, violations, ItemNaming.Batch.Prefix(i))).ToArray();
         ListingValidation.DistinctListings(listings, violations);
@@ -161,7 +161,7 @@ internal sealed class TradingGrpcService(
     public override async Task<Listing> GetListing(GetListingRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var id = violations.Id(request.Id, "id", "listing");
+        var id = violations.Uuid(request.Id, "id", "listing");
         violations.ThrowIfAny();
         var row = await listings.FindAsync(id!.Value, context.CancellationToken) ?? throw GrpcErrors.NotFound("Listing", request.Id);
         return row.ToMessage();
@@ -173,7 +173,7 @@ internal sealed class TradingGrpcService(
         var exchangeCode = violations.ExchangeCode(request.ExchangeCode, "exchange_code", required: false);
         var kind = violations.Enum(request.ProductKind, "product_kind", allowUnspecified: true);
         var status = violations.Enum(request.Status, "status", allowUnspecified: true);
-        var datasetId = violations.OptionalId(request.DatasetId, "dataset_id", "dataset");
+        var datasetId = violations.OptionalUuid(request.DatasetId, "dataset_id", "dataset");
         var pageSize = PageSize.Of(request.PageSize, violations);
         var pageQuery = PageQuery.Of(nameof(ListListings), exchangeCode, kind, status, datasetId);
         var after = pageTokens.Decode(request.PageToken, pageQuery, violations);
@@ -195,8 +195,8 @@ internal sealed class TradingGrpcService(
     {
         var violations = new FieldViolations();
         // Delisting is idempotent by nature (a delisted listing is returned unchanged); the request id is only checked.
-        violations.RequestId(request.RequestId);
-        var id = violations.Id(request.Id, "id", "listing");
+        violations.RequestIdOf(request.RequestId, required: false);
+        var id = violations.Uuid(request.Id, "id", "listing");
         var reason = violations.Text(request.Reason, "reason", required: false);
         var delistedAt = BusinessTime.Resolve(request.DelistedAt, time.GetUtcNow(), "delisted_at", violations);
         violations.ThrowIfAny();
@@ -209,8 +209,8 @@ internal sealed class TradingGrpcService(
     public override async Task<Trade> PlaceTrade(PlaceTradeRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestId(request.RequestId);
-        var listingId = violations.Id(request.ListingId, "listing_id", "listing");
+        var requestId = violations.RequestIdOf(request.RequestId, required: false);
+        var listingId = violations.Uuid(request.ListingId, "listing_id", "listing");
         var type = violations.Enum(request.Type, "type", allowUnspecified: false);
         violations.Require(request.AmountFen > 0, "amount_fen", "must be a positive amount in fen");
         var buyer = violations.Text(request.Buyer, "buyer", required: false);
@@ -246,8 +246,8 @@ internal sealed class TradingGrpcService(
     public override async Task<Trade> RecordEquityContribution(RecordEquityContributionRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestId(request.RequestId);
-        var listingId = violations.Id(request.ListingId, "listing_id", "listing");
+        var requestId = violations.RequestIdOf(request.RequestId, required: false);
+        var listingId = violations.Uuid(request.ListingId, "listing_id", "listing");
         var company = violations.Text(request.ReceivingCompany, "receiving_company", required: true);
         violations.Require(request.ValuationFen > 0, "valuation_fen", "must be a positive amount in fen");
         var share = EquityShare(violations, request.EquityShareBps, "equity_share_bps");
@@ -285,7 +285,7 @@ internal sealed class TradingGrpcService(
     public override async Task<Trade> GetTrade(GetTradeRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var id = violations.Id(request.Id, "id", "trade");
+        var id = violations.Uuid(request.Id, "id", "trade");
         violations.ThrowIfAny();
         var row = await trades.FindAsync(id!.Value, context.CancellationToken) ?? throw GrpcErrors.NotFound("Trade", request.Id);
         return row.ToMessage();
@@ -323,7 +323,7 @@ internal sealed class TradingGrpcService(
         BusinessPeriod? period = null;
         if (request.Period is null)
         {
-            violations.Add("period", "is required");
+            violations.Add("period", Fields.Required);
         }
         else
         {
@@ -344,8 +344,8 @@ internal sealed class TradingGrpcService(
         string requestIdValue, string tradeIdValue, TradeStep step, Google.Protobuf.WellKnownTypes.Timestamp? atValue, long? amountFen, string? reason,
         FieldViolations violations, ServerCallContext context)
     {
-        var requestId = violations.RequestId(requestIdValue);
-        var tradeId = violations.Id(tradeIdValue, "trade_id", "trade");
+        var requestId = violations.RequestIdOf(requestIdValue, required: false);
+        var tradeId = violations.Uuid(tradeIdValue, "trade_id", "trade");
         var at = BusinessTime.Resolve(atValue, time.GetUtcNow(), TradeLifecycle.TimeField(step), violations);
         violations.ThrowIfAny();
 
