@@ -171,6 +171,7 @@ public sealed class ListingTests(TradingFixture fixture)
     public Task ListingInTheFutureIsInvalid() =>
         GrpcAssert.InvalidField("listed_at", async () => await fixture.Client.CreateListingAsync(new CreateListingRequest
         {
+            RequestId = Guid.NewGuid().ToString(),
             ExchangeCode = "BJ",
             ProductKind = ProductKind.Other,
             Name = "未来",
@@ -183,6 +184,7 @@ public sealed class ListingTests(TradingFixture fixture)
     {
         var badRequest = await GrpcAssert.InvalidField("listed_volume_bytes", async () => await fixture.Client.CreateListingAsync(new CreateListingRequest
         {
+            RequestId = Guid.NewGuid().ToString(),
             ExchangeCode = "",
             ProductKind = ProductKind.Other,
             ListedVolumeBytes = -1,

@@ -40,7 +40,7 @@ internal sealed class TradingGrpcService(
     public override async Task<Listing> CreateListing(CreateListingRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestIdOf(request.RequestId, required: false);
+        var requestId = violations.RequestIdOf(request.RequestId, required: true);
         var listing = ListingValidation.Listing(request, time.GetUtcNow(), violations);
         violations.ThrowIfAny();
         return (await CreateListingsAsync([new ListingToCreate(0, requestId, listing!)], ItemNaming.Single, context))[0];
@@ -209,7 +209,7 @@ internal sealed class TradingGrpcService(
     public override async Task<Trade> PlaceTrade(PlaceTradeRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestIdOf(request.RequestId, required: false);
+        var requestId = violations.RequestIdOf(request.RequestId, required: true);
         var listingId = violations.Uuid(request.ListingId, "listing_id", "listing");
         var type = violations.Enum(request.Type, "type", allowUnspecified: false);
         violations.Require(request.AmountFen > 0, "amount_fen", "must be a positive amount in fen");
@@ -246,7 +246,7 @@ internal sealed class TradingGrpcService(
     public override async Task<Trade> RecordEquityContribution(RecordEquityContributionRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestIdOf(request.RequestId, required: false);
+        var requestId = violations.RequestIdOf(request.RequestId, required: true);
         var listingId = violations.Uuid(request.ListingId, "listing_id", "listing");
         var company = violations.Text(request.ReceivingCompany, "receiving_company", required: true);
         violations.Require(request.ValuationFen > 0, "valuation_fen", "must be a positive amount in fen");
@@ -344,7 +344,7 @@ internal sealed class TradingGrpcService(
         string requestIdValue, string tradeIdValue, TradeStep step, Google.Protobuf.WellKnownTypes.Timestamp? atValue, long? amountFen, string? reason,
         FieldViolations violations, ServerCallContext context)
     {
-        var requestId = violations.RequestIdOf(requestIdValue, required: false);
+        var requestId = violations.RequestIdOf(requestIdValue, required: true);
         var tradeId = violations.Uuid(tradeIdValue, "trade_id", "trade");
         var at = BusinessTime.Resolve(atValue, time.GetUtcNow(), TradeLifecycle.TimeField(step), violations);
         violations.ThrowIfAny();
