@@ -15,7 +15,6 @@ internal static partial class DatasetValidation
     public const int MaxOrganisationLength = 200;
     public const int MaxEditionLength = 32;
     public const int MaxQueryLength = 200;
-    public const int MaxBatchSize = 100;
     public const int FullShare = 10_000;
 
     /// <summary>A batch moves each dataset at most once: a second step for the same dataset would see the first's result.</summary>

@@ -31,7 +31,7 @@ public sealed class ItemNaming
 
     public RpcException NotFound(int index, string what, string id) =>
         _batch
-            ? new RpcException(new Status(StatusCode.NotFound, $"requests[{index}]: {what} '{id}' was not found."))
+            ? GrpcErrors.NotFound(what, id, $"requests[{index}]: {what} '{id}' was not found.")
             : GrpcErrors.NotFound(what, id);
 
     private string Item(int index, string reason, string? subject = null) =>
