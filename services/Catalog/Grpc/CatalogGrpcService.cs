@@ -63,7 +63,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     public override async Task<BatchGetDatasetsResponse> BatchGetDatasets(BatchGetDatasetsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        violations.Require(request.Ids.Count is > 0 and <= GrpcErrors.MaxIdsPerBatchRead, "ids", $"must hold 1 to {GrpcErrors.MaxIdsPerBatchRead} ids");
+        violations.Require(request.Ids.Count is > 0 and <= BatchReads.MaxIds, "ids", $"must hold 1 to {BatchReads.MaxIds} ids");
         var ids = request.Ids.Select((id, i) => DatasetValidation.Id(id, $"ids[{i}]", violations)).ToArray();
         violations.ThrowIfAny();
 

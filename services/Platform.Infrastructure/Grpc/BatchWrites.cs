@@ -68,3 +68,9 @@ public static class BatchWrites
         }
     }
 }
+
+/// <summary>The limit of batch reads (catalog's <c>BatchGetDatasets</c>), which their callers chunk by.</summary>
+public static class BatchReads
+{
+    public const int MaxIds = 100;
+}

@@ -64,11 +64,6 @@ public sealed class FieldViolations
 public static class GrpcErrors
 {
     /// <summary>
-    /// The most ids one batch read (catalog's <c>BatchGetDatasets</c>) takes; its callers chunk by the same number.
-    /// </summary>
-    public const int MaxIdsPerBatchRead = 100;
-
-    /// <summary>
     /// NOT_FOUND naming the unknown resource in a <c>google.rpc.ResourceInfo</c> detail (type and id), so a caller
     /// (trading asking catalog about many datasets) knows which one without reading the message.
     /// </summary>

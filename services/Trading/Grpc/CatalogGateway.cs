@@ -17,7 +17,7 @@ internal sealed class CatalogOptions
 internal sealed class CatalogGateway(CatalogService.CatalogServiceClient catalog, IOptions<CatalogOptions> options)
 {
     /// <summary>The most ids catalog's BatchGetDatasets takes in one call (the limit catalog checks).</summary>
-    public const int MaxIdsPerCall = GrpcErrors.MaxIdsPerBatchRead;
+    public const int MaxIdsPerCall = BatchReads.MaxIds;
 
     /// <summary>
     /// The datasets <paramref name="datasetIds"/> (distinct): one GetDataset for a single id (served from catalog's
