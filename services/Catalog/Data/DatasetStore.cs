@@ -60,7 +60,7 @@ internal sealed class DatasetStore(
         IdempotentAsync("register", items.Select(i => (i.RequestId, (Guid?)null)).ToArray(), naming, Dataset.Parser, async (connection, transaction, fresh) =>
         {
             var now = time.GetUtcNow();
-            var ids = NewIds(now, fresh.Length);
+            var ids = Infrastructure.Postgres.UuidV7.Ascending(fresh.Length, now);
             var rows = new JsonArray();
             for (var k = 0; k < fresh.Length; k++)
             {
@@ -299,19 +299,6 @@ internal sealed class DatasetStore(
 
     private static DateTimeOffset? Utc(DateTime? value) =>
         value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
-
-    /// <summary>UUIDv7 ids for a batch, ascending in item order, so "newest first" keeps the batch's own order.</summary>
-    private static Guid[] NewIds(DateTimeOffset now, int count)
-    {
-        var ids = new Guid[count];
-        for (var i = 0; i < count; i++)
-        {
-            ids[i] = Guid.CreateVersion7(now);
-        }
-
-        Array.Sort(ids);
-        return ids;
-    }
 
     /// <summary>A write's result for one item: the response stored under its request id, and the dataset to re-index.</summary>
     private sealed record Outcome<T>(T Response, Guid DatasetId, Dataset? Changed);

@@ -72,7 +72,7 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
         await RefuseListedAsync(connection, transaction, items, naming, cancellationToken);
 
         var now = time.GetUtcNow();
-        var ids = NewIds(items.Count);
+        var ids = Infrastructure.Postgres.UuidV7.Ascending(items.Count, time.GetUtcNow());
         IReadOnlyDictionary<Guid, ListingRow> inserted;
         try
         {
@@ -239,20 +239,6 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
             new { requestIds }, transaction, cancellationToken: cancellationToken),
             (requestId, row) => (requestId, row), splitOn: "id"))
         .ToDictionary(p => p.RequestId, p => p.Row, StringComparer.Ordinal);
-
-    /// <summary>UUIDv7 ids for a batch, ascending in item order, so a batch listed at one time pages in its own order.</summary>
-    private Guid[] NewIds(int count)
-    {
-        var now = time.GetUtcNow();
-        var ids = new Guid[count];
-        for (var i = 0; i < count; i++)
-        {
-            ids[i] = Guid.CreateVersion7(now);
-        }
-
-        Array.Sort(ids);
-        return ids;
-    }
 
     /// <summary>Records that catalog retired the dataset, under the dataset's lock, before its listings are delisted.</summary>
     public static async Task RecordRetirementAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid datasetId, DateTimeOffset retiredAt, CancellationToken cancellationToken)
