@@ -310,6 +310,9 @@ internal sealed class DatasetStore(
         (await IdempotentAsync(operation, [(requestId, (Guid?)datasetId)], ItemNaming.Single, parser,
             async (connection, transaction, _) => [await work(connection, transaction)], cancellationToken))[0];
 
+    /// <summary>A batch's answer stays under gRPC clients' default 4 MB receive limit, with room for framing.</summary>
+    internal const int MaxBatchResponseBytes = 4 * 1024 * 1024 - 64 * 1024;
+
     /// <summary>
     /// Runs a write once per request id, for a batch of items in one transaction. The key rows are inserted first (in
     /// key order, so overlapping batches cannot deadlock): a concurrent retry blocks on them and, once the first
@@ -317,9 +320,6 @@ internal sealed class DatasetStore(
     /// the same operation on the same dataset); <paramref name="work"/> gets the indices of the others. A write that
     /// fails rolls back every key of the batch, so a retry re-evaluates. Items without a request id are not recorded.
     /// </summary>
-    /// <summary>A batch's answer stays under gRPC clients' default 4 MB receive limit, with room for framing.</summary>
-    internal const int MaxBatchResponseBytes = 4 * 1024 * 1024 - 64 * 1024;
-
     private async Task<T[]> IdempotentAsync<T>(
         string operation, (string RequestId, Guid? DatasetId)[] keys, ItemNaming naming, MessageParser<T> parser,
         Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Outcome<T>[]>> work, CancellationToken cancellationToken)
