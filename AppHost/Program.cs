@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Platform.AppHost;
@@ -9,6 +10,13 @@ builder.Services.AddHostedService<ResourceStateLogger>();
 // Fixed gRPC ports for people and tools on this machine; tests turn them off to run beside a running platform.
 var fixedPorts = builder.Configuration.GetValue("Platform:FixedPorts", true);
 int? GrpcPort(int port) => fixedPorts ? port : null;
+
+// One page-token MAC key for every service and replica of this app host's run, so a next_page_token works against
+// any replica (each process would draw its own otherwise); tokens from an earlier run are refused as page_token.
+const string PageTokenKeyVariable = "Platform__PageTokenKey";
+var pageTokenKey = builder.Configuration["Platform:PageTokenKey"] is { Length: > 0 } configuredKey
+    ? configuredKey
+    : Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
 var postgres = builder.AddPostgresServer(ResourceNames.Postgres);
 var redis = builder.AddRedisServer(ResourceNames.Redis);
@@ -26,6 +34,7 @@ var metrics = builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launch
 var catalog = builder.AddProject<Projects.Catalog>(ResourceNames.Catalog, launchProfileName: null)
     .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.CatalogGrpcPort))
     .WithEnvironment($"ConnectionStrings__{ResourceNames.CatalogDb}", postgres.Database("catalog"))
+    .WithEnvironment(PageTokenKeyVariable, pageTokenKey)
     .WaitFor(postgres)
     .WaitFor(metrics)
     .WithReference(rabbitMq).WaitFor(rabbitMq);
@@ -38,6 +47,7 @@ if (builder.Configuration["Platform:CertificationNoticePeriod"] is { Length: > 0
 var trading = builder.AddProject<Projects.Trading>(ResourceNames.Trading, launchProfileName: null)
     .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.TradingGrpcPort))
     .WithEnvironment($"ConnectionStrings__{ResourceNames.TradingDb}", postgres.Database("trading"))
+    .WithEnvironment(PageTokenKeyVariable, pageTokenKey)
     .WaitFor(postgres)
     .WaitFor(metrics)
     .WithReference(rabbitMq).WaitFor(rabbitMq)

@@ -112,7 +112,11 @@ public sealed class RegisterDatasetTests(CatalogFixture fixture)
     {
         var a = await fixture.Client.RegisterDatasetAsync(Datasets.ChestCt());
 
-        await GrpcAssert.FailsWith(StatusCode.NotFound, async () =>
-            await fixture.Client.BatchGetDatasetsAsync(new BatchGetDatasetsRequest { Ids = { a.Id, Guid.NewGuid().ToString() } }));
+        var unknown = Guid.NewGuid().ToString();
+
+        var error = await GrpcAssert.FailsWith(StatusCode.NotFound, async () =>
+            await fixture.Client.BatchGetDatasetsAsync(new BatchGetDatasetsRequest { Ids = { a.Id, unknown } }));
+        var resource = error.GetRpcStatus()!.GetDetail<Google.Rpc.ResourceInfo>();
+        Assert.Equal(("Dataset", unknown), (resource.ResourceType, resource.ResourceName));
     }
 }

@@ -157,6 +157,17 @@ public sealed class SearchDatasetsTests(CatalogFixture fixture)
     }
 
     [Fact]
+    public async Task PageTokenOfListDatasetsIsInvalidForSearchDatasets()
+    {
+        await Client.RegisterDatasetAsync(Datasets.Finance(Marker()));
+        await Client.RegisterDatasetAsync(Datasets.Finance(Marker()));
+        var page = await Client.ListDatasetsAsync(new ListDatasetsRequest { PageSize = 1 });
+
+        await GrpcAssert.InvalidField("page_token", async () =>
+            await Client.SearchDatasetsAsync(new SearchDatasetsRequest { PageSize = 1, PageToken = page.NextPageToken }));
+    }
+
+    [Fact]
     public async Task AnnotationBasesAreTheSevenNationalBasesWithTheirDatasets()
     {
         var before = (await Client.ListAnnotationBasesAsync(new ListAnnotationBasesRequest())).AnnotationBases.Single(b => b.Code == "chengdu");

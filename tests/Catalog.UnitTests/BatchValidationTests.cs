@@ -24,16 +24,6 @@ public sealed class BatchValidationTests
     }
 
     [Fact]
-    public void EveryItemNeedsADistinctRequestId()
-    {
-        var violations = new FieldViolations();
-
-        BatchWrites.RequestIds(["a", "", "b", "a", new string('x', DatasetValidation.MaxRequestIdLength + 1)], DatasetValidation.MaxRequestIdLength, violations);
-
-        Assert.Equal(["requests[1].request_id", "requests[3].request_id", "requests[4].request_id"], Fields(violations));
-    }
-
-    [Fact]
     public void ADatasetAppearsAtMostOncePerBatch()
     {
         var id = Guid.NewGuid();

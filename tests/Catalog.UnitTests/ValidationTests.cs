@@ -85,29 +85,6 @@ public sealed class ValidationTests
         Assert.True(Check(d).Any);
     }
 
-    [Theory]
-    [InlineData(0, 50)]
-    [InlineData(1, 1)]
-    [InlineData(1000, 1000)]
-    public void PageSizeDefaultsAndLimits(int requested, int effective)
-    {
-        var violations = new FieldViolations();
-
-        Assert.Equal(effective, DatasetValidation.PageSize(requested, violations));
-        Assert.False(violations.Any);
-    }
-
-    [Theory]
-    [InlineData(-1)]
-    [InlineData(1001)]
-    public void PageSizeOutOfRangeIsAViolation(int requested)
-    {
-        var violations = new FieldViolations();
-        DatasetValidation.PageSize(requested, violations);
-
-        Assert.True(violations.Any);
-    }
-
     [Fact]
     public void MaskPathsAreLimitedToDescriptiveFields()
     {

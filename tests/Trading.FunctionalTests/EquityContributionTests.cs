@@ -24,6 +24,7 @@ public sealed class EquityContributionTests(TradingFixture fixture)
         await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await fixture.Client.RecordEquityContributionAsync(Contribution(listing)));
         await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await fixture.Client.PlaceTradeAsync(new PlaceTradeRequest
         {
+            RequestId = Guid.NewGuid().ToString(),
             ListingId = listing.Id,
             Type = TradeType.EquityContribution,
             AmountFen = 100,
@@ -40,9 +41,9 @@ public sealed class EquityContributionTests(TradingFixture fixture)
 
         var recorded = await fixture.Client.RecordEquityContributionAsync(request);
         var retried = await fixture.Client.RecordEquityContributionAsync(request);
-        await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { TradeId = recorded.Id });
-        await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { TradeId = recorded.Id });
-        var settled = await fixture.Client.SettleTradeAsync(new SettleTradeRequest { TradeId = recorded.Id });
+        await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = recorded.Id });
+        await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { RequestId = Guid.NewGuid().ToString(), TradeId = recorded.Id });
+        var settled = await fixture.Client.SettleTradeAsync(new SettleTradeRequest { RequestId = Guid.NewGuid().ToString(), TradeId = recorded.Id });
 
         Assert.Equal(recorded, retried);
         Assert.Equal(TradeType.EquityContribution, recorded.Type);
@@ -69,6 +70,7 @@ public sealed class EquityContributionTests(TradingFixture fixture)
 
         var trade = await fixture.Client.PlaceTradeAsync(new PlaceTradeRequest
         {
+            RequestId = Guid.NewGuid().ToString(),
             ListingId = listing.Id,
             Type = TradeType.EquityContribution,
             AmountFen = 300_000_00,
@@ -98,10 +100,12 @@ public sealed class EquityContributionTests(TradingFixture fixture)
 
         await GrpcAssert.InvalidField("equity", async () => await fixture.Client.PlaceTradeAsync(new PlaceTradeRequest
         {
+            RequestId = Guid.NewGuid().ToString(),
             ListingId = listing.Id, Type = TradeType.EquityContribution, AmountFen = 1,
         }));
         await GrpcAssert.InvalidField("equity", async () => await fixture.Client.PlaceTradeAsync(new PlaceTradeRequest
         {
+            RequestId = Guid.NewGuid().ToString(),
             ListingId = listing.Id, Type = TradeType.Purchase, AmountFen = 1, Equity = new EquityTerms { ReceivingCompany = "x", EquityShareBps = 1 },
         }));
     }

@@ -23,9 +23,9 @@ public sealed class ExchangeStatsTests(TradingFixture fixture)
     private async Task SettleAsync(Listing listing, long amountFen, DateTimeOffset settledAt)
     {
         var trade = await PlaceAsync(listing, amountFen, settledAt.AddDays(-3), TradeType.Purchase);
-        await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { TradeId = trade.Id, PaidAt = Timestamp.FromDateTimeOffset(settledAt.AddDays(-2)) });
-        await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { TradeId = trade.Id, DeliveredAt = Timestamp.FromDateTimeOffset(settledAt.AddDays(-1)) });
-        await fixture.Client.SettleTradeAsync(new SettleTradeRequest { TradeId = trade.Id, SettledAt = Timestamp.FromDateTimeOffset(settledAt) });
+        await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id, PaidAt = Timestamp.FromDateTimeOffset(settledAt.AddDays(-2)) });
+        await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id, DeliveredAt = Timestamp.FromDateTimeOffset(settledAt.AddDays(-1)) });
+        await fixture.Client.SettleTradeAsync(new SettleTradeRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id, SettledAt = Timestamp.FromDateTimeOffset(settledAt) });
     }
 
     [Fact]
@@ -46,9 +46,9 @@ public sealed class ExchangeStatsTests(TradingFixture fixture)
         await SettleAsync(highQuality, 7_777_77, Utc(2024, 12, 31, 15));
         // Placed and paid in 2025 but never settled, or cancelled: traded amounts count settled trades only.
         var open = await PlaceAsync(highQuality, 123_45, Utc(2025, 3, 1));
-        await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { TradeId = open.Id, PaidAt = Timestamp.FromDateTimeOffset(Utc(2025, 3, 2)) });
+        await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = open.Id, PaidAt = Timestamp.FromDateTimeOffset(Utc(2025, 3, 2)) });
         var cancelled = await PlaceAsync(other, 999_00, Utc(2025, 3, 1));
-        await fixture.Client.CancelTradeAsync(new CancelTradeRequest { TradeId = cancelled.Id, CancelledAt = Timestamp.FromDateTimeOffset(Utc(2025, 3, 3)) });
+        await fixture.Client.CancelTradeAsync(new CancelTradeRequest { RequestId = Guid.NewGuid().ToString(), TradeId = cancelled.Id, CancelledAt = Timestamp.FromDateTimeOffset(Utc(2025, 3, 3)) });
         await fixture.Client.DelistAsync(new DelistRequest { Id = withdrawn.Id, DelistedAt = Timestamp.FromDateTimeOffset(Utc(2025, 3, 1)) });
 
         var year = await fixture.Client.GetExchangeStatsAsync(new GetExchangeStatsRequest { ExchangeCode = exchange.Code, Period = new Period { Year = 2025 } });

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Catalog.V1;
+using Platform.Infrastructure.Grpc;
 
 namespace Platform.Trading.FunctionalTests;
 
@@ -71,7 +72,7 @@ public sealed class FakeCatalog : CatalogService.CatalogServiceBase, IAsyncDispo
 
         return _datasets.TryGetValue(request.Id, out var dataset)
             ? dataset
-            : throw new RpcException(new Status(StatusCode.NotFound, $"Dataset '{request.Id}' was not found."));
+            : throw GrpcErrors.NotFound("Dataset", request.Id);
     }
 
     /// <summary>As catalog answers: up to 100 ids, in request order, NOT_FOUND naming the first unknown id.</summary>
@@ -94,7 +95,7 @@ public sealed class FakeCatalog : CatalogService.CatalogServiceBase, IAsyncDispo
         {
             response.Datasets.Add(_datasets.TryGetValue(id, out var dataset)
                 ? dataset
-                : throw new RpcException(new Status(StatusCode.NotFound, $"Dataset '{id}' was not found.")));
+                : throw GrpcErrors.NotFound("Dataset", id));
         }
 
         return await Task.FromResult(response);

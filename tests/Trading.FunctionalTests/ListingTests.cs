@@ -171,6 +171,7 @@ public sealed class ListingTests(TradingFixture fixture)
     public Task ListingInTheFutureIsInvalid() =>
         GrpcAssert.InvalidField("listed_at", async () => await fixture.Client.CreateListingAsync(new CreateListingRequest
         {
+            RequestId = Guid.NewGuid().ToString(),
             ExchangeCode = "BJ",
             ProductKind = ProductKind.Other,
             Name = "未来",
@@ -183,6 +184,7 @@ public sealed class ListingTests(TradingFixture fixture)
     {
         var badRequest = await GrpcAssert.InvalidField("listed_volume_bytes", async () => await fixture.Client.CreateListingAsync(new CreateListingRequest
         {
+            RequestId = Guid.NewGuid().ToString(),
             ExchangeCode = "",
             ProductKind = ProductKind.Other,
             ListedVolumeBytes = -1,
@@ -234,7 +236,19 @@ public sealed class ListingTests(TradingFixture fixture)
         var page = await fixture.Client.ListListingsAsync(new ListListingsRequest { ExchangeCode = exchange.Code, PageSize = 1 });
         await GrpcAssert.InvalidField("page_token", async () =>
             await fixture.Client.ListListingsAsync(new ListListingsRequest { ExchangeCode = "BJ", PageToken = page.NextPageToken }));
+        var edited = page.NextPageToken[..10] + (page.NextPageToken[10] == 'A' ? 'B' : 'A') + page.NextPageToken[11..];
+        await GrpcAssert.InvalidField("page_token", async () =>
+            await fixture.Client.ListListingsAsync(new ListListingsRequest { ExchangeCode = exchange.Code, PageToken = edited }));
+        await GrpcAssert.InvalidField("page_token", async () =>
+            await fixture.Client.ListTradesAsync(new ListTradesRequest { ExchangeCode = exchange.Code, PageToken = page.NextPageToken }));
     }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1001)]
+    public Task ListListingsRejectsPageSizesOutsideTheOneRule(int pageSize) =>
+        GrpcAssert.InvalidField("page_size", async () =>
+            await fixture.Client.ListListingsAsync(new ListListingsRequest { PageSize = pageSize }));
 
     [Fact]
     public Task GetListingOfUnknownIdIsNotFound() =>

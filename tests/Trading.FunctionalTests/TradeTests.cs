@@ -58,7 +58,7 @@ public sealed class TradeTests(TradingFixture fixture)
         var request = Purchase(listing);
 
         var first = await fixture.Client.PlaceTradeAsync(request);
-        await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { TradeId = first.Id });
+        await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = first.Id });
         var retried = await fixture.Client.PlaceTradeAsync(request);
 
         Assert.Equal(first.Id, retried.Id);
@@ -112,7 +112,7 @@ public sealed class TradeTests(TradingFixture fixture)
         var settle = new SettleTradeRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id };
 
         await fixture.Client.ConfirmPaymentAsync(pay);
-        await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { TradeId = trade.Id });
+        await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id });
         var settled = await fixture.Client.SettleTradeAsync(settle);
         var payRetried = await fixture.Client.ConfirmPaymentAsync(pay);
         var settleRetried = await fixture.Client.SettleTradeAsync(settle);
@@ -128,12 +128,12 @@ public sealed class TradeTests(TradingFixture fixture)
         var listing = await fixture.NewOtherListingAsync("SZ");
         var trade = await fixture.Client.PlaceTradeAsync(Purchase(listing));
 
-        await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { TradeId = trade.Id }));
-        await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await fixture.Client.SettleTradeAsync(new SettleTradeRequest { TradeId = trade.Id }));
-        await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { TradeId = trade.Id });
-        await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { TradeId = trade.Id }));
-        await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { TradeId = trade.Id });
-        await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await fixture.Client.CancelTradeAsync(new CancelTradeRequest { TradeId = trade.Id }));
+        await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id }));
+        await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await fixture.Client.SettleTradeAsync(new SettleTradeRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id }));
+        await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id });
+        await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id }));
+        await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id });
+        await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await fixture.Client.CancelTradeAsync(new CancelTradeRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id }));
     }
 
     [Fact]
@@ -141,13 +141,13 @@ public sealed class TradeTests(TradingFixture fixture)
     {
         var listing = await fixture.NewOtherListingAsync("SZ");
         var trade = await fixture.Client.PlaceTradeAsync(Purchase(listing));
-        await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { TradeId = trade.Id });
+        await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id });
 
-        var cancelled = await fixture.Client.CancelTradeAsync(new CancelTradeRequest { TradeId = trade.Id, Reason = "buyer withdrew" });
+        var cancelled = await fixture.Client.CancelTradeAsync(new CancelTradeRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id, Reason = "buyer withdrew" });
 
         Assert.Equal(TradeStatus.Cancelled, cancelled.Status);
         Assert.Equal("buyer withdrew", cancelled.CancelReason);
-        await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { TradeId = trade.Id }));
+        await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id }));
     }
 
     [Fact]
@@ -156,8 +156,8 @@ public sealed class TradeTests(TradingFixture fixture)
         var listing = await fixture.NewOtherListingAsync("SZ");
         var trade = await fixture.Client.PlaceTradeAsync(Purchase(listing, amountFen: 10_000));
 
-        var paid = await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { TradeId = trade.Id, AmountFen = 9_999 });
-        var delivered = await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { TradeId = trade.Id });
+        var paid = await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id, AmountFen = 9_999 });
+        var delivered = await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id });
 
         Assert.Equal(9_999, paid.AmountFen);
         Assert.Equal(9_999, delivered.AmountFen);
@@ -194,7 +194,7 @@ public sealed class TradeTests(TradingFixture fixture)
         place.PlacedAt = At(2025, 3, 10);
         var trade = await fixture.Client.PlaceTradeAsync(place);
 
-        await GrpcAssert.InvalidField("paid_at", async () => await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { TradeId = trade.Id, PaidAt = At(2025, 3, 9) }));
+        await GrpcAssert.InvalidField("paid_at", async () => await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id, PaidAt = At(2025, 3, 9) }));
     }
 
     [Fact]
@@ -207,11 +207,33 @@ public sealed class TradeTests(TradingFixture fixture)
     }
 
     [Fact]
+    public async Task MoneyMovingWritesWithoutARequestIdAreInvalidAndStoreNothing()
+    {
+        var exchange = await fixture.NewExchangeAsync();
+        var listing = await fixture.NewOtherListingAsync(exchange.Code);
+        var place = Purchase(listing);
+        place.RequestId = "";
+
+        await GrpcAssert.InvalidField("request_id", async () => await fixture.Client.PlaceTradeAsync(place));
+        Assert.Equal(0, await fixture.CountAsync("select count(*) from trades where exchange_code = @code", new { code = exchange.Code }));
+        await GrpcAssert.InvalidField("request_id", async () => await fixture.Client.CreateListingAsync(
+            new CreateListingRequest { ExchangeCode = exchange.Code, ProductKind = ProductKind.Other, Name = "无请求号", ListedVolumeBytes = 1 }));
+
+        var trade = await fixture.Client.PlaceTradeAsync(Purchase(listing));
+        var tradeId = trade.Id;
+        await GrpcAssert.InvalidField("request_id", async () => await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { TradeId = tradeId }));
+        await GrpcAssert.InvalidField("request_id", async () => await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { TradeId = tradeId }));
+        await GrpcAssert.InvalidField("request_id", async () => await fixture.Client.SettleTradeAsync(new SettleTradeRequest { TradeId = tradeId }));
+        await GrpcAssert.InvalidField("request_id", async () => await fixture.Client.CancelTradeAsync(new CancelTradeRequest { TradeId = tradeId }));
+        Assert.Equal(TradeStatus.Placed, (await fixture.Client.GetTradeAsync(new GetTradeRequest { Id = tradeId })).Status);
+    }
+
+    [Fact]
     public async Task UnknownIdsAreNotFound()
     {
         await GrpcAssert.FailsWith(StatusCode.NotFound, async () => await fixture.Client.PlaceTradeAsync(Purchase(new Listing { Id = Guid.NewGuid().ToString() })));
         await GrpcAssert.FailsWith(StatusCode.NotFound, async () => await fixture.Client.GetTradeAsync(new GetTradeRequest { Id = Guid.NewGuid().ToString() }));
-        await GrpcAssert.FailsWith(StatusCode.NotFound, async () => await fixture.Client.SettleTradeAsync(new SettleTradeRequest { TradeId = Guid.NewGuid().ToString() }));
+        await GrpcAssert.FailsWith(StatusCode.NotFound, async () => await fixture.Client.SettleTradeAsync(new SettleTradeRequest { RequestId = Guid.NewGuid().ToString(), TradeId = Guid.NewGuid().ToString() }));
     }
 
     [Fact]

@@ -61,22 +61,4 @@ public sealed class ValidationTests
         Assert.False(optional.Any);
         Assert.True(required.Any);
     }
-
-    [Fact]
-    public void OverlongRequestIdIsAViolation()
-    {
-        var violations = new FieldViolations();
-
-        Assert.Null(violations.RequestId(new string('x', 201)));
-        Assert.True(violations.Any);
-    }
-
-    [Fact]
-    public void NegativePageSizeIsAViolation()
-    {
-        var violations = new FieldViolations();
-
-        violations.PageSize(-1);
-        Assert.True(violations.Any);
-    }
 }

@@ -60,7 +60,7 @@ internal sealed class DatasetStore(
         IdempotentAsync("register", items.Select(i => (i.RequestId, (Guid?)null)).ToArray(), naming, Dataset.Parser, async (connection, transaction, fresh) =>
         {
             var now = time.GetUtcNow();
-            var ids = NewIds(now, fresh.Length);
+            var ids = Infrastructure.Postgres.UuidV7.Ascending(fresh.Length, now);
             var rows = new JsonArray();
             for (var k = 0; k < fresh.Length; k++)
             {
@@ -300,19 +300,6 @@ internal sealed class DatasetStore(
     private static DateTimeOffset? Utc(DateTime? value) =>
         value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
 
-    /// <summary>UUIDv7 ids for a batch, ascending in item order, so "newest first" keeps the batch's own order.</summary>
-    private static Guid[] NewIds(DateTimeOffset now, int count)
-    {
-        var ids = new Guid[count];
-        for (var i = 0; i < count; i++)
-        {
-            ids[i] = Guid.CreateVersion7(now);
-        }
-
-        Array.Sort(ids);
-        return ids;
-    }
-
     /// <summary>A write's result for one item: the response stored under its request id, and the dataset to re-index.</summary>
     private sealed record Outcome<T>(T Response, Guid DatasetId, Dataset? Changed);
 
@@ -323,6 +310,9 @@ internal sealed class DatasetStore(
         (await IdempotentAsync(operation, [(requestId, (Guid?)datasetId)], ItemNaming.Single, parser,
             async (connection, transaction, _) => [await work(connection, transaction)], cancellationToken))[0];
 
+    /// <summary>A batch's answer stays under gRPC clients' default 4 MB receive limit, with room for framing.</summary>
+    internal const int MaxBatchResponseBytes = 4 * 1024 * 1024 - 64 * 1024;
+
     /// <summary>
     /// Runs a write once per request id, for a batch of items in one transaction. The key rows are inserted first (in
     /// key order, so overlapping batches cannot deadlock): a concurrent retry blocks on them and, once the first
@@ -330,9 +320,6 @@ internal sealed class DatasetStore(
     /// the same operation on the same dataset); <paramref name="work"/> gets the indices of the others. A write that
     /// fails rolls back every key of the batch, so a retry re-evaluates. Items without a request id are not recorded.
     /// </summary>
-    /// <summary>A batch's answer stays under gRPC clients' default 4 MB receive limit, with room for framing.</summary>
-    internal const int MaxBatchResponseBytes = 4 * 1024 * 1024 - 64 * 1024;
-
     private async Task<T[]> IdempotentAsync<T>(
         string operation, (string RequestId, Guid? DatasetId)[] keys, ItemNaming naming, MessageParser<T> parser,
         Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Outcome<T>[]>> work, CancellationToken cancellationToken)

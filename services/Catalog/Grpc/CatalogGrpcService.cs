@@ -7,14 +7,14 @@ using Platform.Infrastructure.Grpc;
 
 namespace Platform.Catalog.Grpc;
 
-internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries queries) : CatalogService.CatalogServiceBase
+internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries queries, PageTokens pageTokens) : CatalogService.CatalogServiceBase
 {
     private const int MaxSearchTerms = 8;
 
     public override async Task<Dataset> RegisterDataset(RegisterDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        DatasetValidation.RequestId(request.RequestId, violations);
+        violations.RequestIdOf(request.RequestId, required: false);
         var content = Content(request, violations, "");
         violations.ThrowIfAny();
         return (await store.RegisterAsync([new(request.RequestId, content)], ItemNaming.Single, context.CancellationToken))[0];
@@ -63,7 +63,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     public override async Task<BatchGetDatasetsResponse> BatchGetDatasets(BatchGetDatasetsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        violations.Require(request.Ids.Count is > 0 and <= DatasetValidation.MaxBatchSize, "ids", $"must hold 1 to {DatasetValidation.MaxBatchSize} ids");
+        violations.Require(request.Ids.Count is > 0 and <= BatchReads.MaxIds, "ids", $"must hold 1 to {BatchReads.MaxIds} ids");
         var ids = request.Ids.Select((id, i) => DatasetValidation.Id(id, $"ids[{i}]", violations)).ToArray();
         violations.ThrowIfAny();
 
@@ -80,8 +80,8 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     public override Task<Dataset> UpdateDataset(UpdateDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        DatasetValidation.RequestId(request.RequestId, violations);
-        violations.Require(request.Dataset is not null, "dataset", "is required");
+        violations.RequestIdOf(request.RequestId, required: false);
+        violations.Require(request.Dataset is not null, "dataset", Fields.Required);
         var id = request.Dataset is null ? Guid.Empty : DatasetValidation.Id(request.Dataset.Id, "dataset.id", violations);
         var paths = request.UpdateMask?.Paths.ToList() ?? [];
         violations.Require(paths.Count > 0, "update_mask", "must name at least one field");
@@ -122,13 +122,13 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     public override Task<Objection> RaiseObjection(RaiseObjectionRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        DatasetValidation.RequestId(request.RequestId, violations);
+        violations.RequestIdOf(request.RequestId, required: false);
         var id = DatasetValidation.Id(request.Id, "id", violations);
         var objector = request.Objector.Trim();
         var reason = request.Reason.Trim();
-        violations.Require(objector.Length > 0, "objector", "must not be empty")
+        violations.Require(objector.Length > 0, "objector", Fields.Required)
             .Require(objector.Length <= DatasetValidation.MaxOrganisationLength, "objector", $"must be at most {DatasetValidation.MaxOrganisationLength} characters")
-            .Require(reason.Length > 0, "reason", "must not be empty")
+            .Require(reason.Length > 0, "reason", Fields.Required)
             .Require(reason.Length <= DatasetValidation.MaxTextLength, "reason", $"must be at most {DatasetValidation.MaxTextLength} characters")
             .ThrowIfAny();
         return store.RaiseObjectionAsync(request.RequestId, id, objector, reason, context.CancellationToken);
@@ -137,7 +137,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     public override async Task<Dataset> CertifyDataset(CertifyDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        DatasetValidation.RequestId(request.RequestId, violations);
+        violations.RequestIdOf(request.RequestId, required: false);
         var item = Certifying(request, violations, "");
         violations.ThrowIfAny();
         return (await store.CertifyAsync([item], ItemNaming.Single, context.CancellationToken))[0];
@@ -162,10 +162,10 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     public override Task<Dataset> RejectDataset(RejectDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        DatasetValidation.RequestId(request.RequestId, violations);
+        violations.RequestIdOf(request.RequestId, required: false);
         var id = DatasetValidation.Id(request.Id, "id", violations);
         var reason = request.Reason.Trim();
-        violations.Require(reason.Length > 0, "reason", "must not be empty")
+        violations.Require(reason.Length > 0, "reason", Fields.Required)
             .Require(reason.Length <= DatasetValidation.MaxTextLength, "reason", $"must be at most {DatasetValidation.MaxTextLength} characters")
             .ThrowIfAny();
         return store.RejectAsync(request.RequestId, id, reason, context.CancellationToken);
@@ -174,7 +174,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     public override Task<Dataset> RetireDataset(RetireDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        DatasetValidation.RequestId(request.RequestId, violations);
+        violations.RequestIdOf(request.RequestId, required: false);
         var id = DatasetValidation.Id(request.Id, "id", violations);
         violations.Require(request.Reason.Length <= DatasetValidation.MaxTextLength, "reason", $"must be at most {DatasetValidation.MaxTextLength} characters")
             .ThrowIfAny();
@@ -183,12 +183,12 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
 
     public override async Task<ListDatasetsResponse> ListDatasets(ListDatasetsRequest request, ServerCallContext context)
     {
-        var (filter, pageSize, after, fingerprint) = Paging("", request.Filter, request.PageSize, request.PageToken);
+        var (filter, pageSize, after, pageQuery) = Paging(nameof(ListDatasets), "", request.Filter, request.PageSize, request.PageToken);
         var page = await queries.SearchAsync([], filter, pageSize, after, withFacets: false, context.CancellationToken);
         return new ListDatasetsResponse
         {
             Datasets = { page.Datasets },
-            NextPageToken = page.LastId is { } last ? PageToken.Encode(last, fingerprint) : "",
+            NextPageToken = page.LastId is { } last ? pageTokens.Encode(pageQuery, new PageKey(last)) : "",
             TotalSize = page.TotalSize,
         };
     }
@@ -201,12 +201,12 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         violations.Require(terms.Count <= MaxSearchTerms, "query", $"at most {MaxSearchTerms} words");
         violations.ThrowIfAny();
 
-        var (filter, pageSize, after, fingerprint) = Paging(string.Join(' ', terms), request.Filter, request.PageSize, request.PageToken);
+        var (filter, pageSize, after, pageQuery) = Paging(nameof(SearchDatasets), string.Join(' ', terms), request.Filter, request.PageSize, request.PageToken);
         var page = await queries.SearchAsync(terms, filter, pageSize, after, withFacets: !request.SkipFacets, context.CancellationToken);
         var response = new SearchDatasetsResponse
         {
             Datasets = { page.Datasets },
-            NextPageToken = page.LastId is { } last ? PageToken.Encode(last, fingerprint) : "",
+            NextPageToken = page.LastId is { } last ? pageTokens.Encode(pageQuery, new PageKey(last)) : "",
             TotalSize = page.TotalSize,
         };
         if (!request.SkipFacets)
@@ -279,29 +279,17 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
             ? ReferenceData.EnumName(enumType, number)
             : field == "annotation_base" && value is null ? "none" : value ?? "";
 
-    private static (DatasetFilter Filter, int PageSize, Guid? After, byte[] Fingerprint) Paging(
-        string query, DatasetFilter? filter, int requestedPageSize, string pageToken)
+    private (DatasetFilter Filter, int PageSize, Guid? After, PageQuery Query) Paging(
+        string method, string query, DatasetFilter? filter, int requestedPageSize, string pageToken)
     {
         var violations = new FieldViolations();
         filter = filter?.Clone() ?? new DatasetFilter();
         DatasetValidation.Filter(filter, violations);
-        var pageSize = DatasetValidation.PageSize(requestedPageSize, violations);
-        var fingerprint = PageToken.Fingerprint(query, filter);
-        Guid? after = null;
-        if (pageToken.Length > 0)
-        {
-            if (PageToken.TryDecode(pageToken, fingerprint, out var last))
-            {
-                after = last;
-            }
-            else
-            {
-                violations.Add("page_token", "is malformed or belongs to a different query");
-            }
-        }
-
+        var pageSize = PageSize.Of(requestedPageSize, violations);
+        var pageQuery = PageQuery.Of(method, query, filter);
+        var after = pageTokens.Decode(pageToken, pageQuery, violations);
         violations.ThrowIfAny();
-        return (filter, pageSize, after, fingerprint);
+        return (filter, pageSize, after?.Id, pageQuery);
     }
 
     /// <summary>Checks a batch's size (throwing at once when it is wrong) and its items' request ids.</summary>
@@ -313,14 +301,14 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
             violations.ThrowIfAny();
         }
 
-        BatchWrites.RequestIds(requestIds, DatasetValidation.MaxRequestIdLength, violations);
+        BatchWrites.RequestIds(requestIds, violations);
         return violations;
     }
 
     private static (string RequestId, Guid Id) Target(string requestId, string id)
     {
         var violations = new FieldViolations();
-        DatasetValidation.RequestId(requestId, violations);
+        violations.RequestIdOf(requestId, required: false);
         var parsed = DatasetValidation.Id(id, "id", violations);
         violations.ThrowIfAny();
         return (requestId, parsed);

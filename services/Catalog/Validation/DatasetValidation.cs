@@ -14,15 +14,8 @@ internal static partial class DatasetValidation
     public const int MaxKeywordLength = 64;
     public const int MaxOrganisationLength = 200;
     public const int MaxEditionLength = 32;
-    public const int MaxRequestIdLength = 128;
     public const int MaxQueryLength = 200;
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 1000;
-    public const int MaxBatchSize = 100;
     public const int FullShare = 10_000;
-
-    public static void RequestId(string requestId, FieldViolations violations, string field = "request_id") =>
-        violations.Require(requestId.Length <= MaxRequestIdLength, field, $"must be at most {MaxRequestIdLength} characters");
 
     /// <summary>A batch moves each dataset at most once: a second step for the same dataset would see the first's result.</summary>
     public static void DistinctDatasetIds(IReadOnlyList<Guid> ids, FieldViolations violations)
@@ -38,16 +31,7 @@ internal static partial class DatasetValidation
     }
 
     /// <summary>Parses a dataset id or adds a violation for <paramref name="field"/>.</summary>
-    public static Guid Id(string value, string field, FieldViolations violations)
-    {
-        if (Guid.TryParseExact(value, "D", out var id))
-        {
-            return id;
-        }
-
-        violations.Add(field, value.Length == 0 ? "is required" : "must be a dataset id (UUID)");
-        return Guid.Empty;
-    }
+    public static Guid Id(string value, string field, FieldViolations violations) => violations.Uuid(value, field, "dataset") ?? Guid.Empty;
 
     /// <summary>Validates a dataset's descriptive fields and normalises them in place (trimmed text, canonical codes).</summary>
     public static void Content(Dataset d, FieldViolations v, string prefix = "")
@@ -58,7 +42,7 @@ internal static partial class DatasetValidation
         d.DescriptionEn = d.DescriptionEn.Trim();
         d.Edition = d.Edition.Trim();
 
-        v.Require(d.Name.Length > 0, prefix + "name", "must not be empty");
+        v.Require(d.Name.Length > 0, prefix + "name", Fields.Required);
         Text(d.Name, MaxNameLength, prefix + "name", v);
         Text(d.NameEn, MaxNameLength, prefix + "name_en", v);
         Text(d.DescriptionZh, MaxTextLength, prefix + "description_zh", v);
@@ -210,15 +194,9 @@ internal static partial class DatasetValidation
         {
             var keyword = d.Keywords[i].Trim();
             d.Keywords[i] = keyword;
-            v.Require(keyword.Length > 0, $"{prefix}keywords[{i}]", "must not be empty");
+            v.Require(keyword.Length > 0, $"{prefix}keywords[{i}]", Fields.Required);
             Text(keyword, MaxKeywordLength, $"{prefix}keywords[{i}]", v);
         }
-    }
-
-    public static int PageSize(int pageSize, FieldViolations v)
-    {
-        v.Require(pageSize is >= 0 and <= MaxPageSize, "page_size", $"must be between 0 and {MaxPageSize} (0 means {DefaultPageSize})");
-        return pageSize == 0 ? DefaultPageSize : pageSize;
     }
 
     /// <summary>Validates and normalises a filter in place.</summary>

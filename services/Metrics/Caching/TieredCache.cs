@@ -261,10 +261,6 @@ internal sealed partial class TieredCache(
     }
 
     /// <summary>
-    /// Whether Redis may be used now. Before the first use after a missed invalidation (a write while Redis was
-    /// unreachable), the generation is bumped, so values cached before the outage are never served.
-    /// </summary>
-    /// <summary>
     /// True when Redis can be used; first bumps its generation if a write is pending (one made while Redis was
     /// unreachable) or <paramref name="bump"/> asks for it.
     /// </summary>

@@ -66,7 +66,7 @@ internal static class RequestValidation
         violations.Require(request.ChineseTokens <= request.TotalTokens || request.TotalTokens <= 0, "chinese_tokens", "must not exceed total_tokens");
         if (request.AsOf is null)
         {
-            violations.Add("as_of", "is required");
+            violations.Add("as_of", Fields.Required);
         }
         else if (request.AsOf.Seconds < -62135596800 || request.AsOf.Seconds > 253402300799 || request.AsOf.Nanos is < 0 or > 999_999_999)
         {
@@ -86,7 +86,7 @@ internal static class RequestValidation
         switch (request.Indicator)
         {
             case Indicator.Unspecified:
-                violations.Add("indicator", "is required");
+                violations.Add("indicator", Fields.Required);
                 break;
             case Indicator.H5ExchangeHighQualityShare:
                 violations.Add("indicator", "H5 is served by GetExchangeShare");
@@ -138,7 +138,7 @@ internal static class RequestValidation
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            violations.Add(field, "is required");
+            violations.Add(field, Fields.Required);
         }
         else if (value.Length > MaxNameLength)
         {

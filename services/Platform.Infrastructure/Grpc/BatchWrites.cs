@@ -31,7 +31,7 @@ public sealed class ItemNaming
 
     public RpcException NotFound(int index, string what, string id) =>
         _batch
-            ? new RpcException(new Status(StatusCode.NotFound, $"requests[{index}]: {what} '{id}' was not found."))
+            ? GrpcErrors.NotFound(what, id, $"requests[{index}]: {what} '{id}' was not found.")
             : GrpcErrors.NotFound(what, id);
 
     private string Item(int index, string reason, string? subject = null) =>
@@ -55,24 +55,22 @@ public static class BatchWrites
     /// Every item of a batch write carries its own request id, distinct within the batch: the id is what makes a
     /// retried batch (or a batch overlapping earlier single calls) return the stored results item by item.
     /// </summary>
-    public static void RequestIds(IReadOnlyList<string> requestIds, int maxLength, FieldViolations violations)
+    public static void RequestIds(IReadOnlyList<string> requestIds, FieldViolations violations)
     {
         var first = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < requestIds.Count; i++)
         {
-            var field = ItemNaming.Batch.Field(i, "request_id");
-            if (requestIds[i].Length == 0)
+            var field = ItemNaming.Batch.Field(i, Fields.RequestId);
+            if (violations.RequestIdOf(requestIds[i], required: true, field) is { } requestId && !first.TryAdd(requestId, i))
             {
-                violations.Add(field, "is required in a batch");
-            }
-            else if (requestIds[i].Length > maxLength)
-            {
-                violations.Add(field, $"must be at most {maxLength} characters");
-            }
-            else if (!first.TryAdd(requestIds[i], i))
-            {
-                violations.Add(field, $"repeats requests[{first[requestIds[i]]}].request_id");
+                violations.Add(field, $"repeats requests[{first[requestId]}].request_id");
             }
         }
     }
+}
+
+/// <summary>The limit of batch reads (catalog's <c>BatchGetDatasets</c>), which their callers chunk by.</summary>
+public static class BatchReads
+{
+    public const int MaxIds = 100;
 }

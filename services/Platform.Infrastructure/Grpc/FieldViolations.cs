@@ -63,8 +63,21 @@ public sealed class FieldViolations
 /// <summary>The precise statuses the services answer with.</summary>
 public static class GrpcErrors
 {
-    public static RpcException NotFound(string what, string id) =>
-        new(new global::Grpc.Core.Status(StatusCode.NotFound, $"{what} '{id}' was not found."));
+    /// <summary>
+    /// NOT_FOUND naming the unknown resource in a <c>google.rpc.ResourceInfo</c> detail (type and id), so a caller
+    /// (trading asking catalog about many datasets) knows which one without reading the message.
+    /// </summary>
+    public static RpcException NotFound(string what, string id, string? message = null) =>
+        new Google.Rpc.Status
+        {
+            Code = (int)Code.NotFound,
+            Message = message ?? $"{what} '{id}' was not found.",
+            Details = { Google.Protobuf.WellKnownTypes.Any.Pack(new ResourceInfo { ResourceType = what, ResourceName = id }) },
+        }.ToRpcException();
+
+    /// <summary>The resource a NOT_FOUND names in its <c>ResourceInfo</c> detail, or null when it names none.</summary>
+    public static ResourceInfo? UnknownResource(RpcException error) =>
+        error.StatusCode == StatusCode.NotFound ? error.GetRpcStatus()?.GetDetail<ResourceInfo>() : null;
 
     public static RpcException FailedPrecondition(string message) =>
         new(new global::Grpc.Core.Status(StatusCode.FailedPrecondition, message));

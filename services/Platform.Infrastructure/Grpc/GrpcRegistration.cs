@@ -1,5 +1,6 @@
 using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Platform.Infrastructure.Grpc;
 
@@ -18,9 +19,10 @@ public sealed class GrpcLimitOptions
 public static class GrpcRegistration
 {
     /// <summary>
-    /// Registers gRPC with what every service runs: the message-size limit, and the interceptors in order — per-client
+    /// Registers gRPC with what every service runs: the message-size limit; the interceptors in order — per-client
     /// write limits, exceptions mapped to exact statuses, text PostgreSQL cannot store refused before a handler sees
-    /// it. A service adds its own options through <paramref name="configure"/>.
+    /// it; and the page-token codec (<see cref="PageTokens"/>, keyed by <c>Platform:PageTokenKey</c>). A service adds
+    /// its own options through <paramref name="configure"/>.
     /// </summary>
     public static IGrpcServerBuilder AddPlatformGrpc(this IServiceCollection services, IConfiguration configuration, Action<GrpcServiceOptions>? configure = null)
     {
@@ -28,6 +30,8 @@ public static class GrpcRegistration
         services.AddOptions<WriteRateLimitOptions>().BindConfiguration(WriteRateLimitOptions.SectionName);
         services.AddSingleton<WriteRateLimiter>();
         services.AddSingleton<WriteRateLimitInterceptor>();
+        services.AddOptions<PageTokenOptions>().BindConfiguration("Platform");
+        services.TryAddSingleton<PageTokens>();
         return services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = limits.MaxReceiveMessageBytes;

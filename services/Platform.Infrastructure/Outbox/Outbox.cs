@@ -30,13 +30,7 @@ public sealed class Outbox(OutboxSignal signal)
             return [];
         }
 
-        var ids = new Guid[messages.Count];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            ids[i] = Guid.CreateVersion7();
-        }
-
-        Array.Sort(ids);
+        var ids = Postgres.UuidV7.Ascending(messages.Count);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             insert into outbox_messages (id, message_type, payload, trace_parent)

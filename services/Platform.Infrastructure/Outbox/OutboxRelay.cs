@@ -19,8 +19,9 @@ public sealed class OutboxOptions
 }
 
 /// <summary>
-/// Publishes committed outbox messages to RabbitMQ in creation order, each with its outbox id as MassTransit
-/// message id (consumers de-duplicate on it). Rows are claimed with <c>for update skip locked</c>, so several
+/// Publishes committed outbox messages to RabbitMQ, each with its outbox id as MassTransit message id (consumers
+/// de-duplicate on it). Batches are claimed oldest first, but a batch's messages are published concurrently, so the
+/// broker may receive them in any order: consumers must not depend on the order of events. Rows are claimed with <c>for update skip locked</c>, so several
 /// replicas can relay side by side; a row is marked published only after the broker confirmed it, so a broker
 /// outage delays events but never loses them.
 /// </summary>

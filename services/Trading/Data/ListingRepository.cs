@@ -1,4 +1,3 @@
-using System.Text;
 using Dapper;
 using Npgsql;
 using Platform.Contracts;
@@ -75,7 +74,7 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
         await RefuseListedAsync(connection, transaction, items, naming, cancellationToken);
 
         var now = time.GetUtcNow();
-        var ids = NewIds(items.Count);
+        var ids = Infrastructure.Postgres.UuidV7.Ascending(items.Count, time.GetUtcNow());
         IReadOnlyDictionary<Guid, ListingRow> inserted;
         try
         {
@@ -243,20 +242,6 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
             (requestId, row) => (requestId, row), splitOn: "id"))
         .ToDictionary(p => p.RequestId, p => p.Row, StringComparer.Ordinal);
 
-    /// <summary>UUIDv7 ids for a batch, ascending in item order, so a batch listed at one time pages in its own order.</summary>
-    private Guid[] NewIds(int count)
-    {
-        var now = time.GetUtcNow();
-        var ids = new Guid[count];
-        for (var i = 0; i < count; i++)
-        {
-            ids[i] = Guid.CreateVersion7(now);
-        }
-
-        Array.Sort(ids);
-        return ids;
-    }
-
     /// <summary>Records that catalog retired the dataset, under the dataset's lock, before its listings are delisted.</summary>
     public static async Task RecordRetirementAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid datasetId, DateTimeOffset retiredAt, CancellationToken cancellationToken)
     {
@@ -352,44 +337,11 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
     }
 
     /// <summary>One page in (listed_at, id) order, after <paramref name="after"/>; fetches one more row to know whether another page follows.</summary>
-    public async Task<IReadOnlyList<ListingRow>> ListAsync(ListingFilter filter, PageToken? after, int limit, CancellationToken cancellationToken)
-    {
-        var sql = new StringBuilder($"select {ListingRow.Columns} from listings where true");
-        var parameters = new DynamicParameters();
-        if (filter.ExchangeCode is not null)
-        {
-            sql.Append(" and exchange_code = @exchangeCode");
-            parameters.Add("exchangeCode", filter.ExchangeCode);
-        }
-
-        if (filter.ProductKind is not null)
-        {
-            sql.Append(" and product_kind = @productKind");
-            parameters.Add("productKind", filter.ProductKind);
-        }
-
-        if (filter.Status is { } status)
-        {
-            sql.Append(" and status = @status");
-            parameters.Add("status", (short)status);
-        }
-
-        if (filter.DatasetId is not null)
-        {
-            sql.Append(" and dataset_id = @datasetId");
-            parameters.Add("datasetId", filter.DatasetId);
-        }
-
-        if (after is not null)
-        {
-            sql.Append(" and (listed_at, id) > (@afterAt, @afterId)");
-            parameters.Add("afterAt", after.After);
-            parameters.Add("afterId", after.AfterId);
-        }
-
-        sql.Append(" order by listed_at, id limit @limit");
-        parameters.Add("limit", limit);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<ListingRow>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken))).AsList();
-    }
+    public Task<IReadOnlyList<ListingRow>> ListAsync(ListingFilter filter, PageKey? after, int limit, CancellationToken cancellationToken) =>
+        new KeysetQuery(ListingRow.Columns, "listings", "listed_at")
+            .Equal("exchange_code", filter.ExchangeCode)
+            .Equal("product_kind", filter.ProductKind)
+            .Equal("status", filter.Status is { } status ? (short)status : null)
+            .Equal("dataset_id", filter.DatasetId)
+            .PageAsync<ListingRow>(dataSource, after, limit, cancellationToken);
 }

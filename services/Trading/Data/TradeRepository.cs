@@ -1,4 +1,3 @@
-using System.Text;
 using Dapper;
 using Npgsql;
 using Platform.Contracts;
@@ -205,52 +204,19 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, Infrastructur
     }
 
     /// <summary>One page in (placed_at, id) order, after <paramref name="after"/>.</summary>
-    public async Task<IReadOnlyList<TradeRow>> ListAsync(TradeFilter filter, PageToken? after, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TradeRow>> ListAsync(TradeFilter filter, PageKey? after, int limit, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder($"select {TradeRow.Columns} from trades where true");
-        var parameters = new DynamicParameters();
-        if (filter.ExchangeCode is not null)
-        {
-            sql.Append(" and exchange_code = @exchangeCode");
-            parameters.Add("exchangeCode", filter.ExchangeCode);
-        }
-
-        if (filter.Type is { } type)
-        {
-            sql.Append(" and trade_type = @tradeType");
-            parameters.Add("tradeType", Names.Of(type));
-        }
-
-        if (filter.Status is { } status)
-        {
-            sql.Append(" and status = @status");
-            parameters.Add("status", (short)status);
-        }
-
-        if (filter.ProductKind is not null)
-        {
-            sql.Append(" and product_kind = @productKind");
-            parameters.Add("productKind", filter.ProductKind);
-        }
-
+        var query = new KeysetQuery(TradeRow.Columns, "trades", "placed_at")
+            .Equal("exchange_code", filter.ExchangeCode)
+            .Equal("trade_type", filter.Type is { } type ? Names.Of(type) : null)
+            .Equal("status", filter.Status is { } status ? (short)status : null)
+            .Equal("product_kind", filter.ProductKind);
         if (filter.PlacedIn is { } period)
         {
-            sql.Append(" and placed_at >= @start and placed_at < @end");
-            parameters.Add("start", period.Start);
-            parameters.Add("end", period.End);
+            query.Where("placed_at >= @start and placed_at < @end", new { start = period.Start, end = period.End });
         }
 
-        if (after is not null)
-        {
-            sql.Append(" and (placed_at, id) > (@afterAt, @afterId)");
-            parameters.Add("afterAt", after.After);
-            parameters.Add("afterId", after.AfterId);
-        }
-
-        sql.Append(" order by placed_at, id limit @limit");
-        parameters.Add("limit", limit);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<TradeRow>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken))).AsList();
+        return query.PageAsync<TradeRow>(dataSource, after, limit, cancellationToken);
     }
 
     /// <summary>

@@ -16,8 +16,8 @@ internal sealed class CatalogOptions
 /// <summary>Asks catalog about datasets, with a deadline and the caller's cancellation, and maps its answer to ours.</summary>
 internal sealed class CatalogGateway(CatalogService.CatalogServiceClient catalog, IOptions<CatalogOptions> options)
 {
-    /// <summary>The most ids catalog's BatchGetDatasets takes in one call.</summary>
-    public const int MaxIdsPerCall = 100;
+    /// <summary>The most ids catalog's BatchGetDatasets takes in one call (the limit catalog checks).</summary>
+    public const int MaxIdsPerCall = BatchReads.MaxIds;
 
     /// <summary>
     /// The datasets <paramref name="datasetIds"/> (distinct): one GetDataset for a single id (served from catalog's
@@ -52,9 +52,10 @@ internal sealed class CatalogGateway(CatalogService.CatalogServiceClient catalog
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
-            // Catalog names the (first) unknown id in its message; BatchGetDatasets answers NOT_FOUND for the whole call.
-            var unknown = datasetIds.FirstOrDefault(id => ex.Status.Detail.Contains(id.ToString(), StringComparison.OrdinalIgnoreCase));
-            throw unknown == Guid.Empty ? new RpcException(new Status(StatusCode.NotFound, ex.Status.Detail)) : notFound(unknown);
+            // BatchGetDatasets answers NOT_FOUND for the whole call, naming the (first) unknown id in a ResourceInfo.
+            throw GrpcErrors.UnknownResource(ex) is { } resource && Fields.TryParseUuid(resource.ResourceName, out var unknown) && datasetIds.Contains(unknown)
+                ? notFound(unknown)
+                : new RpcException(new Status(StatusCode.NotFound, ex.Status.Detail));
         }
         catch (RpcException ex) when (!context.CancellationToken.IsCancellationRequested)
         {

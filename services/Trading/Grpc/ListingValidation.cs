@@ -22,8 +22,8 @@ internal static class ListingValidation
             : violations.Enum(request.ProductKind, prefix + "product_kind", allowUnspecified: false);
         var highQuality = kind == ProductKind.HighQualityDataset;
         var datasetId = highQuality
-            ? violations.Id(request.DatasetId, prefix + "dataset_id", "dataset")
-            : violations.OptionalId(request.DatasetId, prefix + "dataset_id", "dataset");
+            ? violations.Uuid(request.DatasetId, prefix + "dataset_id", "dataset")
+            : violations.OptionalUuid(request.DatasetId, prefix + "dataset_id", "dataset");
         var name = violations.Text(request.Name, prefix + "name", required: kind == ProductKind.Other);
         if (kind == ProductKind.Other)
         {

@@ -13,6 +13,7 @@ internal sealed class TradingGrpcService(
     ListingRepository listings,
     TradeRepository trades,
     CatalogGateway catalog,
+    PageTokens pageTokens,
     TimeProvider time) : TradingService.TradingServiceBase
 {
     public override async Task<ListExchangesResponse> ListExchanges(ListExchangesRequest request, ServerCallContext context)
@@ -24,7 +25,7 @@ internal sealed class TradingGrpcService(
     public override async Task<Exchange> CreateExchange(CreateExchangeRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestId(request.RequestId);
+        var requestId = violations.RequestIdOf(request.RequestId, required: false);
         var code = violations.ExchangeCode(request.Code, "code", required: true);
         var name = violations.Text(request.Name, "name", required: true);
         var localName = violations.Text(request.LocalName, "local_name", required: false);
@@ -39,7 +40,7 @@ internal sealed class TradingGrpcService(
     public override async Task<Listing> CreateListing(CreateListingRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestId(request.RequestId);
+        var requestId = violations.RequestIdOf(request.RequestId, required: true);
         var listing = ListingValidation.Listing(request, time.GetUtcNow(), violations);
         violations.ThrowIfAny();
         return (await CreateListingsAsync([new ListingToCreate(0, requestId, listing!)], ItemNaming.Single, context))[0];
@@ -53,7 +54,7 @@ internal sealed class TradingGrpcService(
             violations.ThrowIfAny();
         }
 
-        BatchWrites.RequestIds(request.Requests.Select(r => r.RequestId).ToList(), Validation.MaxRequestIdLength, violations);
+        BatchWrites.RequestIds(request.Requests.Select(r => r.RequestId).ToList(), violations);
         var now = time.GetUtcNow();
         var listings = request.Requests.Select((r, i) => ListingValidation.Listing(r, now, violations, ItemNaming.Batch.Prefix(i))).ToArray();
         ListingValidation.DistinctListings(listings, violations);
@@ -160,7 +161,7 @@ internal sealed class TradingGrpcService(
     public override async Task<Listing> GetListing(GetListingRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var id = violations.Id(request.Id, "id", "listing");
+        var id = violations.Uuid(request.Id, "id", "listing");
         violations.ThrowIfAny();
         var row = await listings.FindAsync(id!.Value, context.CancellationToken) ?? throw GrpcErrors.NotFound("Listing", request.Id);
         return row.ToMessage();
@@ -172,10 +173,10 @@ internal sealed class TradingGrpcService(
         var exchangeCode = violations.ExchangeCode(request.ExchangeCode, "exchange_code", required: false);
         var kind = violations.Enum(request.ProductKind, "product_kind", allowUnspecified: true);
         var status = violations.Enum(request.Status, "status", allowUnspecified: true);
-        var datasetId = violations.OptionalId(request.DatasetId, "dataset_id", "dataset");
-        var pageSize = violations.PageSize(request.PageSize);
-        var fingerprint = PageToken.FingerprintOf("listings", exchangeCode, kind, status, datasetId);
-        var after = DecodeToken(request.PageToken, fingerprint, violations);
+        var datasetId = violations.OptionalUuid(request.DatasetId, "dataset_id", "dataset");
+        var pageSize = PageSize.Of(request.PageSize, violations);
+        var pageQuery = PageQuery.Of(nameof(ListListings), exchangeCode, kind, status, datasetId);
+        var after = pageTokens.Decode(request.PageToken, pageQuery, violations);
         violations.ThrowIfAny();
 
         var rows = await listings.ListAsync(
@@ -184,7 +185,7 @@ internal sealed class TradingGrpcService(
         if (rows.Count > pageSize)
         {
             var last = rows[pageSize - 1];
-            response.NextPageToken = new PageToken(new DateTimeOffset(last.ListedAt, TimeSpan.Zero), last.Id, fingerprint).Encode();
+            response.NextPageToken = pageTokens.Encode(pageQuery, new PageKey(last.ListedAt, last.Id));
         }
 
         return response;
@@ -194,8 +195,8 @@ internal sealed class TradingGrpcService(
     {
         var violations = new FieldViolations();
         // Delisting is idempotent by nature (a delisted listing is returned unchanged); the request id is only checked.
-        violations.RequestId(request.RequestId);
-        var id = violations.Id(request.Id, "id", "listing");
+        violations.RequestIdOf(request.RequestId, required: false);
+        var id = violations.Uuid(request.Id, "id", "listing");
         var reason = violations.Text(request.Reason, "reason", required: false);
         var delistedAt = BusinessTime.Resolve(request.DelistedAt, time.GetUtcNow(), "delisted_at", violations);
         violations.ThrowIfAny();
@@ -208,8 +209,8 @@ internal sealed class TradingGrpcService(
     public override async Task<Trade> PlaceTrade(PlaceTradeRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestId(request.RequestId);
-        var listingId = violations.Id(request.ListingId, "listing_id", "listing");
+        var requestId = violations.RequestIdOf(request.RequestId, required: true);
+        var listingId = violations.Uuid(request.ListingId, "listing_id", "listing");
         var type = violations.Enum(request.Type, "type", allowUnspecified: false);
         violations.Require(request.AmountFen > 0, "amount_fen", "must be a positive amount in fen");
         var buyer = violations.Text(request.Buyer, "buyer", required: false);
@@ -245,8 +246,8 @@ internal sealed class TradingGrpcService(
     public override async Task<Trade> RecordEquityContribution(RecordEquityContributionRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestId(request.RequestId);
-        var listingId = violations.Id(request.ListingId, "listing_id", "listing");
+        var requestId = violations.RequestIdOf(request.RequestId, required: true);
+        var listingId = violations.Uuid(request.ListingId, "listing_id", "listing");
         var company = violations.Text(request.ReceivingCompany, "receiving_company", required: true);
         violations.Require(request.ValuationFen > 0, "valuation_fen", "must be a positive amount in fen");
         var share = EquityShare(violations, request.EquityShareBps, "equity_share_bps");
@@ -284,7 +285,7 @@ internal sealed class TradingGrpcService(
     public override async Task<Trade> GetTrade(GetTradeRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var id = violations.Id(request.Id, "id", "trade");
+        var id = violations.Uuid(request.Id, "id", "trade");
         violations.ThrowIfAny();
         var row = await trades.FindAsync(id!.Value, context.CancellationToken) ?? throw GrpcErrors.NotFound("Trade", request.Id);
         return row.ToMessage();
@@ -298,9 +299,9 @@ internal sealed class TradingGrpcService(
         var status = violations.Enum(request.Status, "status", allowUnspecified: true);
         var kind = violations.Enum(request.ProductKind, "product_kind", allowUnspecified: true);
         var period = request.Period is null ? (BusinessPeriod?)null : PeriodOf(violations, request.Period);
-        var pageSize = violations.PageSize(request.PageSize);
-        var fingerprint = PageToken.FingerprintOf("trades", exchangeCode, type, status, kind, period?.Start.UtcTicks);
-        var after = DecodeToken(request.PageToken, fingerprint, violations);
+        var pageSize = PageSize.Of(request.PageSize, violations);
+        var pageQuery = PageQuery.Of(nameof(ListTrades), exchangeCode, type, status, kind, period?.Start.UtcTicks);
+        var after = pageTokens.Decode(request.PageToken, pageQuery, violations);
         violations.ThrowIfAny();
 
         var rows = await trades.ListAsync(
@@ -309,7 +310,7 @@ internal sealed class TradingGrpcService(
         if (rows.Count > pageSize)
         {
             var last = rows[pageSize - 1];
-            response.NextPageToken = new PageToken(new DateTimeOffset(last.PlacedAt, TimeSpan.Zero), last.Id, fingerprint).Encode();
+            response.NextPageToken = pageTokens.Encode(pageQuery, new PageKey(last.PlacedAt, last.Id));
         }
 
         return response;
@@ -322,7 +323,7 @@ internal sealed class TradingGrpcService(
         BusinessPeriod? period = null;
         if (request.Period is null)
         {
-            violations.Add("period", "is required");
+            violations.Add("period", Fields.Required);
         }
         else
         {
@@ -343,8 +344,8 @@ internal sealed class TradingGrpcService(
         string requestIdValue, string tradeIdValue, TradeStep step, Google.Protobuf.WellKnownTypes.Timestamp? atValue, long? amountFen, string? reason,
         FieldViolations violations, ServerCallContext context)
     {
-        var requestId = violations.RequestId(requestIdValue);
-        var tradeId = violations.Id(tradeIdValue, "trade_id", "trade");
+        var requestId = violations.RequestIdOf(requestIdValue, required: true);
+        var tradeId = violations.Uuid(tradeIdValue, "trade_id", "trade");
         var at = BusinessTime.Resolve(atValue, time.GetUtcNow(), TradeLifecycle.TimeField(step), violations);
         violations.ThrowIfAny();
 
@@ -377,21 +378,5 @@ internal sealed class TradingGrpcService(
         }
 
         return BusinessPeriod.IsValid(period.Year, period.Month) ? BusinessPeriod.Of(period.Year, period.Month) : null;
-    }
-
-    private static PageToken? DecodeToken(string token, string fingerprint, FieldViolations violations)
-    {
-        if (token.Length == 0)
-        {
-            return null;
-        }
-
-        var decoded = PageToken.TryDecode(token, fingerprint);
-        if (decoded is null)
-        {
-            violations.Add("page_token", "is not a token returned by a previous page of this query");
-        }
-
-        return decoded;
     }
 }

@@ -6,35 +6,7 @@ namespace Platform.Trading.Grpc;
 /// <summary>Field checks shared by the handlers; each adds a violation and returns null when the value is invalid.</summary>
 internal static partial class Validation
 {
-    public const int MaxRequestIdLength = 200;
     public const int MaxTextLength = 500;
-
-    /// <summary>Empty means "no idempotency requested".</summary>
-    public static string? RequestId(this FieldViolations violations, string value)
-    {
-        if (value.Length > MaxRequestIdLength)
-        {
-            violations.Add("request_id", $"must be at most {MaxRequestIdLength} characters");
-            return null;
-        }
-
-        return value.Length == 0 ? null : value;
-    }
-
-    public static Guid? Id(this FieldViolations violations, string value, string field, string what)
-    {
-        if (Guid.TryParse(value, out var id))
-        {
-            return id;
-        }
-
-        violations.Add(field, string.IsNullOrEmpty(value) ? "must not be empty" : $"must be a {what} id (UUID)");
-        return null;
-    }
-
-    /// <summary>An optional id filter: empty means none.</summary>
-    public static Guid? OptionalId(this FieldViolations violations, string value, string field, string what) =>
-        string.IsNullOrEmpty(value) ? null : violations.Id(value, field, what);
 
     /// <summary>Exchange codes are upper-case; lower-case input is accepted and normalised.</summary>
     public static string? ExchangeCode(this FieldViolations violations, string value, string field, bool required)
@@ -44,7 +16,7 @@ internal static partial class Validation
         {
             if (required)
             {
-                violations.Add(field, "must not be empty");
+                violations.Add(field, Fields.Required);
             }
 
             return null;
@@ -64,7 +36,7 @@ internal static partial class Validation
         var text = value.Trim();
         if (required && text.Length == 0)
         {
-            violations.Add(field, "must not be empty");
+            violations.Add(field, Fields.Required);
         }
         else if (text.Length > MaxTextLength)
         {
@@ -86,12 +58,6 @@ internal static partial class Validation
         }
 
         return unspecified ? null : value;
-    }
-
-    public static int PageSize(this FieldViolations violations, int value)
-    {
-        violations.Require(value >= 0, "page_size", "must not be negative");
-        return Domain.Paging.Size(value);
     }
 
     [GeneratedRegex("^[A-Z][A-Z0-9_]{1,15}$")]

@@ -17,8 +17,7 @@ namespace Platform.ScenarioLoader.Verify;
 /// </summary>
 public sealed class Verifier(LoaderOptions options, IReadOnlyList<CorpusPlan>? plannedCorpora = null)
 {
-    private const int DatasetPageSize = 1_000; // ListDatasets' maximum
-    private const int TradingPageSize = 500; // ListListings' and ListTrades' maximum
+    private const int MaxPageSize = 1_000; // every List method's maximum
     private const int Concurrency = 8;
 
     // Every certified dataset has a domain (SubmitForCertification requires one), so these partitions cover them all;
@@ -95,7 +94,7 @@ public sealed class Verifier(LoaderOptions options, IReadOnlyList<CorpusPlan>? p
         {
             var filter = certified.Clone();
             filter.Domains.Add(domain);
-            var page = await catalog.ListDatasetsAsync(new ListDatasetsRequest { Filter = filter, PageSize = DatasetPageSize, PageToken = token }, cancellationToken: c);
+            var page = await catalog.ListDatasetsAsync(new ListDatasetsRequest { Filter = filter, PageSize = MaxPageSize, PageToken = token }, cancellationToken: c);
             return new Page<Dataset>(page.Datasets, page.NextPageToken);
         }, ct);
         if (byDomain.Count == (await total).TotalSize)
@@ -106,7 +105,7 @@ public sealed class Verifier(LoaderOptions options, IReadOnlyList<CorpusPlan>? p
         // The partitions missed some (a dataset without a domain?): page through the whole certified set instead.
         var all = await Paging.ReadAllAsync<Dataset>(async (token, c) =>
         {
-            var page = await catalog.ListDatasetsAsync(new ListDatasetsRequest { Filter = certified, PageSize = DatasetPageSize, PageToken = token }, cancellationToken: c);
+            var page = await catalog.ListDatasetsAsync(new ListDatasetsRequest { Filter = certified, PageSize = MaxPageSize, PageToken = token }, cancellationToken: c);
             return new Page<Dataset>(page.Datasets, page.NextPageToken);
         }, ct);
         return (all, "catalog ListDatasets (CERTIFIED)");
@@ -126,7 +125,7 @@ public sealed class Verifier(LoaderOptions options, IReadOnlyList<CorpusPlan>? p
                 ExchangeCode = exchange,
                 ProductKind = ProductKind.HighQualityDataset,
                 Status = ListingStatus.Active,
-                PageSize = TradingPageSize,
+                PageSize = MaxPageSize,
                 PageToken = token,
             }, cancellationToken: c);
             return new Page<Listing>(page.Listings, page.NextPageToken);
@@ -144,7 +143,7 @@ public sealed class Verifier(LoaderOptions options, IReadOnlyList<CorpusPlan>? p
                 ProductKind = p.Kind,
                 Type = p.Type,
                 Status = TradeStatus.Settled,
-                PageSize = TradingPageSize,
+                PageSize = MaxPageSize,
                 PageToken = token,
             }, cancellationToken: c);
             return new Page<Trade>(page.Trades, page.NextPageToken);

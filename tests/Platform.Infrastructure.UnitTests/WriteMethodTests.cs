@@ -1,6 +1,6 @@
 using Platform.Infrastructure.Grpc;
 
-namespace Platform.UnitTests;
+namespace Platform.Infrastructure.UnitTests;
 
 public sealed class WriteMethodTests
 {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Trace;
 
-namespace Platform.UnitTests;
+namespace Platform.Infrastructure.UnitTests;
 
 public sealed class RootTraceSamplerTests
 {

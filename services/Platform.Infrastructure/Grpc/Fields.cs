@@ -1,0 +1,57 @@
+namespace Platform.Infrastructure.Grpc;
+
+/// <summary>
+/// The field rules every service shares, so that a client meets one wording and one limit: request ids up to
+/// <see cref="MaxRequestIdLength"/> characters, a missing value "is required", ids are UUIDs in their canonical
+/// 8-4-4-4-12 form (no braces, no bare 32 digits).
+/// </summary>
+public static class Fields
+{
+    public const int MaxRequestIdLength = 128;
+    public const string RequestId = "request_id";
+    public const string Required = "is required";
+
+    /// <summary>
+    /// The request id, or null: when empty (no idempotency asked, and none <paramref name="required"/>) or invalid
+    /// (with a violation on <paramref name="field"/>).
+    /// </summary>
+    public static string? RequestIdOf(this FieldViolations violations, string value, bool required, string field = RequestId)
+    {
+        if (value.Length == 0)
+        {
+            violations.Require(!required, field, Required);
+            return null;
+        }
+
+        if (value.Length > MaxRequestIdLength)
+        {
+            violations.Add(field, $"must be at most {MaxRequestIdLength} characters");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>Exactly 36 characters: Guid's "D" parsing alone would also take surrounding white space.</summary>
+    public static bool TryParseUuid(string value, out Guid id)
+    {
+        id = Guid.Empty;
+        return value.Length == 36 && Guid.TryParseExact(value, "D", out id);
+    }
+
+    /// <summary>A required id of a <paramref name="what"/>, or null with a violation on <paramref name="field"/>.</summary>
+    public static Guid? Uuid(this FieldViolations violations, string value, string field, string what)
+    {
+        if (TryParseUuid(value, out var id))
+        {
+            return id;
+        }
+
+        violations.Add(field, value.Length == 0 ? Required : $"must be a {what} id (UUID)");
+        return null;
+    }
+
+    /// <summary>An optional id (a filter): empty means none.</summary>
+    public static Guid? OptionalUuid(this FieldViolations violations, string value, string field, string what) =>
+        value.Length == 0 ? null : violations.Uuid(value, field, what);
+}

@@ -1,0 +1,22 @@
+namespace Platform.Infrastructure.Postgres;
+
+/// <summary>Time-ordered (version 7) ids for the rows a batch writes.</summary>
+public static class UuidV7
+{
+    /// <summary>
+    /// <paramref name="count"/> ids of one timestamp, ascending (Guid order is PostgreSQL's uuid order), so rows written
+    /// together keep their item order when a list is ordered by id.
+    /// </summary>
+    public static Guid[] Ascending(int count, DateTimeOffset? timestamp = null)
+    {
+        var at = timestamp ?? DateTimeOffset.UtcNow;
+        var ids = new Guid[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = Guid.CreateVersion7(at);
+        }
+
+        Array.Sort(ids);
+        return ids;
+    }
+}
