@@ -1,0 +1,224 @@
+extern alias catalog;
+extern alias metrics;
+extern alias trading;
+
+using System.Net.Sockets;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
+using Platform.Catalog.V1;
+using Platform.Faults.Tests.Servers;
+using Platform.Metrics.V1;
+using Platform.Testing;
+using Platform.Trading.V1;
+using CatalogProgram = catalog::Program;
+using MetricsProgram = metrics::Program;
+using TradingProgram = trading::Program;
+
+namespace Platform.Faults.Tests;
+
+/// <summary>
+/// Catalog, trading and metrics in this process, on new databases of the shared PostgreSQL, a virtual host of the
+/// faults' own broker and a logical database of the faults' own Redis, so each test's figures are its own exactly.
+/// Trading's catalog client is delivered to the in-process catalog through <see cref="CatalogLink"/>, which can take
+/// the catalog away and bring a new one back without touching trading.
+/// </summary>
+public sealed class Mesh : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _hosts = [];
+    private readonly List<GrpcChannel> _channels = [];
+    private readonly Dictionary<string, string> _catalogSettings;
+    private WebApplicationFactory<CatalogProgram> _catalog = null!;
+
+    private Mesh(Dictionary<string, string> catalogSettings) => _catalogSettings = catalogSettings;
+
+    public CatalogService.CatalogServiceClient Catalog { get; private set; } = null!;
+
+    public TradingService.TradingServiceClient Trading { get; private set; } = null!;
+
+    public MetricsService.MetricsServiceClient Metrics { get; private set; } = null!;
+
+    public string CatalogDatabase { get; private set; } = null!;
+
+    public string TradingDatabase { get; private set; } = null!;
+
+    public string MetricsDatabase { get; private set; } = null!;
+
+    public string VirtualHost { get; private set; } = null!;
+
+    public CatalogLink CatalogLink { get; } = new();
+
+    public IServiceProvider MetricsServices { get; private set; } = null!;
+
+    internal static async Task<Mesh> StartAsync(FaultServers servers, string name)
+    {
+        var virtualHost = $"{name}-{Guid.NewGuid():N}"[..Math.Min(name.Length + 9, 60)];
+        await servers.Broker.AddVirtualHostAsync(virtualHost);
+        var broker = servers.Broker.Uri(virtualHost);
+        var (catalogDb, tradingDb, metricsDb) = (
+            await TestServers.CreateDatabaseAsync("faults_catalog"),
+            await TestServers.CreateDatabaseAsync("faults_trading"),
+            await TestServers.CreateDatabaseAsync("faults_metrics"));
+
+        var mesh = new Mesh(new Dictionary<string, string>
+        {
+            ["ConnectionStrings:catalogdb"] = catalogDb,
+            ["ConnectionStrings:rabbitmq"] = broker,
+            // Certification without the three days' notice, so a burst certifies at once.
+            ["Catalog:Certification:NoticePeriod"] = "00:00:00",
+        })
+        {
+            CatalogDatabase = catalogDb,
+            TradingDatabase = tradingDb,
+            MetricsDatabase = metricsDb,
+            VirtualHost = virtualHost,
+        };
+        try
+        {
+            mesh.StartCatalog();
+            var tradingHost = Host<TradingProgram>(new Dictionary<string, string>
+            {
+                ["ConnectionStrings:tradingdb"] = tradingDb,
+                ["ConnectionStrings:rabbitmq"] = broker,
+                // Service discovery resolves http://_grpc.catalog to this; the link below delivers it in-process.
+                ["services:catalog:grpc:0"] = "http://localhost",
+            }, services => services.ConfigureAll<HttpClientFactoryOptions>(options =>
+                options.HttpMessageHandlerBuilderActions.Add(handler => handler.PrimaryHandler = mesh.CatalogLink)));
+            mesh._hosts.Add(tradingHost);
+            mesh.Trading = new TradingService.TradingServiceClient(mesh.Channel(tradingHost.Server));
+
+            var metricsHost = Host<MetricsProgram>(new Dictionary<string, string>
+            {
+                ["ConnectionStrings:metricsdb"] = metricsDb,
+                ["ConnectionStrings:rabbitmq"] = broker,
+                ["ConnectionStrings:redis"] = servers.Redis.ConnectionString(servers.NextRedisDatabase()),
+            });
+            mesh._hosts.Add(metricsHost);
+            mesh.MetricsServices = metricsHost.Services;
+            mesh.Metrics = new MetricsService.MetricsServiceClient(mesh.Channel(metricsHost.Server));
+
+            // First calls start every host (migrations, bus, relay) before the test begins.
+            await mesh.Trading.ListExchangesAsync(new ListExchangesRequest());
+            await mesh.Metrics.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+            await mesh.Catalog.GetCatalogStatsAsync(new GetCatalogStatsRequest());
+        }
+        catch
+        {
+            await mesh.DisposeAsync();
+            throw;
+        }
+
+        return mesh;
+    }
+
+    /// <summary>Takes the catalog away: its host stops, and trading's calls to it find nothing listening.</summary>
+    public async Task StopCatalogAsync()
+    {
+        CatalogLink.Target = null;
+        _hosts.Remove(_catalog);
+        await _catalog.DisposeAsync();
+    }
+
+    /// <summary>A new catalog host on the same database and broker; trading reaches it without a restart.</summary>
+    public async Task RestartCatalogAsync()
+    {
+        StartCatalog();
+        await Catalog.GetCatalogStatsAsync(new GetCatalogStatsRequest());
+    }
+
+    private void StartCatalog()
+    {
+        _catalog = Host<CatalogProgram>(_catalogSettings);
+        _hosts.Add(_catalog);
+        CatalogLink.Target = _catalog.Server.CreateHandler();
+        Catalog = new CatalogService.CatalogServiceClient(Channel(_catalog.Server));
+    }
+
+    /// <summary>
+    /// The one place the tests' clients are built: every call gets a deadline unless it sets its own (a fault must
+    /// never hang a test). Credentials for the services, when they need them, go here.
+    /// </summary>
+    private CallInvoker Channel(TestServer server)
+    {
+        var channel = GrpcChannel.ForAddress(server.BaseAddress, new GrpcChannelOptions
+        {
+            HttpHandler = server.CreateHandler(),
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+        });
+        _channels.Add(channel);
+        return channel.Intercept(new DefaultDeadline(TimeSpan.FromSeconds(30)));
+    }
+
+    private static WebApplicationFactory<T> Host<T>(IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services = null)
+        where T : class
+    {
+        var factory = new WebApplicationFactory<T>().WithWebHostBuilder(host =>
+        {
+            // The faults make MassTransit and the relay log every reconnect attempt with its stack: too much for CI's output.
+            host.UseSetting("Logging:LogLevel:Default", "Warning");
+            host.UseSetting("Logging:LogLevel:MassTransit", "Critical");
+            host.UseSetting("Logging:LogLevel:Platform.Infrastructure.Outbox.OutboxRelay", "Error");
+            foreach (var (key, value) in settings)
+            {
+                host.UseSetting(key, value);
+            }
+
+            if (services is not null)
+            {
+                host.ConfigureTestServices(services);
+            }
+        });
+        _ = factory.Server; // starts it
+        return factory;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+
+        foreach (var host in Enumerable.Reverse(_hosts))
+        {
+            await host.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Trading's connection to the catalog: the in-process catalog's handler, or, while it is down, a refused connection.</summary>
+public sealed class CatalogLink : HttpMessageHandler
+{
+    private volatile HttpMessageInvoker? _target;
+
+    public HttpMessageHandler? Target
+    {
+        set => _target = value is null ? null : new HttpMessageInvoker(value, disposeHandler: true);
+    }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        _target is { } target
+            ? target.SendAsync(request, cancellationToken)
+            : throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (catalog is down)",
+                new SocketException((int)SocketError.ConnectionRefused));
+
+    // HttpClientFactory disposes primary handlers when it rotates them; this one lives as long as the mesh.
+    protected override void Dispose(bool disposing)
+    {
+    }
+}
+
+/// <summary>Gives every call a deadline unless the caller set one.</summary>
+internal sealed class DefaultDeadline(TimeSpan deadline) : Interceptor
+{
+    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
+        TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation) =>
+        continuation(request, context.Options.Deadline is null
+            ? new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithDeadline(DateTime.UtcNow + deadline))
+            : context);
+}
