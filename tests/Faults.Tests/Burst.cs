@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Platform.Catalog.V1;
 using Platform.Trading.V1;
 
@@ -53,8 +52,8 @@ public sealed class Burst
     /// <summary>The longest any single write took.</summary>
     public TimeSpan Slowest => _slowest;
 
-    /// <summary>Deadline of every write of the burst (the caller's, passed to the service).</summary>
-    public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Deadline of every write of the current round (the caller's, passed to the service).</summary>
+    private TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(10);
 
     public static async Task<Burst> CreateAsync(Mesh mesh)
     {
@@ -74,8 +73,10 @@ public sealed class Burst
         return new Burst(mesh, exchanges);
     }
 
-    public async Task RoundAsync(int round, CancellationToken cancellationToken = default)
+    /// <summary>One round of writes, each with <paramref name="deadline"/> (10 s by default).</summary>
+    public async Task RoundAsync(int round, TimeSpan? deadline = null, CancellationToken cancellationToken = default)
     {
+        Deadline = deadline ?? TimeSpan.FromSeconds(10);
         var prefix = $"{_run}-r{round}";
         var registered = await Write(Datasets, () => _mesh.Catalog.BatchRegisterDatasetsAsync(new BatchRegisterDatasetsRequest
         {

@@ -191,21 +191,33 @@ public sealed class Mesh : IAsyncDisposable
     }
 }
 
-/// <summary>Trading's connection to the catalog: the in-process catalog's handler, or, while it is down, a refused connection.</summary>
+/// <summary>
+/// Trading's connection to the catalog: the in-process catalog's handler; while it is down, a refused connection;
+/// while it is <see cref="Hung"/>, a connection on which no answer ever comes.
+/// </summary>
 public sealed class CatalogLink : HttpMessageHandler
 {
     private volatile HttpMessageInvoker? _target;
+
+    public volatile bool Hung;
 
     public HttpMessageHandler? Target
     {
         set => _target = value is null ? null : new HttpMessageInvoker(value, disposeHandler: true);
     }
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        _target is { } target
-            ? target.SendAsync(request, cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (Hung)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        return _target is { } target
+            ? await target.SendAsync(request, cancellationToken)
             : throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (catalog is down)",
                 new SocketException((int)SocketError.ConnectionRefused));
+    }
 
     // HttpClientFactory disposes primary handlers when it rotates them; this one lives as long as the mesh.
     protected override void Dispose(bool disposing)
