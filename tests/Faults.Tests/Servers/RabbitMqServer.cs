@@ -24,6 +24,9 @@ internal sealed class RabbitMqServer : IAsyncDisposable
 
     public int AmqpPort { get; }
 
+    /// <summary>The node's data folder (its cookie, mnesia and enabled plugins).</summary>
+    public string DataDirectory => _directory;
+
     public int DistributionPort { get; }
 
     public int EpmdPort { get; }
