@@ -51,6 +51,9 @@ public sealed class Mesh : IAsyncDisposable
 
     public string VirtualHost { get; private set; } = null!;
 
+    /// <summary>The logical Redis database of this mesh's metrics.</summary>
+    public int RedisDatabase { get; private set; }
+
     public CatalogLink CatalogLink { get; } = new();
 
     public IServiceProvider MetricsServices { get; private set; } = null!;
@@ -60,6 +63,7 @@ public sealed class Mesh : IAsyncDisposable
         var virtualHost = $"{name}-{Guid.NewGuid():N}"[..Math.Min(name.Length + 9, 60)];
         await servers.Broker.AddVirtualHostAsync(virtualHost);
         var broker = servers.Broker.Uri(virtualHost);
+        var redisDatabase = servers.NextRedisDatabase();
         var (catalogDb, tradingDb, metricsDb) = (
             await TestServers.CreateDatabaseAsync("faults_catalog"),
             await TestServers.CreateDatabaseAsync("faults_trading"),
@@ -77,6 +81,7 @@ public sealed class Mesh : IAsyncDisposable
             TradingDatabase = tradingDb,
             MetricsDatabase = metricsDb,
             VirtualHost = virtualHost,
+            RedisDatabase = redisDatabase,
         };
         try
         {
@@ -96,7 +101,7 @@ public sealed class Mesh : IAsyncDisposable
             {
                 ["ConnectionStrings:metricsdb"] = metricsDb,
                 ["ConnectionStrings:rabbitmq"] = broker,
-                ["ConnectionStrings:redis"] = servers.Redis.ConnectionString(servers.NextRedisDatabase()),
+                ["ConnectionStrings:redis"] = servers.Redis.ConnectionString(redisDatabase),
             });
             mesh._hosts.Add(metricsHost);
             mesh.MetricsServices = metricsHost.Services;
