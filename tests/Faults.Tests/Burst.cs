@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
 using Platform.Catalog.V1;
 using Platform.Trading.V1;
 
@@ -37,11 +39,22 @@ public sealed class Burst
     private long _writes;
     private TimeSpan _slowest;
 
-    private Burst(Mesh mesh, IReadOnlyList<string> exchanges)
+    private readonly bool _retry;
+    private long _failedAttempts;
+    private readonly ConcurrentDictionary<StatusCode, long> _failures = new();
+
+    private Burst(Mesh mesh, IReadOnlyList<string> exchanges, bool retry)
     {
         _mesh = mesh;
         Exchanges = exchanges;
+        _retry = retry;
     }
+
+    /// <summary>Attempts that failed and were retried with the same request ids (only when created with retry).</summary>
+    public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
+
+    /// <summary>The status codes of the failed attempts, with their counts.</summary>
+    public string FailureCodes => string.Join(", ", _failures.OrderBy(f => f.Key).Select(f => $"{f.Key} {f.Value}"));
 
     public IReadOnlyList<string> Exchanges { get; }
 
@@ -55,7 +68,11 @@ public sealed class Burst
     /// <summary>Deadline of every write of the current round (the caller's, passed to the service).</summary>
     private TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(10);
 
-    public static async Task<Burst> CreateAsync(Mesh mesh)
+    /// <summary>
+    /// A burst on <paramref name="mesh"/>'s exchanges. With <paramref name="retry"/>, a write that fails for a transient
+    /// reason is retried, with the same request ids, until it succeeds; otherwise any failure fails the burst.
+    /// </summary>
+    public static async Task<Burst> CreateAsync(Mesh mesh, bool retry = false)
     {
         var exchanges = new List<string>();
         foreach (var province in new[] { "Beijing", "Shanghai" })
@@ -70,7 +87,7 @@ public sealed class Burst
             exchanges.Add(exchange.Code);
         }
 
-        return new Burst(mesh, exchanges);
+        return new Burst(mesh, exchanges, retry);
     }
 
     /// <summary>One round of writes, each with <paramref name="deadline"/> (10 s by default).</summary>
@@ -155,7 +172,23 @@ public sealed class Burst
     private async Task<T> Write<T>(int items, Func<Task<T>> call)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = await call();
+        T result;
+        while (true)
+        {
+            try
+            {
+                result = await call();
+                break;
+            }
+            catch (RpcException ex) when (_retry && ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Aborted
+                or StatusCode.Internal or StatusCode.Unknown && System.Diagnostics.Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(120))
+            {
+                Interlocked.Increment(ref _failedAttempts);
+                _failures.AddOrUpdate(ex.StatusCode, 1, (_, n) => n + 1);
+                await Task.Delay(250);
+            }
+        }
+
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         lock (Acknowledged)
         {

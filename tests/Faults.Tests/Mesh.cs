@@ -2,6 +2,7 @@ extern alias catalog;
 extern alias metrics;
 extern alias trading;
 
+using System.Net;
 using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -11,6 +12,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
+using Npgsql;
 using Platform.Catalog.V1;
 using Platform.Faults.Tests.Servers;
 using Platform.Metrics.V1;
@@ -34,6 +36,8 @@ public sealed class Mesh : IAsyncDisposable
     private readonly List<GrpcChannel> _channels = [];
     private readonly Dictionary<string, string> _catalogSettings;
     private WebApplicationFactory<CatalogProgram> _catalog = null!;
+    private WebApplicationFactory<TradingProgram> _trading = null!;
+    private WebApplicationFactory<MetricsProgram> _metrics = null!;
 
     private Mesh(Dictionary<string, string> catalogSettings) => _catalogSettings = catalogSettings;
 
@@ -58,16 +62,17 @@ public sealed class Mesh : IAsyncDisposable
 
     public IServiceProvider MetricsServices { get; private set; } = null!;
 
-    internal static async Task<Mesh> StartAsync(FaultServers servers, string name)
+    /// <summary>Starts the three services; <paramref name="postgres"/> is a server of the test's own, else the shared one.</summary>
+    internal static async Task<Mesh> StartAsync(FaultServers servers, string name, string? postgres = null)
     {
         var virtualHost = $"{name}-{Guid.NewGuid():N}"[..Math.Min(name.Length + 9, 60)];
         await servers.Broker.AddVirtualHostAsync(virtualHost);
         var broker = servers.Broker.Uri(virtualHost);
         var redisDatabase = servers.NextRedisDatabase();
         var (catalogDb, tradingDb, metricsDb) = (
-            await TestServers.CreateDatabaseAsync("faults_catalog"),
-            await TestServers.CreateDatabaseAsync("faults_trading"),
-            await TestServers.CreateDatabaseAsync("faults_metrics"));
+            await CreateDatabaseAsync(postgres, "faults_catalog"),
+            await CreateDatabaseAsync(postgres, "faults_trading"),
+            await CreateDatabaseAsync(postgres, "faults_metrics"));
 
         var mesh = new Mesh(new Dictionary<string, string>
         {
@@ -95,6 +100,7 @@ public sealed class Mesh : IAsyncDisposable
             }, services => services.ConfigureAll<HttpClientFactoryOptions>(options =>
                 options.HttpMessageHandlerBuilderActions.Add(handler => handler.PrimaryHandler = mesh.CatalogLink)));
             mesh._hosts.Add(tradingHost);
+            mesh._trading = tradingHost;
             mesh.Trading = new TradingService.TradingServiceClient(mesh.Channel(tradingHost.Server));
 
             var metricsHost = Host<MetricsProgram>(new Dictionary<string, string>
@@ -104,6 +110,7 @@ public sealed class Mesh : IAsyncDisposable
                 ["ConnectionStrings:redis"] = servers.Redis.ConnectionString(redisDatabase),
             });
             mesh._hosts.Add(metricsHost);
+            mesh._metrics = metricsHost;
             mesh.MetricsServices = metricsHost.Services;
             mesh.Metrics = new MetricsService.MetricsServiceClient(mesh.Channel(metricsHost.Server));
 
@@ -119,6 +126,35 @@ public sealed class Mesh : IAsyncDisposable
         }
 
         return mesh;
+    }
+
+    /// <summary>The /health answer of each service (catalog, trading, metrics).</summary>
+    public async Task<HttpStatusCode[]> HealthAsync()
+    {
+        var answers = new List<HttpStatusCode>();
+        foreach (var server in new[] { _catalog.Server, _trading.Server, _metrics.Server })
+        {
+            using var client = server.CreateClient();
+            using var response = await client.GetAsync("/health");
+            answers.Add(response.StatusCode);
+        }
+
+        return answers.ToArray();
+    }
+
+    private static async Task<string> CreateDatabaseAsync(string? server, string prefix)
+    {
+        if (server is null)
+        {
+            return await TestServers.CreateDatabaseAsync(prefix);
+        }
+
+        var name = $"{prefix}_{Guid.NewGuid():N}";
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"create database \"{name}\"", connection);
+        await command.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
     }
 
     /// <summary>Takes the catalog away: its host stops, and trading's calls to it find nothing listening.</summary>
@@ -164,10 +200,9 @@ public sealed class Mesh : IAsyncDisposable
     {
         var factory = new WebApplicationFactory<T>().WithWebHostBuilder(host =>
         {
-            // The faults make MassTransit and the relay log every reconnect attempt with its stack: too much for CI's output.
-            host.UseSetting("Logging:LogLevel:Default", "Warning");
-            host.UseSetting("Logging:LogLevel:MassTransit", "Critical");
-            host.UseSetting("Logging:LogLevel:Platform.Infrastructure.Outbox.OutboxRelay", "Error");
+            // The faults make every service log each failed reconnect and request with its stack: far too much for CI's
+            // output. FAULTS_VERBOSE=1 shows them.
+            host.UseSetting("Logging:LogLevel:Default", Environment.GetEnvironmentVariable("FAULTS_VERBOSE") == "1" ? "Warning" : "Critical");
             foreach (var (key, value) in settings)
             {
                 host.UseSetting(key, value);

@@ -171,6 +171,12 @@ internal static class Repository
 
     private static string Find()
     {
+        // Set when the test assembly runs from a copy outside the repository.
+        if (Environment.GetEnvironmentVariable("FAULTS_REPOSITORY") is { Length: > 0 } root)
+        {
+            return root;
+        }
+
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Platform.sln")))
