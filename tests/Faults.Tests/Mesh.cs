@@ -37,7 +37,7 @@ public sealed class Mesh : IAsyncDisposable
     private readonly Dictionary<string, string> _catalogSettings;
     private WebApplicationFactory<CatalogProgram> _catalog = null!;
     private WebApplicationFactory<TradingProgram> _trading = null!;
-    private WebApplicationFactory<MetricsProgram> _metrics = null!;
+    private WebApplicationFactory<MetricsProgram>? _metrics;
 
     private Mesh(Dictionary<string, string> catalogSettings) => _catalogSettings = catalogSettings;
 
@@ -62,8 +62,12 @@ public sealed class Mesh : IAsyncDisposable
 
     public IServiceProvider MetricsServices { get; private set; } = null!;
 
-    /// <summary>Starts the three services; <paramref name="postgres"/> is a server of the test's own, else the shared one.</summary>
-    internal static async Task<Mesh> StartAsync(FaultServers servers, string name, string? postgres = null)
+    /// <summary>
+    /// Starts the three services; <paramref name="postgres"/> is a server of the test's own, else the shared one.
+    /// Without <paramref name="inProcessMetrics"/> the test runs metrics itself (<see cref="MetricsSettings"/>) and
+    /// points <see cref="UseMetricsAt"/> at it.
+    /// </summary>
+    internal static async Task<Mesh> StartAsync(FaultServers servers, string name, string? postgres = null, bool inProcessMetrics = true)
     {
         var virtualHost = $"{name}-{Guid.NewGuid():N}"[..Math.Min(name.Length + 9, 60)];
         await servers.Broker.AddVirtualHostAsync(virtualHost);
@@ -103,20 +107,24 @@ public sealed class Mesh : IAsyncDisposable
             mesh._trading = tradingHost;
             mesh.Trading = new TradingService.TradingServiceClient(mesh.Channel(tradingHost.Server));
 
-            var metricsHost = Host<MetricsProgram>(new Dictionary<string, string>
+            mesh.MetricsSettings = (metricsDb, broker, servers.Redis.ConnectionString(redisDatabase));
+            if (inProcessMetrics)
             {
-                ["ConnectionStrings:metricsdb"] = metricsDb,
-                ["ConnectionStrings:rabbitmq"] = broker,
-                ["ConnectionStrings:redis"] = servers.Redis.ConnectionString(redisDatabase),
-            });
-            mesh._hosts.Add(metricsHost);
-            mesh._metrics = metricsHost;
-            mesh.MetricsServices = metricsHost.Services;
-            mesh.Metrics = new MetricsService.MetricsServiceClient(mesh.Channel(metricsHost.Server));
+                var metricsHost = Host<MetricsProgram>(new Dictionary<string, string>
+                {
+                    ["ConnectionStrings:metricsdb"] = metricsDb,
+                    ["ConnectionStrings:rabbitmq"] = broker,
+                    ["ConnectionStrings:redis"] = mesh.MetricsSettings.Redis,
+                });
+                mesh._hosts.Add(metricsHost);
+                mesh._metrics = metricsHost;
+                mesh.MetricsServices = metricsHost.Services;
+                mesh.Metrics = new MetricsService.MetricsServiceClient(mesh.Channel(metricsHost.Server));
+                await mesh.Metrics.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+            }
 
             // First calls start every host (migrations, bus, relay) before the test begins.
             await mesh.Trading.ListExchangesAsync(new ListExchangesRequest());
-            await mesh.Metrics.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
             await mesh.Catalog.GetCatalogStatsAsync(new GetCatalogStatsRequest());
         }
         catch
@@ -128,11 +136,17 @@ public sealed class Mesh : IAsyncDisposable
         return mesh;
     }
 
-    /// <summary>The /health answer of each service (catalog, trading, metrics).</summary>
+    /// <summary>Metrics' database, broker and Redis, for a replica the test runs itself.</summary>
+    public (string Database, string Broker, string Redis) MetricsSettings { get; private set; }
+
+    /// <summary>Reads metrics from a replica at <paramref name="address"/> (one the test runs as a process).</summary>
+    public void UseMetricsAt(Uri address) => Metrics = new MetricsService.MetricsServiceClient(Channel(address));
+
+    /// <summary>The /health answer of each in-process service (catalog, trading, metrics).</summary>
     public async Task<HttpStatusCode[]> HealthAsync()
     {
         var answers = new List<HttpStatusCode>();
-        foreach (var server in new[] { _catalog.Server, _trading.Server, _metrics.Server })
+        foreach (var server in new[] { _catalog.Server, _trading.Server, _metrics?.Server }.OfType<TestServer>())
         {
             using var client = server.CreateClient();
             using var response = await client.GetAsync("/health");
@@ -184,11 +198,13 @@ public sealed class Mesh : IAsyncDisposable
     /// The one place the tests' clients are built: every call gets a deadline unless it sets its own (a fault must
     /// never hang a test). Credentials for the services, when they need them, go here.
     /// </summary>
-    private CallInvoker Channel(TestServer server)
+    private CallInvoker Channel(TestServer server) => Channel(server.BaseAddress, server.CreateHandler());
+
+    private CallInvoker Channel(Uri address, HttpMessageHandler? handler = null)
     {
-        var channel = GrpcChannel.ForAddress(server.BaseAddress, new GrpcChannelOptions
+        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
-            HttpHandler = server.CreateHandler(),
+            HttpHandler = handler ?? new SocketsHttpHandler(),
             MaxReceiveMessageSize = 64 * 1024 * 1024,
         });
         _channels.Add(channel);
@@ -202,7 +218,11 @@ public sealed class Mesh : IAsyncDisposable
         {
             // The faults make every service log each failed reconnect and request with its stack: far too much for CI's
             // output. FAULTS_VERBOSE=1 shows them.
-            host.UseSetting("Logging:LogLevel:Default", Environment.GetEnvironmentVariable("FAULTS_VERBOSE") == "1" ? "Warning" : "Critical");
+            var level = Environment.GetEnvironmentVariable("FAULTS_VERBOSE") == "1" ? "Warning" : "Critical";
+            foreach (var category in new[] { "Default", "Microsoft.AspNetCore", "MassTransit", "Npgsql", "System.Net.Http.HttpClient" })
+            {
+                host.UseSetting($"Logging:LogLevel:{category}", level);
+            }
             foreach (var (key, value) in settings)
             {
                 host.UseSetting(key, value);

@@ -65,6 +65,17 @@ internal sealed class RabbitMqServer : IAsyncDisposable
     public Task<string> CtlAsync(params string[] arguments) =>
         ServerProcess.RunAsync(Ctl, new[] { "-q", "-n", NodeName }.Concat(arguments), CtlEnvironment, TimeSpan.FromSeconds(90));
 
+    /// <summary>Messages ready and delivered-but-unacknowledged in the consumers' queues (error queues aside).</summary>
+    public async Task<(long Ready, long Unacknowledged)> QueueDepthAsync(string virtualHost)
+    {
+        var rows = (await CtlAsync("list_queues", "-p", virtualHost, "--no-table-headers", "name", "messages_ready", "messages_unacknowledged"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('\t'))
+            .Where(c => c.Length == 3 && !c[0].EndsWith("_error", StringComparison.Ordinal) && !c[0].EndsWith("_skipped", StringComparison.Ordinal))
+            .ToList();
+        return (rows.Sum(c => long.Parse(c[1], CultureInfo.InvariantCulture)), rows.Sum(c => long.Parse(c[2], CultureInfo.InvariantCulture)));
+    }
+
     /// <summary><c>rabbitmqctl stop_app</c>: the node stays up, the broker inside it stops (connections closed).</summary>
     public async Task StopAppAsync()
     {
