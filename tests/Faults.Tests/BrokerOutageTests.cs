@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Platform.Faults.Tests;
+
+/// <summary>
+/// Fault test 1: RabbitMQ away for at least 20 s in the middle of a burst of writes. The writes keep succeeding (the
+/// outboxes hold the events); within 30 s of the broker's return metrics' H1–H5 equal the sources exactly.
+/// </summary>
+[Collection(FaultsCollection.Name)]
+public sealed class BrokerOutageTests(FaultServers servers, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Convergence = TimeSpan.FromSeconds(30);
+
+    [Fact(Timeout = 300_000)]
+    public Task NothingIsLostOrCountedTwiceWhenTheBrokerAppStopsMidBurst() =>
+        RunAsync("broker-stop-app", servers.Broker.StopAppAsync, servers.Broker.StartAppAsync);
+
+    [Fact(Timeout = 300_000)]
+    public Task NothingIsLostOrCountedTwiceWhenTheBrokerNodeIsKilledMidBurst() =>
+        RunAsync("broker-sigkill", servers.Broker.KillAsync, servers.Broker.RestartAsync);
+
+    private async Task RunAsync(string name, Func<Task> stop, Func<Task> start)
+    {
+        await using var mesh = await Mesh.StartAsync(servers, name);
+        var burst = await Burst.CreateAsync(mesh);
+        var rounds = FaultSize.Rounds;
+        var third = rounds / 3;
+
+        var round = 0;
+        for (; round < third; round++)
+        {
+            await burst.RoundAsync(round);
+        }
+
+        await stop();
+        var down = Stopwatch.StartNew();
+        // The middle third is spread over the outage, so writes go on for all of it.
+        for (; round < 2 * third; round++)
+        {
+            await burst.RoundAsync(round);
+            var due = Outage * (round - third + 1) / third;
+            if (down.Elapsed < due)
+            {
+                await Task.Delay(due - down.Elapsed);
+            }
+        }
+
+        var writesDuringOutage = burst.Writes;
+        await start();
+        var back = Stopwatch.GetTimestamp();
+        output.WriteLine($"[{name}] broker away {down.Elapsed.TotalSeconds:0.0} s; {writesDuringOutage:N0} writes acknowledged by then");
+        for (; round < rounds; round++)
+        {
+            await burst.RoundAsync(round);
+        }
+
+        await Accounting.ConvergeAsync(output, name, mesh, burst, back, Convergence);
+    }
+}
