@@ -39,7 +39,7 @@ public static class PlatformAuthentication
             .AddRightPolicy(Rights.Certifier)
             .AddRightPolicy(Rights.Exchange)
             .AddRightPolicy(Rights.Reporter);
-        services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>());
         return services;
     }
 
