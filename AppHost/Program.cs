@@ -11,6 +11,24 @@ builder.Services.AddHostedService<ResourceStateLogger>();
 var fixedPorts = builder.Configuration.GetValue("Platform:FixedPorts", true);
 int? GrpcPort(int port) => fixedPorts ? port : null;
 
+// The token service first: every service validates tokens against it, trading and the tools get theirs from it. Its
+// clients file and signing key live under .data/identity (generated on first start, never committed).
+var root = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+var dataDirectory = builder.Configuration["Platform:DataDirectory"] is { Length: > 0 } configured
+    ? Path.GetFullPath(configured, root)
+    : Path.Combine(root, ".data");
+var identityData = Path.Combine(dataDirectory, "identity");
+var clientSecrets = IdentityClients.Ensure(identityData);
+var identityPort = fixedPorts ? ResourceNames.IdentityPort : FreePort.Next();
+var authority = $"http://127.0.0.1:{identityPort}/";
+var identity = builder.AddProject<Projects.Identity>(ResourceNames.Identity, launchProfileName: null)
+    .WithHttpEndpoint(name: ResourceNames.HttpEndpoint, port: identityPort, targetPort: identityPort, isProxied: false)
+    .WithEnvironment("Kestrel__Endpoints__http__Url", $"http://localhost:{identityPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}")
+    .WithEnvironment("Kestrel__Endpoints__http__Protocols", "Http1")
+    .WithEnvironment("Identity__DataPath", identityData)
+    .WithEnvironment("Identity__Issuer", authority)
+    .WithHttpHealthCheck("/health", endpointName: ResourceNames.HttpEndpoint);
+
 // One page-token MAC key for every service and replica of this app host's run, so a next_page_token works against
 // any replica (each process would draw its own otherwise); tokens from an earlier run are refused as page_token.
 const string PageTokenKeyVariable = "Platform__PageTokenKey";
@@ -26,6 +44,7 @@ var rabbitMq = builder.AddRabbitMqServer(ResourceNames.RabbitMq);
 // nobody is bound to yet (queues are durable, so this matters on a new broker).
 var metrics = builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launchProfileName: null)
     .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.MetricsGrpcPort))
+    .WithTokenAuthority(identity, authority)
     .WithEnvironment($"ConnectionStrings__{ResourceNames.MetricsDb}", postgres.Database("metrics"))
     .WaitFor(postgres)
     .WithReference(redis).WaitFor(redis)
@@ -33,6 +52,7 @@ var metrics = builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launch
 
 var catalog = builder.AddProject<Projects.Catalog>(ResourceNames.Catalog, launchProfileName: null)
     .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.CatalogGrpcPort))
+    .WithTokenAuthority(identity, authority)
     .WithEnvironment($"ConnectionStrings__{ResourceNames.CatalogDb}", postgres.Database("catalog"))
     .WithEnvironment(PageTokenKeyVariable, pageTokenKey)
     .WaitFor(postgres)
@@ -46,6 +66,8 @@ if (builder.Configuration["Platform:CertificationNoticePeriod"] is { Length: > 0
 
 var trading = builder.AddProject<Projects.Trading>(ResourceNames.Trading, launchProfileName: null)
     .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.TradingGrpcPort))
+    .WithTokenAuthority(identity, authority)
+    .WithClientCredentials(IdentityClients.Trading, clientSecrets)
     .WithEnvironment($"ConnectionStrings__{ResourceNames.TradingDb}", postgres.Database("trading"))
     .WithEnvironment(PageTokenKeyVariable, pageTokenKey)
     .WaitFor(postgres)
@@ -58,6 +80,8 @@ var trading = builder.AddProject<Projects.Trading>(ResourceNames.Trading, launch
 // The national scenario, loaded through the public gRPC APIs once everything is healthy. Platform:LoadScenario=false
 // leaves it for the dashboard's Start command.
 var scenario = builder.AddProject<Projects.Platform_ScenarioLoader>(ResourceNames.ScenarioLoader, launchProfileName: null)
+    .WithTokenAuthority(identity, authority)
+    .WithClientCredentials(IdentityClients.ScenarioLoader, clientSecrets)
     .WithReference(catalog.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(catalog)
     .WithReference(trading.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(trading)
     .WithReference(metrics.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(metrics);

@@ -7,6 +7,7 @@ public static class ResourceNames
     public const string Redis = "redis";
     public const string RabbitMq = "rabbitmq";
 
+    public const string Identity = "identity";
     public const string Catalog = "catalog";
     public const string Trading = "trading";
     public const string Metrics = "metrics";
@@ -23,6 +24,8 @@ public static class ResourceNames
 
     /// <summary>Fixed local gRPC ports in development.</summary>
     public const int CatalogGrpcPort = 5011;
+    /// <summary>The token service's fixed local port (HTTP/1.1: token endpoint, discovery document, JWKS, health).</summary>
+    public const int IdentityPort = 5041;
     public const int TradingGrpcPort = 5021;
     public const int MetricsGrpcPort = 5031;
 }

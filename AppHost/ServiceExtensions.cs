@@ -23,4 +23,16 @@ internal static class ServiceExtensions
             .WithEnvironment("Kestrel__Endpoints__http__Protocols", "Http1")
             .WithHttpHealthCheck("/health", endpointName: ResourceNames.HttpEndpoint);
     }
+
+    /// <summary>The token service's address (its discovery document and JWKS are under it), once it is healthy.</summary>
+    public static IResourceBuilder<ProjectResource> WithTokenAuthority(
+        this IResourceBuilder<ProjectResource> project, IResourceBuilder<ProjectResource> identity, string authority) =>
+        project.WithEnvironment("Identity__Authority", authority).WaitFor(identity);
+
+    /// <summary>The caller's own client id and secret, from the clients file (an operator who removed it gets none).</summary>
+    public static IResourceBuilder<ProjectResource> WithClientCredentials(
+        this IResourceBuilder<ProjectResource> project, string clientId, IReadOnlyDictionary<string, string> secrets) =>
+        secrets.TryGetValue(clientId, out var secret)
+            ? project.WithEnvironment("Identity__ClientId", clientId).WithEnvironment("Identity__ClientSecret", secret)
+            : project;
 }

@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Platform.TokenClient;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -65,13 +67,32 @@ public static class Extensions
     /// handlers are removed: their timeouts would cut long-lived streams and their retries would replay
     /// non-idempotent calls; callers set deadlines per call instead.
     /// </summary>
+    /// <remarks>
+    /// When <c>Identity:Authority</c>, <c>Identity:ClientId</c> and <c>Identity:ClientSecret</c> are configured (the app
+    /// host sets them), every call carries this service's own client-credentials token, cached and refreshed before it
+    /// expires.
+    /// </remarks>
     public static IHttpClientBuilder AddServiceGrpcClient<TClient>(this IServiceCollection services, string serviceName)
         where TClient : class
     {
+        services.TryAddSingleton<CallerTokens>();
         var client = services.AddGrpcClient<TClient>(options => options.Address = new Uri($"http://_grpc.{serviceName}"));
 #pragma warning disable EXTEXP0001 // Evaluation API; it is the supported way to undo ConfigureHttpClientDefaults for one client.
-        return client.RemoveAllResilienceHandlers();
+        return client.RemoveAllResilienceHandlers()
+            .AddHttpMessageHandler(sp => sp.GetRequiredService<CallerTokens>().CreateHandler());
 #pragma warning restore EXTEXP0001
+    }
+
+    /// <summary>This service's token client, when it has credentials of its own.</summary>
+    private sealed class CallerTokens(IConfiguration configuration) : IDisposable
+    {
+        private readonly TokenClient? _tokens = ClientCredentials.From(key => configuration[key]) is { } credentials ? new TokenClient(credentials) : null;
+
+        public DelegatingHandler CreateHandler() => _tokens is null ? new PassThrough() : new BearerTokenHandler(_tokens);
+
+        public void Dispose() => _tokens?.Dispose();
+
+        private sealed class PassThrough : DelegatingHandler;
     }
 
     /// <summary>Traces, metrics and logs over OTLP (the dashboard sets <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>).</summary>
@@ -132,12 +153,13 @@ public static class Extensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath);
-        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
-        app.MapGrpcHealthChecksService();
+        // Probes and reflection answer without a token; every other endpoint is the service's to authorise.
+        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();
+        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
         if (app.Configuration.GetValue("Platform:Grpc:Reflection", app.Environment.IsDevelopment()))
         {
-            app.MapGrpcReflectionService();
+            app.MapGrpcReflectionService().AllowAnonymous();
         }
 
         return app;

@@ -31,10 +31,20 @@ public sealed class CatalogFixture : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
             .UseSetting("ConnectionStrings:catalogdb", ConnectionString)
             .UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq("catalog"))
-            .ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time)));
-        _channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+            .ConfigureTestServices(services =>
+            {
+                services.AddSingleton<TimeProvider>(Time);
+                TestTokens.Trust(services);
+            }));
+        _channel = Channel(TestTokens.Admin);
         Client = new CatalogService.CatalogServiceClient(_channel);
     }
+
+    /// <summary>A client calling with <paramref name="token"/> (anonymously when null); the default <see cref="Client"/> is an administrator.</summary>
+    public CatalogService.CatalogServiceClient ClientWith(string? token) => new(Channel(token));
+
+    private GrpcChannel Channel(string? token) => GrpcChannel.ForAddress(
+        _factory!.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = TestTokens.WithToken(_factory.Server.CreateHandler(), token) });
 
     /// <summary>The integration events in the outbox about a dataset, oldest first, as (type name, JSON payload).</summary>
     public async Task<IReadOnlyList<(string Type, string Payload)>> OutboxEventsAsync(string datasetId)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Grpc.Net.Client;
@@ -18,6 +19,15 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public string DashboardApiKey { get; } = Guid.NewGuid().ToString("N");
 
+    /// <summary>The app host's data folder for this run: the token service's clients file and signing key go there.</summary>
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("platform-e2e-").FullName;
+
+    /// <summary>The token service's address.</summary>
+    public Uri Identity { get; private set; } = null!;
+
+    /// <summary>An administrator's access token, asked for as the README tells an operator to.</summary>
+    public string AdminToken { get; private set; } = null!;
+
     public GrpcChannel Catalog { get; private set; } = null!;
     public GrpcChannel Trading { get; private set; } = null!;
     public GrpcChannel Metrics { get; private set; } = null!;
@@ -36,6 +46,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--ConnectionStrings:{ResourceNames.RabbitMq}={TestServers.RabbitMq("e2e")}",
             "--Platform:FixedPorts=false",
             "--Platform:LoadScenario=false",
+            $"--Platform:DataDirectory={DataDirectory}",
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, args, ct);
@@ -43,19 +54,46 @@ public sealed class PlatformFixture : IAsyncLifetime
 
         _app = await builder.BuildAsync(ct);
         await _app.StartAsync(ct);
-        foreach (var service in new[] { ResourceNames.Catalog, ResourceNames.Trading, ResourceNames.Metrics })
+        foreach (var service in new[] { ResourceNames.Identity, ResourceNames.Catalog, ResourceNames.Trading, ResourceNames.Metrics })
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(service, ct);
         }
 
-        Catalog = GrpcChannel.ForAddress(_app.GetEndpoint(ResourceNames.Catalog, ResourceNames.GrpcEndpoint));
-        Trading = GrpcChannel.ForAddress(_app.GetEndpoint(ResourceNames.Trading, ResourceNames.GrpcEndpoint));
-        Metrics = GrpcChannel.ForAddress(_app.GetEndpoint(ResourceNames.Metrics, ResourceNames.GrpcEndpoint));
+        Identity = _app.GetEndpoint(ResourceNames.Identity, ResourceNames.HttpEndpoint);
+        AdminToken = await TokenAsync("admin", ct);
+        Catalog = Channel(ResourceNames.Catalog, AdminToken);
+        Trading = Channel(ResourceNames.Trading, AdminToken);
+        Metrics = Channel(ResourceNames.Metrics, AdminToken);
 
         var login = await _app.GetDashboardUrlAsync(ct);
         Dashboard = new HttpClient { BaseAddress = new Uri(login.GetLeftPart(UriPartial.Authority)) };
         Dashboard.DefaultRequestHeaders.Add("X-API-Key", DashboardApiKey);
     }
+
+    /// <summary>
+    /// A client-credentials token for <paramref name="clientId"/>, its secret read from the generated clients file:
+    /// <c>curl -d grant_type=client_credentials -d client_id=… -d client_secret=… http://127.0.0.1:5041/connect/token</c>.
+    /// </summary>
+    public async Task<string> TokenAsync(string clientId, CancellationToken cancellationToken)
+    {
+        using var clients = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(DataDirectory, "identity", "clients.json"), cancellationToken));
+        var secret = clients.RootElement.GetProperty("Clients").GetProperty(clientId).GetProperty("Secret").GetString()!;
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(Identity, "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = secret,
+        }), cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        return body.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>A channel to <paramref name="service"/>'s gRPC endpoint sending <paramref name="token"/> (none when null).</summary>
+    public GrpcChannel Channel(string service, string? token) => GrpcChannel.ForAddress(
+        _app!.GetEndpoint(service, ResourceNames.GrpcEndpoint),
+        new GrpcChannelOptions { HttpHandler = TestTokens.WithToken(new SocketsHttpHandler(), token) });
 
     public async Task DisposeAsync()
     {
@@ -68,6 +106,8 @@ public sealed class PlatformFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+
+        Directory.Delete(DataDirectory, recursive: true);
     }
 }
 

@@ -102,7 +102,8 @@ public sealed class Mesh : IAsyncDisposable
                 // Service discovery resolves http://_grpc.catalog to this; the link below delivers it in-process.
                 ["services:catalog:grpc:0"] = "http://localhost",
             }, services => services.ConfigureAll<HttpClientFactoryOptions>(options =>
-                options.HttpMessageHandlerBuilderActions.Add(handler => handler.PrimaryHandler = mesh.CatalogLink)));
+                // Trading calls catalog as an administrator would; the link underneath is the fault.
+                options.HttpMessageHandlerBuilderActions.Add(handler => handler.PrimaryHandler = TestTokens.WithToken(mesh.CatalogLink, TestTokens.Admin))));
             mesh._hosts.Add(tradingHost);
             mesh._trading = tradingHost;
             mesh.Trading = new TradingService.TradingServiceClient(mesh.Channel(tradingHost.Server));
@@ -140,7 +141,8 @@ public sealed class Mesh : IAsyncDisposable
     public (string Database, string Broker, string Redis) MetricsSettings { get; private set; }
 
     /// <summary>Reads metrics from a replica at <paramref name="address"/> (one the test runs as a process).</summary>
-    public void UseMetricsAt(Uri address) => Metrics = new MetricsService.MetricsServiceClient(Channel(address));
+    /// <summary>Reads from a metrics replica the test runs itself, anonymously (its figures are public).</summary>
+    public void UseMetricsAt(Uri address) => Metrics = new MetricsService.MetricsServiceClient(Channel(address, token: null));
 
     /// <summary>The /health answer of each in-process service (catalog, trading, metrics).</summary>
     public async Task<HttpStatusCode[]> HealthAsync()
@@ -196,15 +198,15 @@ public sealed class Mesh : IAsyncDisposable
 
     /// <summary>
     /// The one place the tests' clients are built: every call gets a deadline unless it sets its own (a fault must
-    /// never hang a test). Credentials for the services, when they need them, go here.
+    /// never hang a test), and an administrator's token (the in-process services trust the test key).
     /// </summary>
-    private CallInvoker Channel(TestServer server) => Channel(server.BaseAddress, server.CreateHandler());
+    private CallInvoker Channel(TestServer server) => Channel(server.BaseAddress, TestTokens.Admin, server.CreateHandler());
 
-    private CallInvoker Channel(Uri address, HttpMessageHandler? handler = null)
+    private CallInvoker Channel(Uri address, string? token, HttpMessageHandler? handler = null)
     {
         var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
-            HttpHandler = handler ?? new SocketsHttpHandler(),
+            HttpHandler = TestTokens.WithToken(handler ?? new SocketsHttpHandler(), token),
             MaxReceiveMessageSize = 64 * 1024 * 1024,
         });
         _channels.Add(channel);
@@ -228,10 +230,11 @@ public sealed class Mesh : IAsyncDisposable
                 host.UseSetting(key, value);
             }
 
-            if (services is not null)
+            host.ConfigureTestServices(configure =>
             {
-                host.ConfigureTestServices(services);
-            }
+                TestTokens.Trust(configure);
+                services?.Invoke(configure);
+            });
         });
         _ = factory.Server; // starts it
         return factory;

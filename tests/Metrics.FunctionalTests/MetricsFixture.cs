@@ -2,6 +2,7 @@ using Grpc.Net.Client;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Platform.Metrics.Caching;
@@ -34,10 +35,18 @@ public sealed class MetricsHost : IAsyncDisposable
                 // Its own queue names: this replica receives its own copy of every event, like a separate service.
                 host.UseSetting(WebHostDefaults.ApplicationKey, applicationName);
             }
+
+            host.ConfigureTestServices(TestTokens.Trust);
         });
-        _channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+        _channel = Channel(TestTokens.Admin);
         Client = new MetricsService.MetricsServiceClient(_channel);
     }
+
+    /// <summary>A client calling with <paramref name="token"/> (anonymously when null); the default <see cref="Client"/> is an administrator.</summary>
+    public MetricsService.MetricsServiceClient ClientWith(string? token) => new(Channel(token));
+
+    private GrpcChannel Channel(string? token) => GrpcChannel.ForAddress(
+        _factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = TestTokens.WithToken(_factory.Server.CreateHandler(), token) });
 
     public MetricsService.MetricsServiceClient Client { get; }
 

@@ -41,12 +41,21 @@ public sealed class TradingFixture : IAsyncLifetime
             .UseSetting("services:catalog:grpc:0", "http://localhost")
             .UseSetting("Catalog:Deadline", "00:00:01")
             .ConfigureTestServices(services =>
+            {
+                TestTokens.Trust(services);
                 // The catalog client is trading's only outgoing HTTP client.
                 services.ConfigureAll<HttpClientFactoryOptions>(options =>
-                    options.HttpMessageHandlerBuilderActions.Add(handler => handler.PrimaryHandler = Catalog.CreateHandler()))));
-        _channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+                    options.HttpMessageHandlerBuilderActions.Add(handler => handler.PrimaryHandler = Catalog.CreateHandler()));
+            }));
+        _channel = Channel(TestTokens.Admin);
         Client = new TradingService.TradingServiceClient(_channel);
     }
+
+    /// <summary>A client calling with <paramref name="token"/> (anonymously when null); the default <see cref="Client"/> is an administrator.</summary>
+    public TradingService.TradingServiceClient ClientWith(string? token) => new(Channel(token));
+
+    private GrpcChannel Channel(string? token) => GrpcChannel.ForAddress(
+        _factory!.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = TestTokens.WithToken(_factory.Server.CreateHandler(), token) });
 
     public async Task DisposeAsync()
     {

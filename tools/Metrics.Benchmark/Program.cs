@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Grpc.Net.Client;
 using Platform.Metrics.V1;
+using Platform.TokenClient;
+using Platform.Tooling;
 
 // usage: dotnet run -c Release --project tools/Metrics.Benchmark -- [address] [records] [reports-per-message] [rounds]
 // Every round sends the same keys with new figures: the first round inserts, the later ones replace.
@@ -36,7 +38,13 @@ if (current.Usages.Count > 0)
     messages.Add(current);
 }
 
-using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxSendMessageSize = 16 * 1024 * 1024 });
+// Reports need the reporter's right: the benchmark calls as the load-test client.
+using var tokens = ToolCredentials.Resolve("load-test") is { } credentials ? new TokenClient(credentials) : null;
+using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+{
+    MaxSendMessageSize = 16 * 1024 * 1024,
+    HttpHandler = tokens is null ? new SocketsHttpHandler() : new BearerTokenHandler(tokens) { InnerHandler = new SocketsHttpHandler() },
+});
 var client = new MetricsService.MetricsServiceClient(channel);
 Console.WriteLine($"{records:N0} token-usage reports in {messages.Count} messages of up to {perMessage}, {rounds} round(s), to {address}");
 for (var round = 1; round <= rounds; round++)

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Grpc.Net.Client;
 using Platform.LoadTest;
+using Platform.TokenClient;
+using Platform.Tooling;
 
 LoadOptions options;
 List<Scenario> scenarios;
@@ -43,21 +46,28 @@ if (options.DryRun)
 }
 
 var results = new List<ScenarioResult>();
-var channels = options.Targets.ToDictionary(t => t.Key, t => Runner.OpenChannels(t.Value, options.Connections, options.TraceEvery));
+if (ToolCredentials.Resolve("load-test") is { } credentials)
+{
+    ToolChannels.Tokens = new TokenClient(credentials);
+}
+
+var anonymousChannels = options.Targets.ToDictionary(t => t.Key, t => Runner.OpenChannels(t.Value, options.Connections, options.TraceEvery, authenticated: false));
+var tokenChannels = options.Targets.ToDictionary(t => t.Key, t => Runner.OpenChannels(t.Value, options.Connections, options.TraceEvery, authenticated: true));
+GrpcChannel[] ChannelsOf(Scenario scenario) => (scenario.NeedsToken ? tokenChannels : anonymousChannels)[scenario.Service];
 Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {options.Concurrency} in flight, " +
     $"{options.Connections} connection(s), {options.Duration.TotalSeconds:0}s measured after {options.WarmUp.TotalSeconds:0}s warm-up, " +
     (options.TraceEvery == 0 ? "no call traced" : $"1 call in {options.TraceEvery} traced"));
 foreach (var baseline in baselines.Concat(scenarios.Where(s => s.Name.StartsWith("baseline-", StringComparison.Ordinal))))
 {
-    await Runner.WarmUpClientAsync(baseline, channels[baseline.Service], options);
+    await Runner.WarmUpClientAsync(baseline, ChannelsOf(baseline), options);
 }
 
 foreach (var scenario in baselines.Concat(scenarios))
 {
     Console.Write($"  {scenario.Name,-18} ...");
     var isBaseline = scenario.Name == Scenario.BaselineOf(scenario.Service);
-    var baseline = isBaseline ? null : (await Runner.RunAsync(Scenario.Create(Scenario.BaselineOf(scenario.Service)), channels[scenario.Service], options))[0];
-    var rows = await Runner.RunAsync(scenario, channels[scenario.Service], options);
+    var baseline = isBaseline ? null : (await Runner.RunAsync(Scenario.Create(Scenario.BaselineOf(scenario.Service)), ChannelsOf(scenario), options))[0];
+    var rows = await Runner.RunAsync(scenario, ChannelsOf(scenario), options);
     var result = rows[0];
     if (baseline is { CallsPerSecond: > 0 })
     {

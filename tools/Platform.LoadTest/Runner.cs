@@ -41,8 +41,8 @@ public sealed record ScenarioResult(
 
 public static class Runner
 {
-    public static GrpcChannel[] OpenChannels(Uri target, int connections, int traceEvery) =>
-        Enumerable.Range(0, connections).Select(_ => ToolChannels.Open(target, traceEvery)).ToArray();
+    public static GrpcChannel[] OpenChannels(Uri target, int connections, int traceEvery, bool authenticated) =>
+        Enumerable.Range(0, connections).Select(_ => ToolChannels.Open(target, traceEvery, authenticated)).ToArray();
 
     /// <summary>The scenario's calls (the first row), then the rows of its probe, measured beside those calls.</summary>
     public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(Scenario scenario, GrpcChannel[] channels, LoadOptions options)

@@ -17,6 +17,12 @@ public abstract class Scenario
     /// <summary>The service called: catalog, trading or metrics. Its baseline is measured in the same run.</summary>
     public abstract string Service { get; }
 
+    /// <summary>
+    /// Calls with the load test's bearer token (writes); reads of public figures go anonymous, as most readers would,
+    /// so their rates are not those of token validation.
+    /// </summary>
+    public virtual bool NeedsToken => false;
+
     /// <summary>Caps the workers for scenarios that are heavy per call (streams of many records).</summary>
     public virtual int? MaxConcurrency => null;
 

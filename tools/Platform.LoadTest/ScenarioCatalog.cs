@@ -79,6 +79,8 @@ public sealed class RegisterScenario : Scenario
     public override string Name => "register";
     public override string Service => "catalog";
 
+    public override bool NeedsToken => true;
+
     public override async Task<long> ExecuteAsync(GrpcChannel channel, int worker, long sequence)
     {
         await new CatalogService.CatalogServiceClient(channel).RegisterDatasetAsync(new RegisterDatasetRequest
@@ -103,6 +105,8 @@ public sealed class TradeScenario : Scenario
 
     public override string Name => "trade";
     public override string Service => "trading";
+
+    public override bool NeedsToken => true;
 
     public override async Task SetupAsync(GrpcChannel channel, LoadOptions options)
     {
@@ -148,6 +152,8 @@ public sealed class TokenStreamScenario : Scenario
 
     public override string Name => "token-stream";
     public override string Service => "metrics";
+
+    public override bool NeedsToken => true;
     public override int? MaxConcurrency => 2;
 
     public override Task SetupAsync(GrpcChannel channel, LoadOptions options)

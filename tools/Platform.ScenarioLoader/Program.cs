@@ -5,6 +5,8 @@ using Platform.Metrics.V1;
 using Platform.ScenarioLoader.Loading;
 using Platform.ScenarioLoader.Plan;
 using Platform.ScenarioLoader.Verify;
+using Platform.TokenClient;
+using Platform.Tooling;
 
 // usage: scenario-loader [--seed N] [--concurrency N] [--catalog URL] [--trading URL] [--metrics URL]
 //                        [--catch-up-timeout SECONDS] [--table-only] [--verify]
@@ -45,6 +47,12 @@ var options = new LoaderOptions(
     int.Parse(settings.GetValueOrDefault("seed", "42"), CultureInfo.InvariantCulture),
     int.Parse(settings.GetValueOrDefault("concurrency", "32"), CultureInfo.InvariantCulture),
     TimeSpan.FromSeconds(double.Parse(settings.GetValueOrDefault("catch-up-timeout", "300"), CultureInfo.InvariantCulture)));
+
+// The loader acts as an administrator (it registers for every organisation, certifies, lists on every exchange).
+if (ToolCredentials.Resolve("scenario-loader") is { } credentials)
+{
+    ToolChannels.Tokens = new TokenClient(credentials);
+}
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };

@@ -1,5 +1,6 @@
 using System.Net;
 using Grpc.Net.Client;
+using Platform.TokenClient;
 
 namespace Platform.Tooling;
 
@@ -9,9 +10,16 @@ public static class ToolChannels
     /// <summary>Tools that make many calls trace one in this many by default.</summary>
     public const int DefaultTraceEvery = 100;
 
-    public static GrpcChannel Open(Uri address, int traceEvery = DefaultTraceEvery) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    /// <summary>The tool's token client (see <see cref="ToolCredentials"/>); when set, authenticated channels send its token.</summary>
+    public static TokenClient.TokenClient? Tokens { get; set; }
+
+    /// <summary>
+    /// A channel to <paramref name="address"/>; with <paramref name="authenticated"/> (and <see cref="Tokens"/> set) every
+    /// call carries the tool's bearer token. Reads of public figures go without one, as an anonymous reader's would.
+    /// </summary>
+    public static GrpcChannel Open(Uri address, int traceEvery = DefaultTraceEvery, bool authenticated = true) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
     {
-        HttpHandler = new TraceSampling(traceEvery)
+        HttpHandler = WithToken(authenticated ? Tokens : null, new TraceSampling(traceEvery)
         {
             InnerHandler = new SocketsHttpHandler
             {
@@ -19,9 +27,12 @@ public static class ToolChannels
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
                 KeepAlivePingDelay = TimeSpan.FromSeconds(60),
             },
-        },
+        }),
         HttpVersion = HttpVersion.Version20,
         MaxReceiveMessageSize = 64 * 1024 * 1024,
         MaxSendMessageSize = 64 * 1024 * 1024,
     });
+
+    private static HttpMessageHandler WithToken(TokenClient.TokenClient? tokens, HttpMessageHandler inner) =>
+        tokens is null ? inner : new BearerTokenHandler(tokens) { InnerHandler = inner };
 }

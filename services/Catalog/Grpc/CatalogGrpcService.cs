@@ -1,8 +1,10 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Platform.Catalog.Data;
 using Platform.Catalog.Model;
 using Platform.Catalog.V1;
 using Platform.Catalog.Validation;
+using Platform.Infrastructure.Access;
 using Platform.Infrastructure.Grpc;
 
 namespace Platform.Catalog.Grpc;
@@ -11,20 +13,29 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
 {
     private const int MaxSearchTerms = 8;
 
+    [Authorize(Policy = Rights.Provider)]
     public override async Task<Dataset> RegisterDataset(RegisterDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
         violations.RequestIdOf(request.RequestId, required: false);
         var content = Content(request, violations, "");
         violations.ThrowIfAny();
+        DatasetAccess.RequireOwn(Caller.Of(context), content.Provider.Organisation);
         return (await store.RegisterAsync([new(request.RequestId, content)], ItemNaming.Single, context.CancellationToken))[0];
     }
 
+    [Authorize(Policy = Rights.Provider)]
     public override async Task<BatchRegisterDatasetsResponse> BatchRegisterDatasets(BatchRegisterDatasetsRequest request, ServerCallContext context)
     {
         var violations = BatchViolations(request.Requests.Select(r => r.RequestId).ToList());
         var items = request.Requests.Select((r, i) => new DatasetStore.Registration(r.RequestId, Content(r, violations, $"requests[{i}]."))).ToArray();
         violations.ThrowIfAny();
+        var caller = Caller.Of(context);
+        foreach (var organisation in items.Select(i => i.Content.Provider.Organisation).Distinct())
+        {
+            DatasetAccess.RequireOwn(caller, organisation);
+        }
+
         return new() { Datasets = { await store.RegisterAsync(items, ItemNaming.Batch, context.CancellationToken) } };
     }
 
@@ -54,12 +65,14 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         return content;
     }
 
+    [AllowAnonymous]
     public override async Task<Dataset> GetDataset(GetDatasetRequest request, ServerCallContext context)
     {
         var id = ValidId(request.Id, "id");
-        return await store.FindAsync(id, context.CancellationToken) ?? throw GrpcErrors.NotFound("Dataset", request.Id);
+        return DatasetAccess.Readable(Caller.Of(context), await store.FindAsync(id, context.CancellationToken), request.Id);
     }
 
+    [AllowAnonymous]
     public override async Task<BatchGetDatasetsResponse> BatchGetDatasets(BatchGetDatasetsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -69,14 +82,16 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
 
         var found = (await store.FindManyAsync(ids.Distinct().ToArray(), context.CancellationToken)).ToDictionary(r => r.Id);
         var response = new BatchGetDatasetsResponse();
+        var caller = Caller.Of(context);
         foreach (var id in ids)
         {
-            response.Datasets.Add(found.TryGetValue(id, out var row) ? row.ToMessage() : throw GrpcErrors.NotFound("Dataset", id.ToString()));
+            response.Datasets.Add(DatasetAccess.Readable(caller, found.TryGetValue(id, out var row) ? row.ToMessage() : null, id.ToString()));
         }
 
         return response;
     }
 
+    [Authorize(Policy = Rights.Provider)]
     public override Task<Dataset> UpdateDataset(UpdateDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -93,9 +108,13 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         violations.Require(request.ExpectedVersion >= 0, "expected_version", "must not be negative");
         violations.ThrowIfAny();
 
+        var caller = Caller.Of(context);
         return store.UpdateAsync(request.RequestId, id, request.ExpectedVersion, current =>
         {
+            // Checked on the stored row, inside the update's transaction; a change of organisation must stay its own.
+            DatasetAccess.RequireOwn(caller, current.Provider?.Organisation);
             DatasetMask.Apply(request.Dataset!, current, paths);
+            DatasetAccess.RequireOwn(caller, current.Provider?.Organisation);
             var merged = new FieldViolations();
             DatasetValidation.Content(current, merged, "dataset.");
             merged.ThrowIfAny();
@@ -103,22 +122,27 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         }, context.CancellationToken);
     }
 
+    [Authorize(Policy = Rights.Provider)]
     public override async Task<Dataset> SubmitForCertification(SubmitForCertificationRequest request, ServerCallContext context)
     {
         var (requestId, id) = Target(request.RequestId, request.Id);
+        await RequireOwnAsync(Caller.Of(context), [id], context.CancellationToken);
         return (await store.SubmitAsync([new(requestId, id)], ItemNaming.Single, context.CancellationToken))[0];
     }
 
+    [Authorize(Policy = Rights.Provider)]
     public override async Task<BatchSubmitForCertificationResponse> BatchSubmitForCertification(BatchSubmitForCertificationRequest request, ServerCallContext context)
     {
         var violations = BatchViolations(request.Requests.Select(r => r.RequestId).ToList());
         var ids = request.Requests.Select((r, i) => DatasetValidation.Id(r.Id, $"requests[{i}].id", violations)).ToArray();
         DatasetValidation.DistinctDatasetIds(ids, violations);
         violations.ThrowIfAny();
+        await RequireOwnAsync(Caller.Of(context), ids, context.CancellationToken);
         var items = request.Requests.Select((r, i) => new DatasetStore.Submission(r.RequestId, ids[i])).ToArray();
         return new() { Datasets = { await store.SubmitAsync(items, ItemNaming.Batch, context.CancellationToken) } };
     }
 
+    [Authorize(Policy = Rights.Authenticated)]
     public override Task<Objection> RaiseObjection(RaiseObjectionRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -134,6 +158,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         return store.RaiseObjectionAsync(request.RequestId, id, objector, reason, context.CancellationToken);
     }
 
+    [Authorize(Policy = Rights.Certifier)]
     public override async Task<Dataset> CertifyDataset(CertifyDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -143,6 +168,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         return (await store.CertifyAsync([item], ItemNaming.Single, context.CancellationToken))[0];
     }
 
+    [Authorize(Policy = Rights.Certifier)]
     public override async Task<BatchCertifyDatasetsResponse> BatchCertifyDatasets(BatchCertifyDatasetsRequest request, ServerCallContext context)
     {
         var violations = BatchViolations(request.Requests.Select(r => r.RequestId).ToList());
@@ -159,6 +185,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         return new(request.RequestId, id, dismissed);
     }
 
+    [Authorize(Policy = Rights.Certifier)]
     public override Task<Dataset> RejectDataset(RejectDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -171,6 +198,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         return store.RejectAsync(request.RequestId, id, reason, context.CancellationToken);
     }
 
+    [Authorize(Policy = Rights.Certifier)]
     public override Task<Dataset> RetireDataset(RetireDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -181,9 +209,10 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         return store.RetireAsync(request.RequestId, id, context.CancellationToken);
     }
 
+    [AllowAnonymous]
     public override async Task<ListDatasetsResponse> ListDatasets(ListDatasetsRequest request, ServerCallContext context)
     {
-        var (filter, pageSize, after, pageQuery) = Paging(nameof(ListDatasets), "", request.Filter, request.PageSize, request.PageToken);
+        var (filter, pageSize, after, pageQuery) = Paging(Caller.Of(context), nameof(ListDatasets), "", request.Filter, request.PageSize, request.PageToken);
         var page = await queries.SearchAsync([], filter, pageSize, after, withFacets: false, context.CancellationToken);
         return new ListDatasetsResponse
         {
@@ -193,6 +222,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         };
     }
 
+    [AllowAnonymous]
     public override async Task<SearchDatasetsResponse> SearchDatasets(SearchDatasetsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -201,7 +231,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         violations.Require(terms.Count <= MaxSearchTerms, "query", $"at most {MaxSearchTerms} words");
         violations.ThrowIfAny();
 
-        var (filter, pageSize, after, pageQuery) = Paging(nameof(SearchDatasets), string.Join(' ', terms), request.Filter, request.PageSize, request.PageToken);
+        var (filter, pageSize, after, pageQuery) = Paging(Caller.Of(context), nameof(SearchDatasets), string.Join(' ', terms), request.Filter, request.PageSize, request.PageToken);
         var page = await queries.SearchAsync(terms, filter, pageSize, after, withFacets: !request.SkipFacets, context.CancellationToken);
         var response = new SearchDatasetsResponse
         {
@@ -226,9 +256,11 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         return response;
     }
 
+    [AllowAnonymous]
     public override async Task<ListAnnotationBasesResponse> ListAnnotationBases(ListAnnotationBasesRequest request, ServerCallContext context) =>
         new() { AnnotationBases = { await queries.AnnotationBasesAsync(context.CancellationToken) } };
 
+    [AllowAnonymous]
     public override async Task<CatalogStats> GetCatalogStats(GetCatalogStatsRequest request, ServerCallContext context)
     {
         var rows = await queries.StatsAsync(context.CancellationToken);
@@ -280,16 +312,34 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
             : field == "annotation_base" && value is null ? "none" : value ?? "";
 
     private (DatasetFilter Filter, int PageSize, Guid? After, PageQuery Query) Paging(
-        string method, string query, DatasetFilter? filter, int requestedPageSize, string pageToken)
+        Caller caller, string method, string query, DatasetFilter? filter, int requestedPageSize, string pageToken)
     {
         var violations = new FieldViolations();
         filter = filter?.Clone() ?? new DatasetFilter();
+        DatasetAccess.LimitToPublic(caller, filter);
         DatasetValidation.Filter(filter, violations);
         var pageSize = PageSize.Of(requestedPageSize, violations);
         var pageQuery = PageQuery.Of(method, query, filter);
         var after = pageTokens.Decode(pageToken, pageQuery, violations);
         violations.ThrowIfAny();
         return (filter, pageSize, after?.Id, pageQuery);
+    }
+
+    /// <summary>
+    /// A provider submits only datasets of its own organisation: checked on the stored rows before the submission (an
+    /// unknown id is left for the store to answer NOT_FOUND). Administrators skip the read.
+    /// </summary>
+    private async Task RequireOwnAsync(Caller caller, Guid[] ids, CancellationToken cancellationToken)
+    {
+        if (caller.IsAdmin)
+        {
+            return;
+        }
+
+        foreach (var row in await store.FindManyAsync(ids.Distinct().ToArray(), cancellationToken))
+        {
+            DatasetAccess.RequireOwn(caller, row.Provider_Organisation);
+        }
     }
 
     /// <summary>Checks a batch's size (throwing at once when it is wrong) and its items' request ids.</summary>

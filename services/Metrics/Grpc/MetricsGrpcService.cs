@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
+using Platform.Infrastructure.Access;
+using Microsoft.AspNetCore.Authorization;
 using Platform.Infrastructure.Grpc;
 using Platform.Metrics.Caching;
 using Platform.Metrics.Computation;
@@ -28,12 +30,14 @@ internal sealed class MetricsGrpcService(
     private const string EarlierStored = " (reports of earlier messages may already be stored; re-sending them replaces them)";
 
     /// <summary><c>GetHeadlineIndicators</c>, bound by <see cref="HeadlineBinding"/> to send the snapshot's serialised bytes.</summary>
+    [AllowAnonymous]
     public async Task<SerializedHeadline> GetHeadlineSnapshot(GetHeadlineIndicatorsRequest request, ServerCallContext context)
     {
         RequestValidation.ValidateView(request.View);
         return (await reader.GetHeadlineAsync(context.CancellationToken)).Bytes(request.View);
     }
 
+    [AllowAnonymous]
     public override async Task WatchHeadlineIndicators(
         WatchHeadlineIndicatorsRequest request, IServerStreamWriter<HeadlineIndicators> responseStream, ServerCallContext context)
     {
@@ -69,18 +73,21 @@ internal sealed class MetricsGrpcService(
         }
     }
 
+    [AllowAnonymous]
     public override async Task<IndicatorSeries> GetIndicatorSeries(GetIndicatorSeriesRequest request, ServerCallContext context)
     {
         var (from, to) = RequestValidation.ValidateSeries(request, Calculations.Today(time));
         return await reader.GetSeriesAsync(request.Indicator, from, to, request.Granularity, context.CancellationToken);
     }
 
+    [AllowAnonymous]
     public override async Task<ExchangeShareSeries> GetExchangeShare(GetExchangeShareRequest request, ServerCallContext context)
     {
         RequestValidation.ValidateExchangeShare(request);
         return await reader.GetExchangeShareAsync(request.ExchangeCode, request.FromYear, request.ToYear, context.CancellationToken);
     }
 
+    [Authorize(Policy = Rights.Reporter)]
     public override async Task<ReportTokenUsageResponse> ReportTokenUsage(IAsyncStreamReader<ReportTokenUsageRequest> requestStream, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
@@ -120,6 +127,7 @@ internal sealed class MetricsGrpcService(
         }
     }
 
+    [Authorize(Policy = Rights.Reporter)]
     public override async Task<ReportTokenUsageResponse> ReportTokenUsageBatch(ReportTokenUsageBatchRequest request, ServerCallContext context)
     {
         if (request.Usages.Count > RequestValidation.MaxBatchReports)
@@ -138,6 +146,7 @@ internal sealed class MetricsGrpcService(
         return new ReportTokenUsageResponse { Received = request.Usages.Count, Stored = stored };
     }
 
+    [Authorize(Policy = Rights.Reporter)]
     public override async Task<ReportTrainingCorpusResponse> ReportTrainingCorpus(ReportTrainingCorpusRequest request, ServerCallContext context)
     {
         RequestValidation.ValidateCorpus(request, time.GetUtcNow());
@@ -152,6 +161,7 @@ internal sealed class MetricsGrpcService(
         return new ReportTrainingCorpusResponse { Applied = applied, Model = ProtoMapper.ToMessage(stored) };
     }
 
+    [Authorize(Policy = Rights.Admin)]
     public override async Task<RebuildIndicatorsResponse> RebuildIndicators(RebuildIndicatorsRequest request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();

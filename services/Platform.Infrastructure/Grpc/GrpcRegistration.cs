@@ -1,6 +1,7 @@
 using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Infrastructure.Access;
 
 namespace Platform.Infrastructure.Grpc;
 
@@ -19,10 +20,11 @@ public sealed class GrpcLimitOptions
 public static class GrpcRegistration
 {
     /// <summary>
-    /// Registers gRPC with what every service runs: the message-size limit; the interceptors in order — per-client
-    /// write limits, exceptions mapped to exact statuses, text PostgreSQL cannot store refused before a handler sees
-    /// it; and the page-token codec (<see cref="PageTokens"/>, keyed by <c>Platform:PageTokenKey</c>). A service adds
-    /// its own options through <paramref name="configure"/>.
+    /// Registers gRPC with what every service runs: the message-size limit; authentication (JWT bearer) and the
+    /// per-right policies, so every method is authorised before it runs (see <see cref="PlatformAuthentication"/>);
+    /// the interceptors in order — per-client write limits, exceptions mapped to exact statuses, text PostgreSQL
+    /// cannot store refused before a handler sees it; and the page-token codec (<see cref="PageTokens"/>, keyed by
+    /// <c>Platform:PageTokenKey</c>). A service adds its own options through <paramref name="configure"/>.
     /// </summary>
     public static IGrpcServerBuilder AddPlatformGrpc(this IServiceCollection services, IConfiguration configuration, Action<GrpcServiceOptions>? configure = null)
     {
@@ -32,7 +34,7 @@ public static class GrpcRegistration
         services.AddSingleton<WriteRateLimitInterceptor>();
         services.AddOptions<PageTokenOptions>().BindConfiguration("Platform");
         services.TryAddSingleton<PageTokens>();
-        return services.AddGrpc(options =>
+        return services.AddPlatformAuthentication().AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = limits.MaxReceiveMessageBytes;
             options.Interceptors.Add<WriteRateLimitInterceptor>();

@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Platform.Infrastructure.Access;
+using Microsoft.AspNetCore.Authorization;
 using Platform.Catalog.V1;
 using Platform.Contracts;
 using Platform.Infrastructure.Grpc;
@@ -16,12 +18,14 @@ internal sealed class TradingGrpcService(
     PageTokens pageTokens,
     TimeProvider time) : TradingService.TradingServiceBase
 {
+    [AllowAnonymous]
     public override async Task<ListExchangesResponse> ListExchanges(ListExchangesRequest request, ServerCallContext context)
     {
         var rows = await exchanges.ListAsync(context.CancellationToken);
         return new ListExchangesResponse { Exchanges = { rows.Select(r => r.ToMessage()) } };
     }
 
+    [Authorize(Policy = Rights.Admin)]
     public override async Task<Exchange> CreateExchange(CreateExchangeRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -37,15 +41,18 @@ internal sealed class TradingGrpcService(
         return row.ToMessage();
     }
 
+    [Authorize(Policy = Rights.Exchange)]
     public override async Task<Listing> CreateListing(CreateListingRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
         var requestId = violations.RequestIdOf(request.RequestId, required: true);
         var listing = ListingValidation.Listing(request, time.GetUtcNow(), violations);
         violations.ThrowIfAny();
+        ExchangeAccess.RequireOwn(Caller.Of(context), listing!.ExchangeCode);
         return (await CreateListingsAsync([new ListingToCreate(0, requestId, listing!)], ItemNaming.Single, context))[0];
     }
 
+    [Authorize(Policy = Rights.Exchange)]
     public override async Task<BatchCreateListingsResponse> BatchCreateListings(BatchCreateListingsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -59,6 +66,12 @@ internal sealed class TradingGrpcService(
         var listings = request.Requests.Select((r, i) => ListingValidation.Listing(r, now, violations, ItemNaming.Batch.Prefix(i))).ToArray();
         ListingValidation.DistinctListings(listings, violations);
         violations.ThrowIfAny();
+        var caller = Caller.Of(context);
+        foreach (var code in listings.Select(l => l!.ExchangeCode).Distinct())
+        {
+            ExchangeAccess.RequireOwn(caller, code);
+        }
+
         var items = request.Requests.Select((r, i) => new ListingToCreate(i, r.RequestId, listings[i]!)).ToArray();
         return new() { Listings = { await CreateListingsAsync(items, ItemNaming.Batch, context) } };
     }
@@ -158,6 +171,7 @@ internal sealed class TradingGrpcService(
         }).ToArray();
     }
 
+    [AllowAnonymous]
     public override async Task<Listing> GetListing(GetListingRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -167,6 +181,7 @@ internal sealed class TradingGrpcService(
         return row.ToMessage();
     }
 
+    [AllowAnonymous]
     public override async Task<ListListingsResponse> ListListings(ListListingsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -191,6 +206,7 @@ internal sealed class TradingGrpcService(
         return response;
     }
 
+    [Authorize(Policy = Rights.Exchange)]
     public override async Task<Listing> Delist(DelistRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -200,12 +216,14 @@ internal sealed class TradingGrpcService(
         var reason = violations.Text(request.Reason, "reason", required: false);
         var delistedAt = BusinessTime.Resolve(request.DelistedAt, time.GetUtcNow(), "delisted_at", violations);
         violations.ThrowIfAny();
+        await RequireOwnListingAsync(Caller.Of(context), id!.Value, context.CancellationToken);
 
         var row = await listings.DelistAsync(
             id!.Value, reason.Length == 0 ? ListingRepository.DelistedByProvider : reason, delistedAt!.Value, context.CancellationToken);
         return (row ?? throw GrpcErrors.NotFound("Listing", request.Id)).ToMessage();
     }
 
+    [Authorize(Policy = Rights.Exchange)]
     public override async Task<Trade> PlaceTrade(PlaceTradeRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -235,6 +253,7 @@ internal sealed class TradingGrpcService(
 
         var placedAt = BusinessTime.Resolve(request.PlacedAt, time.GetUtcNow(), "placed_at", violations);
         violations.ThrowIfAny();
+        await RequireOwnListingAsync(Caller.Of(context), listingId!.Value, context.CancellationToken);
 
         var row = await trades.PlaceAsync(
             requestId,
@@ -243,6 +262,7 @@ internal sealed class TradingGrpcService(
         return row.ToMessage();
     }
 
+    [Authorize(Policy = Rights.Exchange)]
     public override async Task<Trade> RecordEquityContribution(RecordEquityContributionRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -253,6 +273,7 @@ internal sealed class TradingGrpcService(
         var share = EquityShare(violations, request.EquityShareBps, "equity_share_bps");
         var recordedAt = BusinessTime.Resolve(request.RecordedAt, time.GetUtcNow(), "recorded_at", violations);
         violations.ThrowIfAny();
+        await RequireOwnListingAsync(Caller.Of(context), listingId!.Value, context.CancellationToken);
 
         var row = await trades.PlaceAsync(
             requestId,
@@ -261,6 +282,7 @@ internal sealed class TradingGrpcService(
         return row.ToMessage();
     }
 
+    [Authorize(Policy = Rights.Exchange)]
     public override Task<Trade> ConfirmPayment(ConfirmPaymentRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -269,12 +291,15 @@ internal sealed class TradingGrpcService(
             request.AmountFen > 0 ? request.AmountFen : null, null, violations, context);
     }
 
+    [Authorize(Policy = Rights.Exchange)]
     public override Task<Trade> ConfirmDelivery(ConfirmDeliveryRequest request, ServerCallContext context) =>
         StepAsync(request.RequestId, request.TradeId, TradeStep.ConfirmDelivery, request.DeliveredAt, null, null, new FieldViolations(), context);
 
+    [Authorize(Policy = Rights.Exchange)]
     public override Task<Trade> SettleTrade(SettleTradeRequest request, ServerCallContext context) =>
         StepAsync(request.RequestId, request.TradeId, TradeStep.Settle, request.SettledAt, null, null, new FieldViolations(), context);
 
+    [Authorize(Policy = Rights.Exchange)]
     public override Task<Trade> CancelTrade(CancelTradeRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -282,15 +307,18 @@ internal sealed class TradingGrpcService(
         return StepAsync(request.RequestId, request.TradeId, TradeStep.Cancel, request.CancelledAt, null, reason.Length == 0 ? null : reason, violations, context);
     }
 
+    [Authorize(Policy = Rights.Exchange)]
     public override async Task<Trade> GetTrade(GetTradeRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
         var id = violations.Uuid(request.Id, "id", "trade");
         violations.ThrowIfAny();
         var row = await trades.FindAsync(id!.Value, context.CancellationToken) ?? throw GrpcErrors.NotFound("Trade", request.Id);
+        ExchangeAccess.RequireOwn(Caller.Of(context), row.ExchangeCode);
         return row.ToMessage();
     }
 
+    [Authorize(Policy = Rights.Exchange)]
     public override async Task<ListTradesResponse> ListTrades(ListTradesRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -300,6 +328,8 @@ internal sealed class TradingGrpcService(
         var kind = violations.Enum(request.ProductKind, "product_kind", allowUnspecified: true);
         var period = request.Period is null ? (BusinessPeriod?)null : PeriodOf(violations, request.Period);
         var pageSize = PageSize.Of(request.PageSize, violations);
+        // An exchange lists its own trades; no exchange_code means its own.
+        exchangeCode = ExchangeAccess.Scope(Caller.Of(context), exchangeCode);
         var pageQuery = PageQuery.Of(nameof(ListTrades), exchangeCode, type, status, kind, period?.Start.UtcTicks);
         var after = pageTokens.Decode(request.PageToken, pageQuery, violations);
         violations.ThrowIfAny();
@@ -316,6 +346,7 @@ internal sealed class TradingGrpcService(
         return response;
     }
 
+    [AllowAnonymous]
     public override async Task<ExchangeStats> GetExchangeStats(GetExchangeStatsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -348,10 +379,27 @@ internal sealed class TradingGrpcService(
         var tradeId = violations.Uuid(tradeIdValue, "trade_id", "trade");
         var at = BusinessTime.Resolve(atValue, time.GetUtcNow(), TradeLifecycle.TimeField(step), violations);
         violations.ThrowIfAny();
+        var caller = Caller.Of(context);
+        if (!caller.IsAdmin && await trades.FindAsync(tradeId!.Value, context.CancellationToken) is { } trade)
+        {
+            ExchangeAccess.RequireOwn(caller, trade.ExchangeCode);
+        }
 
         var row = await trades.StepAsync(tradeId!.Value, requestId, step, at!.Value, amountFen, reason, context.CancellationToken)
             ?? throw GrpcErrors.NotFound("Trade", tradeIdValue);
         return row.ToMessage();
+    }
+
+    /// <summary>
+    /// An exchange acts only on listings of its own exchange: checked on the stored listing (an unknown id is left to
+    /// the write to answer NOT_FOUND). Administrators skip the read.
+    /// </summary>
+    private async Task RequireOwnListingAsync(Caller caller, Guid listingId, CancellationToken cancellationToken)
+    {
+        if (!caller.IsAdmin && await listings.FindAsync(listingId, cancellationToken) is { } listing)
+        {
+            ExchangeAccess.RequireOwn(caller, listing.ExchangeCode);
+        }
     }
 
     private static int? EquityShare(FieldViolations violations, int basisPoints, string field)

@@ -1,0 +1,47 @@
+using System.Text;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Http;
+
+namespace Platform.Infrastructure.Access;
+
+/// <summary>
+/// Answers a gRPC call the authorisation middleware refuses with a gRPC status (trailers-only) naming the right the
+/// method needs: UNAUTHENTICATED without a valid token, PERMISSION_DENIED with one that lacks the right. Without this a
+/// client sees a bare HTTP 401/403, which it reports as a generic "Bad gRPC response".
+/// </summary>
+internal sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Succeeded || context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true)
+        {
+            return _default.HandleAsync(next, context, policy, authorizeResult);
+        }
+
+        var right = RightOf(context);
+        var caller = new Caller(context.User);
+        var (status, message) = authorizeResult.Challenged || !caller.IsAuthenticated
+            ? (StatusCode.Unauthenticated, context.Request.Headers.Authorization.Count > 0
+                ? $"The bearer token is invalid or expired; this method needs the right '{right}'."
+                : $"This method needs a bearer token with the right '{right}'.")
+            : (StatusCode.PermissionDenied, $"Client '{caller.Id}' lacks the right '{right}' this method needs.");
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/grpc";
+        response.Headers["grpc-status"] = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+        return Task.CompletedTask;
+    }
+
+    private static string RightOf(HttpContext context)
+    {
+        var policies = context.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>()
+            .Select(a => a.Policy).OfType<string>().Distinct().ToList();
+        return policies is { Count: > 0 } ? string.Join("', '", policies) : Rights.Authenticated;
+    }
+}
