@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Platform.Catalog.V1;
 using Platform.Testing;
 
@@ -25,8 +26,12 @@ public sealed class CallLimitTests : IAsyncLifetime
             .UseSetting("Platform:RateLimits:WritesPerPeriod", "1")
             .UseSetting("Platform:RateLimits:Period", "01:00:00")
             .UseSetting("Platform:RateLimits:Burst", "2")
-            .UseSetting("Platform:Grpc:MaxReceiveMessageBytes", "65536"));
-        _channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+            .UseSetting("Platform:Grpc:MaxReceiveMessageBytes", "65536")
+            .ConfigureTestServices(TestTokens.Trust));
+        _channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions
+        {
+            HttpHandler = TestTokens.WithToken(_factory.Server.CreateHandler(), TestTokens.Admin),
+        });
         _client = new CatalogService.CatalogServiceClient(_channel);
     }
 

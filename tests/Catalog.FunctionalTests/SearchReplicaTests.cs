@@ -2,6 +2,7 @@ using Dapper;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Npgsql;
 using Platform.Catalog.V1;
 using Platform.Testing;
@@ -22,8 +23,12 @@ public sealed class SearchReplicaTests
             _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
                 .UseSetting("ConnectionStrings:catalogdb", connectionString)
                 .UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq("catalog"))
-                .UseSetting("Catalog:Search:PollInterval", "00:00:00.100"));
-            _channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+                .UseSetting("Catalog:Search:PollInterval", "00:00:00.100")
+                .ConfigureTestServices(TestTokens.Trust));
+            _channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions
+            {
+                HttpHandler = TestTokens.WithToken(_factory.Server.CreateHandler(), TestTokens.Admin),
+            });
             Client = new CatalogService.CatalogServiceClient(_channel);
         }
 
