@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Hosting;
+
 namespace Platform.AppHost;
 
 internal static class ServiceExtensions
@@ -21,6 +23,8 @@ internal static class ServiceExtensions
             .WithEnvironment("Kestrel__Endpoints__grpc__Protocols", "Http2")
             .WithEnvironment("Kestrel__Endpoints__http__Url", ReferenceExpression.Create($"http://localhost:{http.Property(EndpointProperty.TargetPort)}"))
             .WithEnvironment("Kestrel__Endpoints__http__Protocols", "Http1")
+            // The services run as Production; a development app host turns gRPC reflection on, for buf curl.
+            .WithEnvironment("Platform__Grpc__Reflection", project.ApplicationBuilder.Environment.IsDevelopment() ? "true" : "false")
             .WithHttpHealthCheck("/health", endpointName: ResourceNames.HttpEndpoint);
     }
 
