@@ -4,6 +4,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Options;
+using Platform.Infrastructure.Access;
 
 namespace Platform.Infrastructure.Grpc;
 
@@ -29,7 +30,7 @@ public sealed class WriteRateLimitOptions
 }
 
 /// <summary>
-/// Token buckets of write calls, one per caller: the token's <c>client_id</c> (or <c>sub</c>) when the caller is
+/// Token buckets of write calls, one per caller: the token's subject (<see cref="Caller.Id"/>) when the caller is
 /// authenticated, else its remote address.
 /// </summary>
 public sealed class WriteRateLimiter : IDisposable
@@ -126,14 +127,9 @@ public sealed class WriteRateLimitInterceptor(WriteRateLimiter limiter) : Interc
 
     private static string Client(ServerCallContext context)
     {
-        var http = context.GetHttpContext();
-        var user = http.User;
-        if (user.Identity?.IsAuthenticated == true
-            && (user.FindFirst("client_id")?.Value ?? user.FindFirst("sub")?.Value) is { Length: > 0 } id)
-        {
-            return id;
-        }
-
-        return http.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
+        var caller = Caller.Of(context);
+        return caller.IsAuthenticated
+            ? caller.Id
+            : context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? "anonymous";
     }
 }

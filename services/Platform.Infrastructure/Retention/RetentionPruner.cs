@@ -15,7 +15,7 @@ public sealed record TableRetention(string Table, long Deleted, long Rows, DateT
 /// <c>platform.outbox.oldest_age</c>, <c>platform.inbox.*</c>, <c>platform.&lt;request table&gt;.*</c>).
 /// <see cref="PruneAsync"/> is what the background service runs; an operator command may call it too.
 /// </summary>
-public sealed partial class RetentionPruner
+public sealed class RetentionPruner
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly IOptions<RetentionOptions> _options;
