@@ -1,5 +1,6 @@
 using Platform.Catalog.Extensions;
 using Platform.Catalog.Grpc;
+using Platform.Infrastructure.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,6 +9,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseMalformedRequestRefusal();
 app.MapDefaultEndpoints();
 app.MapGrpcService<CatalogGrpcService>();
 

@@ -1,3 +1,4 @@
+using Platform.Infrastructure.Grpc;
 using Platform.Metrics.Extensions;
 using Platform.Metrics.Grpc;
 
@@ -8,6 +9,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseMalformedRequestRefusal();
 app.MapDefaultEndpoints();
 app.MapGrpcService<MetricsGrpcService>();
 

@@ -1,3 +1,4 @@
+using Platform.Infrastructure.Grpc;
 using Platform.Trading.Extensions;
 using Platform.Trading.Grpc;
 
@@ -8,6 +9,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseMalformedRequestRefusal();
 app.MapDefaultEndpoints();
 app.MapGrpcService<TradingGrpcService>();
 

@@ -45,6 +45,11 @@ public sealed class MetricsHost : IAsyncDisposable
     /// <summary>A client calling with <paramref name="token"/> (anonymously when null); the default <see cref="Client"/> is an administrator.</summary>
     public MetricsService.MetricsServiceClient ClientWith(string? token) => new(Channel(token));
 
+    /// <summary>Raw HTTP/2 to the service (for bodies a gRPC client would never send), with <paramref name="token"/>.</summary>
+    public HttpMessageInvoker RawHttp(string? token) => new(TestTokens.WithToken(_factory.Server.CreateHandler(), token));
+
+    public Uri BaseAddress => _factory.Server.BaseAddress;
+
     private GrpcChannel Channel(string? token) => GrpcChannel.ForAddress(
         _factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = TestTokens.WithToken(_factory.Server.CreateHandler(), token) });
 

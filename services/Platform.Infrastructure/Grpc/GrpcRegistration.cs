@@ -23,7 +23,8 @@ public static class GrpcRegistration
     /// Registers gRPC with what every service runs: the message-size limit; authentication (JWT bearer) and the
     /// per-right policies, so every method is authorised before it runs (see <see cref="PlatformAuthentication"/>);
     /// the interceptors in order — per-client write limits, exceptions mapped to exact statuses, text PostgreSQL
-    /// cannot store refused before a handler sees it; and the page-token codec (<see cref="PageTokens"/>, keyed by
+    /// cannot store refused before a handler sees it, malformed messages of a client stream refused (a single request's
+    /// body is checked by <see cref="MalformedRequestMiddleware"/>, which <c>Program.cs</c> adds); and the page-token codec (<see cref="PageTokens"/>, keyed by
     /// <c>Platform:PageTokenKey</c>). A service adds its own options through <paramref name="configure"/>.
     /// </summary>
     public static IGrpcServerBuilder AddPlatformGrpc(this IServiceCollection services, IConfiguration configuration, Action<GrpcServiceOptions>? configure = null)
@@ -40,6 +41,7 @@ public static class GrpcRegistration
             options.Interceptors.Add<WriteRateLimitInterceptor>();
             options.Interceptors.Add<ExceptionMappingInterceptor>();
             options.Interceptors.Add<UnstorableTextInterceptor>();
+            options.Interceptors.Add<MalformedStreamInterceptor>();
             configure?.Invoke(options);
         });
     }
