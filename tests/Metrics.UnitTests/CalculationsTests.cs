@@ -38,6 +38,31 @@ public sealed class CalculationsTests
     }
 
     [Fact]
+    public void ShareAndGrowthAreExactForTotalsBeyondInt64()
+    {
+        // Ten million datasets of 1 EB: 10^25 bytes, a million times int64's maximum.
+        var total = 10_000_000m * Platform.Infrastructure.Grpc.Quantities.MaxVolumeBytes;
+        var share = Calculations.Share(total / 4 * 3 + 1, total);
+        var multiple = Calculations.Multiple(total, 1)!;
+
+        Assert.Equal((7_500L, "75.00"), (share.BasisPoints, share.Value));
+        Assert.Equal(long.MaxValue, multiple.BasisPoints);
+        Assert.Equal("10000000000000000000000000.00", multiple.Value);
+    }
+
+    [Fact]
+    public void CumulativeSeriesSumsBeyondInt64Exactly()
+    {
+        var max = (decimal)Platform.Infrastructure.Grpc.Quantities.MaxVolumeBytes;
+        var day = new DateOnly(2025, 1, 1);
+        var deltas = Enumerable.Range(0, 20).Select(_ => new DayDelta(day, 1, max));
+
+        var points = Calculations.Cumulative(Calculations.Periods(day, day.AddDays(1), monthly: false), deltas);
+
+        Assert.Equal([20 * max, 20 * max], points.Select(p => p.Value));
+    }
+
+    [Fact]
     public void GrowthFromZeroIsUndefined() => Assert.Null(Calculations.Multiple(5, 0));
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class TieredCacheTests
 
     private Task<long> Read(TieredCache? cache = null) =>
         (cache ?? _cache).GetAsync("k", CacheJsonContext.Default.ExchangeShareData, Compute, d => d.Years[0], CancellationToken.None)
-            .AsTask().ContinueWith(t => t.Result.HighQualityAmountFen, TaskScheduler.Default);
+            .AsTask().ContinueWith(t => (long)t.Result.HighQualityAmountFen, TaskScheduler.Default);
 
     [Fact]
     public async Task ConcurrentMissesComputeOnce()

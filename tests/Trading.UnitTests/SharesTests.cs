@@ -24,6 +24,17 @@ public sealed class SharesTests
         Assert.Equal(8000, Shares.BasisPoints(total / 10 * 8, total));
     }
 
+    [Fact]
+    public void BasisPointsAreExactForTotalsBeyondInt64()
+    {
+        // A million trades of 10^13 fen each: 10^19 fen, above int64's 9.2 × 10^18.
+        var total = 1_000_000m * Platform.Infrastructure.Grpc.Quantities.MaxAmountFen;
+        Assert.True(total > long.MaxValue);
+        Assert.Equal(8000, Shares.BasisPoints(total / 10 * 8, total));
+        Assert.Equal(1, Shares.BasisPoints(total / 20_000, total));
+        Assert.Equal(10_000, Shares.BasisPoints(decimal.MaxValue, decimal.MaxValue));
+    }
+
     [Theory]
     [InlineData(8000, "80.00")]
     [InlineData(1000, "10.00")]

@@ -3,12 +3,14 @@ using Dapper;
 using Npgsql;
 using Platform.Catalog.Model;
 using Platform.Catalog.V1;
+using Platform.Infrastructure.Grpc;
 
 namespace Platform.Catalog.Data;
 
 internal sealed record FacetRow(string Field, string? Value, long Count);
 
-internal sealed record StatsRow(string Field, string? Value, long Count, long Bytes);
+/// <summary>One bucket of the catalog's statistics; <c>Bytes</c> is summed exactly (numeric), as it can exceed int64.</summary>
+internal sealed record StatsRow(string Field, string? Value, long Count, decimal Bytes);
 
 internal sealed record SearchPage(IReadOnlyList<Dataset> Datasets, Guid? LastId, long TotalSize, IReadOnlyList<FacetRow> Facets);
 
@@ -109,7 +111,7 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex in
                         when grouping(modality) = 0 then 'modality' when grouping(annotation_base_code) = 0 then 'annotation_base'
                         when grouping(province) = 0 then 'province' else '' end as field,
                    coalesce(status::text, domain::text, modality::text, annotation_base_code, province) as value,
-                   count(*) as count, coalesce(sum(volume_bytes), 0)::bigint as bytes
+                   count(*) as count, coalesce(sum(volume_bytes), 0) as bytes
             from datasets
             group by grouping sets ((status), (domain), (modality), (annotation_base_code), (province), ())
             """, cancellationToken: cancellationToken))).AsList();
@@ -121,7 +123,7 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex in
         var rows = await connection.QueryAsync(new CommandDefinition(
             """
             select b.code, b.city_zh, b.city_en, b.province, b.province_zh, b.province_en,
-                   count(d.id) as dataset_count, coalesce(sum(d.volume_bytes), 0)::bigint as volume_bytes,
+                   count(d.id) as dataset_count, coalesce(sum(d.volume_bytes), 0) as volume_bytes,
                    count(d.id) filter (where d.status = @certified) as certified_dataset_count
             from annotation_bases b left join datasets d on d.annotation_base_code = b.code
             group by b.code order by min(b.sort_order)
@@ -135,7 +137,8 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex in
             ProvinceZh = (string)r.province_zh,
             ProvinceEn = (string)r.province_en,
             DatasetCount = (long)r.dataset_count,
-            VolumeBytes = (long)r.volume_bytes,
+            VolumeBytes = Totals.Saturated((decimal)r.volume_bytes),
+            VolumeBytesExact = Totals.Exact((decimal)r.volume_bytes),
             CertifiedDatasetCount = (long)r.certified_dataset_count,
         }).ToList();
     }

@@ -264,13 +264,14 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     public override async Task<CatalogStats> GetCatalogStats(GetCatalogStatsRequest request, ServerCallContext context)
     {
         var rows = await queries.StatsAsync(context.CancellationToken);
-        var stats = new CatalogStats();
+        var stats = new CatalogStats { VolumeBytesExact = Totals.Exact(0), CertifiedVolumeBytesExact = Totals.Exact(0) };
         foreach (var row in rows)
         {
             if (row.Field.Length == 0)
             {
                 stats.DatasetCount = row.Count;
-                stats.VolumeBytes = row.Bytes;
+                stats.VolumeBytes = Totals.Saturated(row.Bytes);
+                stats.VolumeBytesExact = Totals.Exact(row.Bytes);
                 continue;
             }
 
@@ -288,11 +289,18 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
                 key = "unknown";
             }
 
-            list.Add(new StatsBucket { Key = key, DatasetCount = row.Count, VolumeBytes = row.Bytes });
+            list.Add(new StatsBucket
+            {
+                Key = key,
+                DatasetCount = row.Count,
+                VolumeBytes = Totals.Saturated(row.Bytes),
+                VolumeBytesExact = Totals.Exact(row.Bytes),
+            });
             if (row.Field == "status" && key == "certified")
             {
                 stats.CertifiedDatasetCount = row.Count;
-                stats.CertifiedVolumeBytes = row.Bytes;
+                stats.CertifiedVolumeBytes = Totals.Saturated(row.Bytes);
+                stats.CertifiedVolumeBytesExact = Totals.Exact(row.Bytes);
             }
         }
 

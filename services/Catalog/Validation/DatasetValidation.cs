@@ -52,9 +52,9 @@ internal static partial class DatasetValidation
         // A DRAFT may leave domain and modality UNSPECIFIED; SubmitForCertification requires them.
         v.Require(Enum.IsDefined(d.Domain), prefix + "domain", "is not a DOMAIN_ value");
         v.Require(Enum.IsDefined(d.Modality), prefix + "modality", "is not a MODALITY_ value");
-        v.Require(d.VolumeBytes > 0, prefix + "volume_bytes", "must be a positive number of bytes");
-        v.Require(d.RecordCount >= 0, prefix + "record_count", "must not be negative");
-        v.Require(d.TokenCount >= 0, prefix + "token_count", "must not be negative");
+        v.Quantity(d.VolumeBytes, prefix + "volume_bytes", Quantities.MaxVolumeBytes, "bytes");
+        v.Quantity(d.RecordCount, prefix + "record_count", Quantities.MaxRecordCount, "records", allowZero: true);
+        v.Quantity(d.TokenCount, prefix + "token_count", Quantities.MaxTokens, "tokens", allowZero: true);
         v.Require(Enum.IsDefined(d.QualityGrade), prefix + "quality_grade", "is not a QUALITY_GRADE_ value");
         v.Require(Enum.IsDefined(d.Licence), prefix + "licence", "is not a LICENCE_ value");
         v.Require(Enum.IsDefined(d.AccessLevel), prefix + "access_level", "is not an ACCESS_LEVEL_ value");
@@ -229,8 +229,8 @@ internal static partial class DatasetValidation
             }
         }
 
-        v.Require(f.MinVolumeBytes >= 0, p + "min_volume_bytes", "must not be negative");
-        v.Require(f.MaxVolumeBytes >= 0, p + "max_volume_bytes", "must not be negative");
+        v.Quantity(f.MinVolumeBytes, p + "min_volume_bytes", Quantities.MaxVolumeBytes, "bytes", allowZero: true);
+        v.Quantity(f.MaxVolumeBytes, p + "max_volume_bytes", Quantities.MaxVolumeBytes, "bytes", allowZero: true);
         v.Require(f.MaxVolumeBytes == 0 || f.MaxVolumeBytes >= f.MinVolumeBytes, p + "max_volume_bytes", "must not be below min_volume_bytes");
         v.Require(f.MinZhShareBp is >= 0 and <= FullShare, p + "min_zh_share_bp", "must be between 0 and 10000");
     }

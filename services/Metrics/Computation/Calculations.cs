@@ -15,39 +15,38 @@ internal static class Calculations
 
     public static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>n / d rounded half up, for n ≥ 0 and d &gt; 0, without overflow (saturates at long.MaxValue).</summary>
-    public static long RoundDiv(Int128 numerator, Int128 denominator)
-    {
-        var quotient = (2 * numerator + denominator) / (2 * denominator);
-        return quotient > long.MaxValue ? long.MaxValue : (long)quotient;
-    }
+    /// <summary>n / d rounded half up, for n ≥ 0 and d &gt; 0, exactly (Int128 holds every product of a decimal total and 20,000).</summary>
+    public static Int128 RoundDiv(Int128 numerator, Int128 denominator) => (2 * numerator + denominator) / (2 * denominator);
 
-    /// <summary>A share num/den as basis points and a percent with two decimals.</summary>
-    public static RatioValue Share(long numerator, long denominator)
+    /// <summary>A share num/den as basis points and a percent with two decimals; num and den are exact totals (≤ 7.9 × 10^28).</summary>
+    public static RatioValue Share(decimal numerator, decimal denominator)
     {
         if (denominator <= 0)
         {
             return new RatioValue(0, "0.00", "percent");
         }
 
-        var basisPoints = RoundDiv((Int128)numerator * 10_000, denominator);
-        return new RatioValue(basisPoints, Hundredths(basisPoints), "percent");
+        var basisPoints = RoundDiv((Int128)numerator * 10_000, (Int128)denominator);
+        return new RatioValue(Saturated(basisPoints), Hundredths(basisPoints), "percent");
     }
 
-    /// <summary>A growth multiple num/den ("300.00" times), or null when den is zero.</summary>
-    public static RatioValue? Multiple(long numerator, long denominator)
+    /// <summary>A growth multiple num/den ("300.00" times), or null when den is zero; basis points saturate at long's maximum.</summary>
+    public static RatioValue? Multiple(decimal numerator, decimal denominator)
     {
         if (denominator <= 0)
         {
             return null;
         }
 
-        var basisPoints = RoundDiv((Int128)numerator * 10_000, denominator);
-        var hundredths = RoundDiv((Int128)numerator * 100, denominator);
-        return new RatioValue(basisPoints, Hundredths(hundredths), "times");
+        var basisPoints = RoundDiv((Int128)numerator * 10_000, (Int128)denominator);
+        var hundredths = RoundDiv((Int128)numerator * 100, (Int128)denominator);
+        return new RatioValue(Saturated(basisPoints), Hundredths(hundredths), "times");
     }
 
-    private static string Hundredths(long value) => $"{value / 100}.{value % 100:D2}";
+    private static long Saturated(Int128 value) => value > long.MaxValue ? long.MaxValue : (long)value;
+
+    private static string Hundredths(Int128 value) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value / 100}.{(int)(value % 100):D2}");
 
     /// <summary>Whether chinese/total is strictly above <paramref name="basisPoints"/>, compared exactly.</summary>
     public static bool ShareAbove(long chinese, long total, long basisPoints) =>
@@ -117,7 +116,8 @@ internal static class Calculations
     {
         var sorted = deltas.OrderBy(d => d.Day).ToList();
         var points = new List<PointValue>(periods.Count);
-        long value = 0, count = 0;
+        decimal value = 0;
+        long count = 0;
         var next = 0;
         foreach (var period in periods)
         {
@@ -150,7 +150,7 @@ internal static class Calculations
                 next++;
             }
 
-            Int128 sum = 0;
+            decimal sum = 0;
             long reports = 0, reportedDays = 0;
             while (next < sorted.Count && sorted[next].Day < period.EndExclusive)
             {
@@ -160,7 +160,7 @@ internal static class Calculations
                 next++;
             }
 
-            points.Add(new PointValue(period.Start, reportedDays == 0 ? 0 : RoundDiv(sum, reportedDays), reports));
+            points.Add(new PointValue(period.Start, reportedDays == 0 ? 0 : (decimal)RoundDiv((Int128)sum, reportedDays), reports));
         }
 
         return points;
@@ -173,8 +173,8 @@ internal sealed record ChineseShareSummary(long ModelsAboveThreshold, RatioValue
 
 internal readonly record struct Period(DateOnly Start, DateOnly EndExclusive);
 
-internal readonly record struct DayDelta(DateOnly Day, long CountDelta, long ValueDelta);
+internal readonly record struct DayDelta(DateOnly Day, long CountDelta, decimal ValueDelta);
 
-internal readonly record struct DayTotal(DateOnly Day, long Tokens, long Reports);
+internal readonly record struct DayTotal(DateOnly Day, decimal Tokens, long Reports);
 
-internal sealed record PointValue(DateOnly PeriodStart, long Value, long RecordCount);
+internal sealed record PointValue(DateOnly PeriodStart, decimal Value, long RecordCount);

@@ -30,24 +30,24 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
             $"""
             select grouping(domain, modality, annotation_base_code) as grouping_id, coalesce(domain, '') as domain,
                    coalesce(modality, '') as modality, coalesce(annotation_base_code, '') as base,
-                   count(*) as dataset_count, coalesce(sum(volume_bytes), 0)::bigint as volume_bytes
+                   count(*) as dataset_count, coalesce(sum(volume_bytes), 0) as volume_bytes
             from datasets where {HighQuality}
             group by grouping sets ((), (domain), (modality), (annotation_base_code));
 
-            select count(*), coalesce(sum(amount_fen), 0)::bigint from trades where product_kind = 'high_quality_dataset';
+            select count(*), coalesce(sum(amount_fen), 0) from trades where product_kind = 'high_quality_dataset';
 
-            select count(*), coalesce(sum(listed_volume_bytes), 0)::bigint from listings
+            select count(*), coalesce(sum(listed_volume_bytes), 0) from listings
             where product_kind = 'high_quality_dataset' and listed_at is not null and delisted_at is null;
 
             {ExchangeYearsSql("true")};
 
-            select day::text as day, sum(tokens)::bigint as tokens, count(*) as reports from token_usage
+            select day::text as day, sum(tokens) as tokens, count(*) as reports from token_usage
             where {CountedTokens} and day = (select max(day) from token_usage where {CountedTokens} and day < @today::date) group by day;
 
             select provider, model, total_tokens as TotalTokens, chinese_tokens as ChineseTokens, as_of as AsOf
             from training_corpus order by provider, model;
 
-            select b.code, b.name, b.city, b.province, count(d.dataset_id) as dataset_count, coalesce(sum(d.volume_bytes), 0)::bigint as volume_bytes
+            select b.code, b.name, b.city, b.province, count(d.dataset_id) as dataset_count, coalesce(sum(d.volume_bytes), 0) as volume_bytes
             from annotation_bases b left join datasets d on d.annotation_base_code = b.code and d.certified_at is not null and (d.retired_at is null or d.retired_at < d.certified_at)
             group by b.code, b.name, b.city, b.province order by b.code;
             """,
@@ -55,8 +55,8 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
             cancellationToken: cancellationToken));
 
         var groups = (await results.ReadAsync<GroupRow>()).ToList();
-        var (hqTrades, hqAmount) = await results.ReadSingleAsync<(long, long)>();
-        var (listedCount, listedBytes) = await results.ReadSingleAsync<(long, long)>();
+        var (hqTrades, hqAmount) = await results.ReadSingleAsync<(long, decimal)>();
+        var (listedCount, listedBytes) = await results.ReadSingleAsync<(long, decimal)>();
         var years = (await results.ReadAsync<ExchangeYearRow>()).Select(ToData).ToList();
         var day = await results.ReadSingleOrDefaultAsync<DayRow>();
         var models = (await results.ReadAsync<ModelRow>())
@@ -111,7 +111,7 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
         {
             unit = "token";
             var days = await connection.QueryAsync<DayRow>(new CommandDefinition(
-                $"select day::text as day, sum(tokens)::bigint as tokens, count(*) as reports from token_usage where {CountedTokens} and day >= @from::date and day < @to::date group by day",
+                $"select day::text as day, sum(tokens) as tokens, count(*) as reports from token_usage where {CountedTokens} and day >= @from::date and day < @to::date group by day",
                 new { from = Calculations.Format(periods[0].Start), to = Calculations.Format(periods[^1].EndExclusive) },
                 cancellationToken: cancellationToken));
             points = Calculations.DailyTokens(periods, days.Select(d => new DayTotal(ParseDay(d.Day), d.Tokens, d.Reports)));
@@ -145,7 +145,7 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
             };
             unit = valueUnit;
             var deltas = await connection.QueryAsync<DeltaRow>(new CommandDefinition(
-                $"select day, sum(count_delta)::bigint as count_delta, sum(value_delta)::bigint as value_delta from ({sql}) d group by day",
+                $"select day, sum(count_delta)::bigint as count_delta, sum(value_delta) as value_delta from ({sql}) d group by day",
                 cancellationToken: cancellationToken));
             points = Calculations.Cumulative(periods, deltas.Select(d => new DayDelta(ParseDay(d.Day), d.Count_Delta, d.Value_Delta)));
             if (indicator == Indicator.H1CertifiedDatasets)
@@ -167,8 +167,8 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
     private static string ExchangeYearsSql(string filter) =>
         $"""
         select exchange_code, extract(year from settled_at at time zone {Zone})::int as year,
-               coalesce(sum(amount_fen) filter (where product_kind = 'high_quality_dataset'), 0)::bigint as high_quality_amount_fen,
-               coalesce(sum(amount_fen), 0)::bigint as total_amount_fen,
+               coalesce(sum(amount_fen) filter (where product_kind = 'high_quality_dataset'), 0) as high_quality_amount_fen,
+               coalesce(sum(amount_fen), 0) as total_amount_fen,
                count(*) as trade_count,
                count(*) filter (where product_kind = 'high_quality_dataset') as high_quality_trade_count
         from trades where {filter}
@@ -187,16 +187,16 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
         new(r.Exchange_Code, r.Year, r.High_Quality_Amount_Fen, r.Total_Amount_Fen, r.Trade_Count, r.High_Quality_Trade_Count);
 
 #pragma warning disable IDE1006, CA1707 // Row types mirror the column names.
-    private sealed record GroupRow(int Grouping_Id, string Domain, string Modality, string Base, long Dataset_Count, long Volume_Bytes);
+    private sealed record GroupRow(int Grouping_Id, string Domain, string Modality, string Base, long Dataset_Count, decimal Volume_Bytes);
 
-    private sealed record ExchangeYearRow(string Exchange_Code, int Year, long High_Quality_Amount_Fen, long Total_Amount_Fen, long Trade_Count, long High_Quality_Trade_Count);
+    private sealed record ExchangeYearRow(string Exchange_Code, int Year, decimal High_Quality_Amount_Fen, decimal Total_Amount_Fen, long Trade_Count, long High_Quality_Trade_Count);
 
-    private sealed record DayRow(string Day, long Tokens, long Reports);
+    private sealed record DayRow(string Day, decimal Tokens, long Reports);
 
     private sealed record ModelRow(string Provider, string Model, long TotalTokens, long ChineseTokens, DateTime AsOf);
 
-    private sealed record BaseRow(string Code, string Name, string City, string Province, long Dataset_Count, long Volume_Bytes);
+    private sealed record BaseRow(string Code, string Name, string City, string Province, long Dataset_Count, decimal Volume_Bytes);
 
-    private sealed record DeltaRow(string Day, long Count_Delta, long Value_Delta);
+    private sealed record DeltaRow(string Day, long Count_Delta, decimal Value_Delta);
 #pragma warning restore IDE1006, CA1707
 }

@@ -2,36 +2,39 @@ using System.Text.Json.Serialization;
 
 namespace Platform.Metrics.Data;
 
-/// <summary>Every figure of the headline, as computed from the stored records (cached in Redis as JSON).</summary>
+/// <summary>
+/// Every figure of the headline, as computed from the stored records (cached in Redis as JSON). Sums of bytes, fen and
+/// tokens are <see cref="decimal"/>: summed exactly by PostgreSQL (numeric), they can exceed int64; counts are long.
+/// </summary>
 internal sealed record HeadlineData(
     DateTimeOffset ComputedAt,
     long CertifiedCount,
-    long CertifiedBytes,
+    decimal CertifiedBytes,
     List<BreakdownData> ByDomain,
     List<BreakdownData> ByModality,
     List<BreakdownData> ByBase,
     long HighQualityTradeCount,
-    long HighQualityAmountFen,
+    decimal HighQualityAmountFen,
     long ListedCount,
-    long ListedBytes,
+    decimal ListedBytes,
     List<ExchangeYearData> ExchangeYears,
     DateOnly? LatestFullDay,
-    long LatestDayTokens,
+    decimal LatestDayTokens,
     long LatestDayReports,
     List<ModelCorpusData> Models,
     List<BaseData> Bases);
 
-internal sealed record BreakdownData(string Key, long DatasetCount, long VolumeBytes);
+internal sealed record BreakdownData(string Key, long DatasetCount, decimal VolumeBytes);
 
-internal sealed record ExchangeYearData(string ExchangeCode, int Year, long HighQualityAmountFen, long TotalAmountFen, long TradeCount, long HighQualityTradeCount);
+internal sealed record ExchangeYearData(string ExchangeCode, int Year, decimal HighQualityAmountFen, decimal TotalAmountFen, long TradeCount, long HighQualityTradeCount);
 
 internal sealed record ModelCorpusData(string Provider, string Model, long TotalTokens, long ChineseTokens, DateTimeOffset AsOf);
 
-internal sealed record BaseData(string Code, string Name, string City, string Province, long DatasetCount, long VolumeBytes);
+internal sealed record BaseData(string Code, string Name, string City, string Province, long DatasetCount, decimal VolumeBytes);
 
 internal sealed record SeriesData(int Indicator, int Granularity, string Unit, List<SeriesPointData> Points, long RecordCount, DateTimeOffset ComputedAt);
 
-internal sealed record SeriesPointData(DateOnly PeriodStart, long Value, long RecordCount);
+internal sealed record SeriesPointData(DateOnly PeriodStart, decimal Value, long RecordCount);
 
 internal sealed record ExchangeShareData(List<ExchangeYearData> Years, DateTimeOffset ComputedAt);
 

@@ -2,6 +2,7 @@ using System.IO.Hashing;
 using System.Text.Json;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Platform.Infrastructure.Grpc;
 using Platform.Metrics.Computation;
 using Platform.Metrics.Data;
 using Platform.Metrics.V1;
@@ -117,7 +118,8 @@ internal static class ProtoMapper
                         City = b.City,
                         Province = b.Province,
                         DatasetCount = b.DatasetCount,
-                        VolumeBytes = b.VolumeBytes,
+                        VolumeBytes = Totals.Saturated(b.VolumeBytes),
+                        VolumeBytesExact = Totals.Exact(b.VolumeBytes),
                     }),
                 },
             },
@@ -152,7 +154,8 @@ internal static class ProtoMapper
                 data.Points.Select(p => new SeriesPoint
                 {
                     PeriodStart = Calculations.Format(p.PeriodStart),
-                    Value = p.Value,
+                    Value = Totals.Saturated(p.Value),
+                    ValueExact = Totals.Exact(p.Value),
                     RecordCount = p.RecordCount,
                 }),
             },
@@ -172,9 +175,11 @@ internal static class ProtoMapper
             series.Growth = new Growth
             {
                 FromPeriod = Calculations.Format(first.PeriodStart),
-                FromValue = first.Value,
+                FromValue = Totals.Saturated(first.Value),
+                FromValueExact = Totals.Exact(first.Value),
                 ToPeriod = Calculations.Format(last.PeriodStart),
-                ToValue = last.Value,
+                ToValue = Totals.Saturated(last.Value),
+                ToValueExact = Totals.Exact(last.Value),
                 Multiple = Calculations.Multiple(last.Value, first.Value) is { } multiple ? ToMessage(multiple) : null,
             };
         }
@@ -196,20 +201,29 @@ internal static class ProtoMapper
     {
         ExchangeCode = y.ExchangeCode,
         Year = y.Year,
-        HighQualityAmountFen = y.HighQualityAmountFen,
-        TotalAmountFen = y.TotalAmountFen,
+        HighQualityAmountFen = Totals.Saturated(y.HighQualityAmountFen),
+        HighQualityAmountFenExact = Totals.Exact(y.HighQualityAmountFen),
+        TotalAmountFen = Totals.Saturated(y.TotalAmountFen),
+        TotalAmountFenExact = Totals.Exact(y.TotalAmountFen),
         Share = ToMessage(Calculations.Share(y.HighQualityAmountFen, y.TotalAmountFen)),
         TradeCount = y.TradeCount,
         HighQualityTradeCount = y.HighQualityTradeCount,
     };
 
-    private static Breakdown ToMessage(BreakdownData b) => new() { Key = b.Key, DatasetCount = b.DatasetCount, VolumeBytes = b.VolumeBytes };
+    private static Breakdown ToMessage(BreakdownData b) => new()
+    {
+        Key = b.Key,
+        DatasetCount = b.DatasetCount,
+        VolumeBytes = Totals.Saturated(b.VolumeBytes),
+        VolumeBytesExact = Totals.Exact(b.VolumeBytes),
+    };
 
     private static Ratio ToMessage(RatioValue r) => new() { BasisPoints = r.BasisPoints, Value = r.Value, Unit = r.Unit };
 
-    private static Measure Measure(long value, string unit, Timestamp asOf, long recordCount, string[] kinds) => new()
+    private static Measure Measure(decimal value, string unit, Timestamp asOf, long recordCount, string[] kinds) => new()
     {
-        Value = value,
+        Value = Totals.Saturated(value),
+        ValueExact = Totals.Exact(value),
         Unit = unit,
         AsOf = asOf,
         Provenance = Provenance(recordCount, kinds),

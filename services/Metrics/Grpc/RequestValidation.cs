@@ -28,7 +28,7 @@ internal static class RequestValidation
 
     /// <summary>The allocation-free check of one report (the bulk path); <see cref="ValidateUsage"/> says what is wrong.</summary>
     public static bool IsValidUsage(TokenUsage usage, DateOnly today, out DateOnly day) =>
-        TryParseDay(usage.Day, out day) && day <= today && day >= EarliestDay && usage.Tokens >= 0
+        TryParseDay(usage.Day, out day) && day <= today && day >= EarliestDay && usage.Tokens is >= 0 and <= Quantities.MaxTokens
         && IsValidName(usage.Provider) && IsValidName(usage.Model);
 
     private static bool IsValidName(string value) =>
@@ -39,7 +39,7 @@ internal static class RequestValidation
     {
         RequireName(usage.Provider, $"{field}.provider", violations);
         RequireName(usage.Model, $"{field}.model", violations);
-        violations.Require(usage.Tokens >= 0, $"{field}.tokens", "must not be negative");
+        violations.Quantity(usage.Tokens, $"{field}.tokens", Quantities.MaxTokens, "tokens", allowZero: true);
         if (!TryParseDay(usage.Day, out var day))
         {
             violations.Add($"{field}.day", "must be a calendar date YYYY-MM-DD");
@@ -61,8 +61,8 @@ internal static class RequestValidation
         var violations = new FieldViolations();
         RequireName(request.Provider, "provider", violations);
         RequireName(request.Model, "model", violations);
-        violations.Require(request.TotalTokens > 0, "total_tokens", "must be positive");
-        violations.Require(request.ChineseTokens >= 0, "chinese_tokens", "must not be negative");
+        violations.Quantity(request.TotalTokens, "total_tokens", Quantities.MaxTokens, "tokens");
+        violations.Quantity(request.ChineseTokens, "chinese_tokens", Quantities.MaxTokens, "tokens", allowZero: true);
         violations.Require(request.ChineseTokens <= request.TotalTokens || request.TotalTokens <= 0, "chinese_tokens", "must not exceed total_tokens");
         if (request.AsOf is null)
         {

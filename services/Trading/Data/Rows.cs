@@ -54,4 +54,5 @@ internal sealed record TradeRow(
     public DateTime LastStepAt => new[] { PlacedAt, PaidAt ?? default, DeliveredAt ?? default }.Max();
 }
 
-internal sealed record StatsRow(long TotalAmountFen, long HighQualityAmountFen, long TradeCount, long ListedVolumeBytes, long HighQualityListedVolumeBytes);
+/// <summary>Exchange statistics; the sums are exact (numeric), as they can exceed int64.</summary>
+internal sealed record StatsRow(decimal TotalAmountFen, decimal HighQualityAmountFen, long TradeCount, decimal ListedVolumeBytes, decimal HighQualityListedVolumeBytes);

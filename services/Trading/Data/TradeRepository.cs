@@ -231,15 +231,15 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, Infrastructur
             select t.total as TotalAmountFen, t.high_quality as HighQualityAmountFen, t.trade_count as TradeCount,
                    l.total as ListedVolumeBytes, l.high_quality as HighQualityListedVolumeBytes
             from (
-                select coalesce(sum(amount_fen), 0)::bigint as total,
-                       coalesce(sum(amount_fen) filter (where product_kind = @highQuality), 0)::bigint as high_quality,
+                select coalesce(sum(amount_fen), 0) as total,
+                       coalesce(sum(amount_fen) filter (where product_kind = @highQuality), 0) as high_quality,
                        count(*) as trade_count
                 from trades
                 where status = @settled and settled_at >= @start and settled_at < @end
                   and (@exchangeCode::text is null or exchange_code = @exchangeCode)
             ) t, (
-                select coalesce(sum(listed_volume_bytes), 0)::bigint as total,
-                       coalesce(sum(listed_volume_bytes) filter (where product_kind = @highQuality), 0)::bigint as high_quality
+                select coalesce(sum(listed_volume_bytes), 0) as total,
+                       coalesce(sum(listed_volume_bytes) filter (where product_kind = @highQuality), 0) as high_quality
                 from listings
                 where listed_at < @end and (delisted_at is null or delisted_at >= @end)
                   and (@exchangeCode::text is null or exchange_code = @exchangeCode)

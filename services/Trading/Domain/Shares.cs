@@ -8,7 +8,7 @@ internal static class Shares
     public const int Whole = 10_000;
 
     /// <summary><paramref name="part"/> / <paramref name="total"/> in basis points, rounded half up; 0 when the total is 0.</summary>
-    public static int BasisPoints(long part, long total)
+    public static int BasisPoints(decimal part, decimal total)
     {
         if (total <= 0)
         {
@@ -17,8 +17,8 @@ internal static class Shares
 
         ArgumentOutOfRangeException.ThrowIfNegative(part);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(part, total);
-        // Int128: part * 20,000 overflows a long for sums above ~4.6e14 fen.
-        return (int)(((Int128)part * Whole * 2 + total) / ((Int128)total * 2));
+        // Int128: part * 20,000 overflows a long for sums above ~4.6e14 fen; exact totals reach 7.9e28 (decimal).
+        return (int)(((Int128)part * Whole * 2 + (Int128)total) / ((Int128)total * 2));
     }
 
     /// <summary>Basis points as a percent with two decimals: 8000 -> "80.00", 5 -> "0.05".</summary>

@@ -27,17 +27,18 @@ internal static class ListingValidation
         var name = violations.Text(request.Name, prefix + "name", required: kind == ProductKind.Other);
         if (kind == ProductKind.Other)
         {
-            violations.Require(request.ListedVolumeBytes > 0, prefix + "listed_volume_bytes", "must be a positive number of bytes");
+            violations.Quantity(request.ListedVolumeBytes, prefix + "listed_volume_bytes", Quantities.MaxVolumeBytes, "bytes");
         }
         else
         {
-            violations.Require(request.ListedVolumeBytes >= 0, prefix + "listed_volume_bytes", "must not be negative (0 takes the catalog's volume)");
+            // 0 takes the catalog's volume.
+            violations.Quantity(request.ListedVolumeBytes, prefix + "listed_volume_bytes", Quantities.MaxVolumeBytes, "bytes", allowZero: true);
         }
 
         if (request.Pricing is not null)
         {
             violations.Enum(request.Pricing.Model, prefix + "pricing.model", allowUnspecified: false);
-            violations.Require(request.Pricing.PriceFen > 0, prefix + "pricing.price_fen", "must be a positive amount in fen");
+            violations.Quantity(request.Pricing.PriceFen, prefix + "pricing.price_fen", Quantities.MaxAmountFen, "fen");
         }
 
         var listedAt = BusinessTime.Resolve(request.ListedAt, now, prefix + "listed_at", violations);

@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Platform.Infrastructure.Grpc;
 using Platform.Trading.Data;
 using Platform.Trading.Domain;
 using Platform.Trading.V1;
@@ -63,13 +64,17 @@ internal static class Messages
         {
             ExchangeCode = exchangeCode ?? string.Empty,
             Period = period,
-            TotalAmountFen = row.TotalAmountFen,
-            HighQualityAmountFen = row.HighQualityAmountFen,
+            TotalAmountFen = Totals.Saturated(row.TotalAmountFen),
+            TotalAmountFenExact = Totals.Exact(row.TotalAmountFen),
+            HighQualityAmountFen = Totals.Saturated(row.HighQualityAmountFen),
+            HighQualityAmountFenExact = Totals.Exact(row.HighQualityAmountFen),
             HighQualityShareBps = share,
             HighQualitySharePercent = Shares.Percent(share),
             TradeCount = row.TradeCount,
-            ListedVolumeBytes = row.ListedVolumeBytes,
-            HighQualityListedVolumeBytes = row.HighQualityListedVolumeBytes,
+            ListedVolumeBytes = Totals.Saturated(row.ListedVolumeBytes),
+            ListedVolumeBytesExact = Totals.Exact(row.ListedVolumeBytes),
+            HighQualityListedVolumeBytes = Totals.Saturated(row.HighQualityListedVolumeBytes),
+            HighQualityListedVolumeBytesExact = Totals.Exact(row.HighQualityListedVolumeBytes),
         };
     }
 

@@ -230,7 +230,7 @@ internal sealed class TradingGrpcService(
         var requestId = violations.RequestIdOf(request.RequestId, required: true);
         var listingId = violations.Uuid(request.ListingId, "listing_id", "listing");
         var type = violations.Enum(request.Type, "type", allowUnspecified: false);
-        violations.Require(request.AmountFen > 0, "amount_fen", "must be a positive amount in fen");
+        violations.Quantity(request.AmountFen, "amount_fen", Quantities.MaxAmountFen, "fen");
         var buyer = violations.Text(request.Buyer, "buyer", required: false);
         string? company = null;
         int? share = null;
@@ -269,7 +269,7 @@ internal sealed class TradingGrpcService(
         var requestId = violations.RequestIdOf(request.RequestId, required: true);
         var listingId = violations.Uuid(request.ListingId, "listing_id", "listing");
         var company = violations.Text(request.ReceivingCompany, "receiving_company", required: true);
-        violations.Require(request.ValuationFen > 0, "valuation_fen", "must be a positive amount in fen");
+        violations.Quantity(request.ValuationFen, "valuation_fen", Quantities.MaxAmountFen, "fen");
         var share = EquityShare(violations, request.EquityShareBps, "equity_share_bps");
         var recordedAt = BusinessTime.Resolve(request.RecordedAt, time.GetUtcNow(), "recorded_at", violations);
         violations.ThrowIfAny();
@@ -286,7 +286,7 @@ internal sealed class TradingGrpcService(
     public override Task<Trade> ConfirmPayment(ConfirmPaymentRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        violations.Require(request.AmountFen >= 0, "amount_fen", "must be a positive amount in fen, or 0 to keep the placed amount");
+        violations.Quantity(request.AmountFen, "amount_fen", Quantities.MaxAmountFen, "fen", allowZero: true); // 0 keeps the placed amount
         return StepAsync(request.RequestId, request.TradeId, TradeStep.ConfirmPayment, request.PaidAt,
             request.AmountFen > 0 ? request.AmountFen : null, null, violations, context);
     }
