@@ -150,10 +150,43 @@ public sealed class AccessTests(CatalogFixture fixture)
         var ex = await GrpcAssert.FailsWith(StatusCode.Unauthenticated, async () =>
             await Anonymous.ListDatasetsAsync(new ListDatasetsRequest { Filter = new DatasetFilter { Statuses = { CertificationStatus.Draft } } }));
         Assert.Contains("'certifier'", ex.Status.Detail);
+        var noOrganisation = fixture.ClientWith(TestTokens.Mint("provider-without-organisation", ["provider"]));
         await GrpcAssert.FailsWith(StatusCode.PermissionDenied, async () =>
-            await ProviderOf(Huaxi).SearchDatasetsAsync(new SearchDatasetsRequest { Filter = new DatasetFilter { Statuses = { CertificationStatus.Draft } } }));
+            await noOrganisation.SearchDatasetsAsync(new SearchDatasetsRequest { Filter = new DatasetFilter { Statuses = { CertificationStatus.Draft } } }));
         Assert.NotEmpty((await Anonymous.ListAnnotationBasesAsync(new ListAnnotationBasesRequest())).AnnotationBases);
         Assert.True((await Anonymous.GetCatalogStatsAsync(new GetCatalogStatsRequest())).DatasetCount > 0);
+    }
+
+    [Fact]
+    public async Task AProviderListsAndSearchesItsOwnDraftsOnly()
+    {
+        var marker = "own" + Guid.NewGuid().ToString("N")[..8];
+        var own = await ProviderOf(Huaxi).RegisterDatasetAsync(Datasets.ChestCt(marker));
+        var others = await ProviderOf(OtherHospital).RegisterDatasetAsync(Datasets.ChestCt(marker) is var r ? WithOrganisation(r, OtherHospital) : null);
+        var drafts = new DatasetFilter { Statuses = { CertificationStatus.Draft } };
+
+        var listed = await ProviderOf(Huaxi).ListDatasetsAsync(new ListDatasetsRequest { Filter = drafts, PageSize = 50 });
+        var searched = await ProviderOf(Huaxi).SearchDatasetsAsync(new SearchDatasetsRequest { Query = marker, Filter = drafts });
+        var othersSearch = await ProviderOf(OtherHospital).SearchDatasetsAsync(new SearchDatasetsRequest { Query = marker, Filter = drafts });
+
+        Assert.Contains(listed.Datasets, d => d.Id == own.Id);
+        Assert.All(listed.Datasets, d => Assert.Equal((Huaxi, CertificationStatus.Draft), (d.Provider.Organisation, d.Status)));
+        Assert.Equal([own.Id], searched.Datasets.Select(d => d.Id));
+        Assert.Equal(1, searched.TotalSize);
+        Assert.Equal([others.Id], othersSearch.Datasets.Select(d => d.Id));
+
+        // Its own certified datasets and drafts together, with facets over exactly those.
+        var all = await ProviderOf(Huaxi).SearchDatasetsAsync(new SearchDatasetsRequest
+        {
+            Query = marker, Filter = new DatasetFilter { Statuses = { CertificationStatus.Draft, CertificationStatus.Certified } },
+        });
+        Assert.Equal(1, all.Facets.Single(f => f.Field == "status").Values.Single().Count);
+    }
+
+    private static RegisterDatasetRequest WithOrganisation(RegisterDatasetRequest request, string organisation)
+    {
+        request.Provider.Organisation = organisation;
+        return request;
     }
 
     [Fact]

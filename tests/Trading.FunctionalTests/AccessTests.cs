@@ -25,7 +25,7 @@ public sealed class AccessTests(TradingFixture fixture)
     [Fact]
     public async Task CreatingAnExchangeNeedsAnAdministrator()
     {
-        var request = new CreateExchangeRequest { RequestId = Guid.NewGuid().ToString(), Code = "TX" + Guid.NewGuid().ToString("N")[..6], Name = "x", Province = "Hainan" };
+        var request = new CreateExchangeRequest { RequestId = Guid.NewGuid().ToString(), Code = "TX" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant(), Name = "x", Province = "Hainan" };
 
         var anonymous = await GrpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await Anonymous.CreateExchangeAsync(request));
         var exchange = await GrpcAssert.FailsWith(StatusCode.PermissionDenied, async () => await ExchangeClient("BJ").CreateExchangeAsync(request));
@@ -60,13 +60,22 @@ public sealed class AccessTests(TradingFixture fixture)
         await shanghai.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id });
         await shanghai.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id });
 
-        var settle = await GrpcAssert.FailsWith(StatusCode.PermissionDenied, async () =>
-            await beijing.SettleTradeAsync(new SettleTradeRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id }));
-        Assert.Contains("'exchange'", settle.Status.Detail);
-        Assert.Contains("SH", settle.Status.Detail);
-        await GrpcAssert.FailsWith(StatusCode.PermissionDenied, async () =>
-            await beijing.CancelTradeAsync(new CancelTradeRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id }));
-        await GrpcAssert.FailsWith(StatusCode.PermissionDenied, async () => await beijing.GetTradeAsync(new GetTradeRequest { Id = trade.Id }));
+        // Another exchange's trade is NOT_FOUND, answered exactly as an unknown id: nothing tells it the trade exists.
+        var unknown = Guid.NewGuid().ToString();
+        foreach (var (id, expected) in new[] { (trade.Id, unknown), (unknown, unknown) })
+        {
+            var settle = await GrpcAssert.FailsWith(StatusCode.NotFound, async () =>
+                await beijing.SettleTradeAsync(new SettleTradeRequest { RequestId = Guid.NewGuid().ToString(), TradeId = id }));
+            Assert.Equal($"Trade '{expected}' was not found.", settle.Status.Detail.Replace(trade.Id, unknown));
+            var get = await GrpcAssert.FailsWith(StatusCode.NotFound, async () => await beijing.GetTradeAsync(new GetTradeRequest { Id = id }));
+            Assert.Equal($"Trade '{expected}' was not found.", get.Status.Detail.Replace(trade.Id, unknown));
+            await GrpcAssert.FailsWith(StatusCode.NotFound, async () =>
+                await beijing.CancelTradeAsync(new CancelTradeRequest { RequestId = Guid.NewGuid().ToString(), TradeId = id }));
+            await GrpcAssert.FailsWith(StatusCode.NotFound, async () =>
+                await beijing.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = id }));
+        }
+
+        // Listings are public: acting on another exchange's listing is refused for what it is.
         await GrpcAssert.FailsWith(StatusCode.PermissionDenied, async () => await beijing.PlaceTradeAsync(Purchase(listing)));
         await GrpcAssert.FailsWith(StatusCode.PermissionDenied, async () =>
             await beijing.DelistAsync(new DelistRequest { RequestId = Guid.NewGuid().ToString(), Id = listing.Id }));

@@ -49,7 +49,24 @@ public sealed class ExchangeTests(TradingFixture fixture)
         Assert.True(second.EquityPilot);
     }
 
+    [Theory]
+    [InlineData("北京")]
+    [InlineData("zpx")]
+    [InlineData("Zpx")]
+    [InlineData(" ZPX")]
+    [InlineData("ZPX ")]
+    [InlineData("Z")]
+    [InlineData("9ZPX")]
+    public Task CreateExchangeRejectsACodeNotWrittenAsStored(string code) =>
+        GrpcAssert.InvalidField("code", async () => await fixture.Client.CreateExchangeAsync(new CreateExchangeRequest { Code = code, Name = "x", Province = "Beijing" }));
+
     [Fact]
-    public Task CreateExchangeRejectsMalformedCode() =>
-        GrpcAssert.InvalidField("code", async () => await fixture.Client.CreateExchangeAsync(new CreateExchangeRequest { Code = "北京", Name = "x", Province = "Beijing" }));
+    public async Task FiltersNameAnExchangeInAnyCase()
+    {
+        var exchange = await fixture.NewExchangeAsync();
+        await fixture.NewOtherListingAsync(exchange.Code);
+
+        var listed = await fixture.Client.ListListingsAsync(new ListListingsRequest { ExchangeCode = " " + exchange.Code.ToLowerInvariant() });
+        Assert.Equal(exchange.Code, Assert.Single(listed.Listings).ExchangeCode);
+    }
 }

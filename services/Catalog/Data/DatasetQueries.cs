@@ -28,10 +28,14 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex in
         ("status", "status", typeof(CertificationStatus)),
     ];
 
+    /// <param name="organisation">
+    /// Limits the search to one provider's datasets (a provider listing its drafts): answered in SQL, as such lists are
+    /// small and the in-memory index does not index organisations.
+    /// </param>
     public async Task<SearchPage> SearchAsync(
-        IReadOnlyList<string> terms, DatasetFilter filter, int pageSize, Guid? after, bool withFacets, CancellationToken cancellationToken)
+        IReadOnlyList<string> terms, DatasetFilter filter, string? organisation, int pageSize, Guid? after, bool withFacets, CancellationToken cancellationToken)
     {
-        if (index.Enabled)
+        if (index.Enabled && organisation is null)
         {
             var found = await index.SearchAsync(terms, filter, pageSize, after, withFacets, cancellationToken);
             var byId = new Dictionary<Guid, Dataset>();
@@ -60,15 +64,21 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex in
             return new SearchPage(datasets, found.LastId, found.TotalSize, found.Facets);
         }
 
-        return await QuerySearchAsync(terms, filter, pageSize, after, withFacets, cancellationToken);
+        return await QuerySearchAsync(terms, filter, organisation, pageSize, after, withFacets, cancellationToken);
     }
 
     /// <summary>The same search in SQL (pg_trgm-indexed LIKE, grouping-sets facets), used when the in-memory index is off.</summary>
     private async Task<SearchPage> QuerySearchAsync(
-        IReadOnlyList<string> terms, DatasetFilter filter, int pageSize, Guid? after, bool withFacets, CancellationToken cancellationToken)
+        IReadOnlyList<string> terms, DatasetFilter filter, string? organisation, int pageSize, Guid? after, bool withFacets, CancellationToken cancellationToken)
     {
         var parameters = new DynamicParameters();
         var where = Where(terms, filter, parameters);
+        if (organisation is not null)
+        {
+            where = Append(where, "provider_organisation = @organisation");
+            parameters.Add("organisation", organisation);
+        }
+
         var pageWhere = after is { } a ? Append(where, "id < @after") : where;
         parameters.Add("after", after);
         parameters.Add("limit", pageSize + 1);

@@ -212,8 +212,8 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     [AllowAnonymous]
     public override async Task<ListDatasetsResponse> ListDatasets(ListDatasetsRequest request, ServerCallContext context)
     {
-        var (filter, pageSize, after, pageQuery) = Paging(Caller.Of(context), nameof(ListDatasets), "", request.Filter, request.PageSize, request.PageToken);
-        var page = await queries.SearchAsync([], filter, pageSize, after, withFacets: false, context.CancellationToken);
+        var (filter, organisation, pageSize, after, pageQuery) = Paging(Caller.Of(context), nameof(ListDatasets), "", request.Filter, request.PageSize, request.PageToken);
+        var page = await queries.SearchAsync([], filter, organisation, pageSize, after, withFacets: false, context.CancellationToken);
         return new ListDatasetsResponse
         {
             Datasets = { page.Datasets },
@@ -231,8 +231,8 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         violations.Require(terms.Count <= MaxSearchTerms, "query", $"at most {MaxSearchTerms} words");
         violations.ThrowIfAny();
 
-        var (filter, pageSize, after, pageQuery) = Paging(Caller.Of(context), nameof(SearchDatasets), string.Join(' ', terms), request.Filter, request.PageSize, request.PageToken);
-        var page = await queries.SearchAsync(terms, filter, pageSize, after, withFacets: !request.SkipFacets, context.CancellationToken);
+        var (filter, organisation, pageSize, after, pageQuery) = Paging(Caller.Of(context), nameof(SearchDatasets), string.Join(' ', terms), request.Filter, request.PageSize, request.PageToken);
+        var page = await queries.SearchAsync(terms, filter, organisation, pageSize, after, withFacets: !request.SkipFacets, context.CancellationToken);
         var response = new SearchDatasetsResponse
         {
             Datasets = { page.Datasets },
@@ -319,18 +319,18 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
             ? ReferenceData.EnumName(enumType, number)
             : field == "annotation_base" && value is null ? "none" : value ?? "";
 
-    private (DatasetFilter Filter, int PageSize, Guid? After, PageQuery Query) Paging(
+    private (DatasetFilter Filter, string? Organisation, int PageSize, Guid? After, PageQuery Query) Paging(
         Caller caller, string method, string query, DatasetFilter? filter, int requestedPageSize, string pageToken)
     {
         var violations = new FieldViolations();
         filter = filter?.Clone() ?? new DatasetFilter();
-        DatasetAccess.LimitToPublic(caller, filter);
+        var organisation = DatasetAccess.LimitToReadable(caller, filter);
         DatasetValidation.Filter(filter, violations);
         var pageSize = PageSize.Of(requestedPageSize, violations);
-        var pageQuery = PageQuery.Of(method, query, filter);
+        var pageQuery = PageQuery.Of(method, query, filter, organisation);
         var after = pageTokens.Decode(pageToken, pageQuery, violations);
         violations.ThrowIfAny();
-        return (filter, pageSize, after?.Id, pageQuery);
+        return (filter, organisation, pageSize, after?.Id, pageQuery);
     }
 
     /// <summary>

@@ -35,25 +35,31 @@ internal static class DatasetAccess
     }
 
     /// <summary>
-    /// A list or search by a caller who does not see every dataset covers certified datasets only: no status filter
-    /// means CERTIFIED, and asking for any other status needs the certifier's right.
+    /// A list or search by a caller who does not see every dataset covers what it may read: no status filter means
+    /// CERTIFIED; a provider asking for other statuses (its drafts) gets the datasets of its own organisation only, the
+    /// organisation returned; anyone else asking for them needs the certifier's right.
     /// </summary>
-    public static void LimitToPublic(Caller caller, DatasetFilter filter)
+    /// <returns>The organisation the list is limited to, or null when it is not limited to one.</returns>
+    public static string? LimitToReadable(Caller caller, DatasetFilter filter)
     {
         if (SeesEveryDataset(caller))
         {
-            return;
-        }
-
-        if (filter.Statuses.Any(s => s != CertificationStatus.Certified))
-        {
-            throw caller.Denied(Rights.Certifier, "to list datasets that are not certified");
+            return null;
         }
 
         if (filter.Statuses.Count == 0)
         {
             filter.Statuses.Add(CertificationStatus.Certified);
         }
+
+        if (filter.Statuses.All(s => s == CertificationStatus.Certified))
+        {
+            return null;
+        }
+
+        return caller.Has(Rights.Provider) && caller.Organisation is { Length: > 0 } own
+            ? own
+            : throw caller.Denied(Rights.Certifier, "to list datasets that are not certified (a provider lists its own)");
     }
 
     private static bool Owns(Caller caller, string? organisation) =>

@@ -20,6 +20,12 @@ internal static class ExchangeAccess
             : caller.Denied(Rights.Exchange, $"on exchange '{exchangeCode}' (its token names no exchange)");
     }
 
+    /// <summary>
+    /// Whether the caller may see the exchange's trades. A trade it may not see is NOT_FOUND, exactly as an unknown id,
+    /// so one exchange cannot learn which trade ids exist on another.
+    /// </summary>
+    public static bool SeesTradesOf(Caller caller, string exchangeCode) => caller.IsAdmin || Owns(caller, exchangeCode);
+
     /// <summary>The exchange a trade listing must be limited to: the caller's own, unless it is an administrator.</summary>
     public static string? Scope(Caller caller, string? requested)
     {

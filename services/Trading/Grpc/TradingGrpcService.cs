@@ -30,7 +30,7 @@ internal sealed class TradingGrpcService(
     {
         var violations = new FieldViolations();
         var requestId = violations.RequestIdOf(request.RequestId, required: false);
-        var code = violations.ExchangeCode(request.Code, "code", required: true);
+        var code = violations.ExchangeCode(request.Code, "code", required: true, exact: true);
         var name = violations.Text(request.Name, "name", required: true);
         var localName = violations.Text(request.LocalName, "local_name", required: false);
         var province = violations.Text(request.Province, "province", required: true);
@@ -313,9 +313,10 @@ internal sealed class TradingGrpcService(
         var violations = new FieldViolations();
         var id = violations.Uuid(request.Id, "id", "trade");
         violations.ThrowIfAny();
-        var row = await trades.FindAsync(id!.Value, context.CancellationToken) ?? throw GrpcErrors.NotFound("Trade", request.Id);
-        ExchangeAccess.RequireOwn(Caller.Of(context), row.ExchangeCode);
-        return row.ToMessage();
+        var row = await trades.FindAsync(id!.Value, context.CancellationToken);
+        return row is not null && ExchangeAccess.SeesTradesOf(Caller.Of(context), row.ExchangeCode)
+            ? row.ToMessage()
+            : throw GrpcErrors.NotFound("Trade", request.Id);
     }
 
     [Authorize(Policy = Rights.Exchange)]
@@ -380,9 +381,10 @@ internal sealed class TradingGrpcService(
         var at = BusinessTime.Resolve(atValue, time.GetUtcNow(), TradeLifecycle.TimeField(step), violations);
         violations.ThrowIfAny();
         var caller = Caller.Of(context);
-        if (!caller.IsAdmin && await trades.FindAsync(tradeId!.Value, context.CancellationToken) is { } trade)
+        if (!caller.IsAdmin && await trades.FindAsync(tradeId!.Value, context.CancellationToken) is { } trade
+            && !ExchangeAccess.SeesTradesOf(caller, trade.ExchangeCode))
         {
-            ExchangeAccess.RequireOwn(caller, trade.ExchangeCode);
+            throw GrpcErrors.NotFound("Trade", tradeIdValue);
         }
 
         var row = await trades.StepAsync(tradeId!.Value, requestId, step, at!.Value, amountFen, reason, context.CancellationToken)

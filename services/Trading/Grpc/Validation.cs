@@ -8,10 +8,20 @@ internal static partial class Validation
 {
     public const int MaxTextLength = 500;
 
-    /// <summary>Exchange codes are upper-case; lower-case input is accepted and normalised.</summary>
-    public static string? ExchangeCode(this FieldViolations violations, string value, string field, bool required)
+    /// <summary>
+    /// Exchange codes are upper-case. A code that names an exchange (a filter, a listing's exchange) is matched without
+    /// regard to case or surrounding spaces; the code of a new exchange (<paramref name="exact"/>) must be written as it
+    /// will be stored, so what a client sends is what it later reads.
+    /// </summary>
+    public static string? ExchangeCode(this FieldViolations violations, string value, string field, bool required, bool exact = false)
     {
         var code = value.Trim().ToUpperInvariant();
+        if (exact && code.Length > 0 && !string.Equals(code, value, StringComparison.Ordinal))
+        {
+            violations.Add(field, $"must be written in upper-case without spaces, as it is stored ('{code}')");
+            return null;
+        }
+
         if (code.Length == 0)
         {
             if (required)
@@ -24,7 +34,7 @@ internal static partial class Validation
 
         if (!CodePattern().IsMatch(code))
         {
-            violations.Add(field, "must be 2–16 characters: letters, digits or '_', starting with a letter");
+            violations.Add(field, "must be 2–16 characters: upper-case letters, digits or '_', starting with a letter");
             return null;
         }
 
