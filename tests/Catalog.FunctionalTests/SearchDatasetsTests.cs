@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Platform.Catalog.V1;
+using Platform.Infrastructure.Grpc;
 using Platform.Testing;
 
 namespace Platform.Catalog.FunctionalTests;
@@ -180,7 +181,7 @@ public sealed class SearchDatasetsTests(CatalogFixture fixture)
         var chengdu = bases[0];
         Assert.Equal("成都", chengdu.CityZh);
         Assert.Equal(before.DatasetCount + 1, chengdu.DatasetCount);
-        Assert.Equal(before.VolumeBytes + 5_000_000_000, chengdu.VolumeBytes);
+        Assert.Equal(Totals.Parse(before.VolumeBytesExact) + 5_000_000_000, Totals.Parse(chengdu.VolumeBytesExact));
     }
 
     [Fact]
@@ -195,7 +196,7 @@ public sealed class SearchDatasetsTests(CatalogFixture fixture)
         var after = await Client.GetCatalogStatsAsync(new GetCatalogStatsRequest());
 
         Assert.Equal(before.DatasetCount + 1, after.DatasetCount);
-        Assert.Equal(before.VolumeBytes + request.VolumeBytes, after.VolumeBytes);
+        Assert.Equal(Totals.Parse(before.VolumeBytesExact) + request.VolumeBytes, Totals.Parse(after.VolumeBytesExact));
         Assert.Equal(Bucket(before.ByProvince, "hainan").Bytes + request.VolumeBytes, Bucket(after.ByProvince, "hainan").Bytes);
         Assert.Equal(Bucket(before.ByAnnotationBase, "haikou").Count + 1, Bucket(after.ByAnnotationBase, "haikou").Count);
         Assert.Equal(Bucket(before.ByDomain, "finance").Count + 1, Bucket(after.ByDomain, "finance").Count);
@@ -204,8 +205,8 @@ public sealed class SearchDatasetsTests(CatalogFixture fixture)
         Assert.Equal(after.DatasetCount, after.ByStatus.Sum(b => b.DatasetCount));
     }
 
-    private static (long Count, long Bytes) Bucket(IEnumerable<StatsBucket> buckets, string key) =>
-        buckets.FirstOrDefault(b => b.Key == key) is { } b ? (b.DatasetCount, b.VolumeBytes) : (0, 0);
+    private static (long Count, decimal Bytes) Bucket(IEnumerable<StatsBucket> buckets, string key) =>
+        buckets.FirstOrDefault(b => b.Key == key) is { } b ? (b.DatasetCount, Totals.Parse(b.VolumeBytesExact)) : (0, 0);
 
     private static (string, long)[] Facet(SearchDatasetsResponse response, string field) =>
         response.Facets.Single(f => f.Field == field).Values.Select(v => (v.Value, v.Count)).ToArray();

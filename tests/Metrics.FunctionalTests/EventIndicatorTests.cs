@@ -69,7 +69,7 @@ public sealed class EventIndicatorTests(MetricsFixture fixture)
     public async Task RedeliveredEventsDoNotInflateTheIndicators()
     {
         var domain = Events.Unique("finance");
-        var exchange = Events.Unique("bjex");
+        var exchange = Events.ExchangeCode("BJEX");
         var certified = Events.Certified(Guid.NewGuid(), Events.Facts(domain, 1_000));
         var certifiedId = await Host.PublishAsync(certified);
         var trade = Events.Trade(exchange, ProductKinds.HighQualityDataset, 12_345, 2025);
@@ -159,7 +159,7 @@ public sealed class EventIndicatorTests(MetricsFixture fixture)
     [Fact]
     public async Task ListedVolumeCountsLiveHighQualityListingsEvenWhenTheDelistingArrivesFirst()
     {
-        var exchange = Events.Unique("shex");
+        var exchange = Events.ExchangeCode("SHEX");
         var before = await Headline();
         var live = Guid.NewGuid();
         var gone = Guid.NewGuid();
@@ -183,7 +183,7 @@ public sealed class EventIndicatorTests(MetricsFixture fixture)
     [Fact]
     public async Task TradeAmountsGiveTheHighQualityTotalAndEachExchangesYearlyShare()
     {
-        var exchange = Events.Unique("bjex");
+        var exchange = Events.ExchangeCode("BJEX");
         var before = await Headline();
         var equity = Events.Trade(exchange, ProductKinds.HighQualityDataset, 500, 2025, "equity_contribution");
         await Host.PublishAsync(Events.Trade(exchange, ProductKinds.HighQualityDataset, 300, 2024));
@@ -211,7 +211,7 @@ public sealed class EventIndicatorTests(MetricsFixture fixture)
     [Fact]
     public async Task IndicatorSeriesGivesTheFigureAtTheEndOfEachPeriod()
     {
-        var exchange = Events.Unique("szex");
+        var exchange = Events.ExchangeCode("SZEX");
         var before = await Host.Client.GetIndicatorSeriesAsync(new GetIndicatorSeriesRequest
         {
             Indicator = Indicator.H3HighQualityTradeAmount, FromDay = "2019-01-01", ToDay = "2019-03-31", Granularity = Granularity.Month,

@@ -21,5 +21,8 @@ internal static class Events
         new(Guid.NewGuid(), Guid.NewGuid(), exchange, type, kind, kind == ProductKinds.HighQualityDataset ? Guid.NewGuid() : null, amountFen,
             new DateTimeOffset(year, 6, 1, 12, 0, 0, TimeSpan.FromHours(8)));
 
+    /// <summary>An exchange code of the tests' own, shaped as trading's: upper-case, at most 16 characters.</summary>
+    public static string ExchangeCode(string prefix) => (prefix + Guid.NewGuid().ToString("N"))[..16].ToUpperInvariant();
+
     public static string Unique(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 }

@@ -50,6 +50,9 @@ public sealed class MetricsHost : IAsyncDisposable
 
     public Uri BaseAddress => _factory.Server.BaseAddress;
 
+    /// <summary>A generic caller (any method, any message) with <paramref name="token"/>, for the adversarial corpus.</summary>
+    public global::Grpc.Core.CallInvoker Invoker(string? token) => Channel(token).CreateCallInvoker();
+
     private GrpcChannel Channel(string? token) => GrpcChannel.ForAddress(
         _factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = TestTokens.WithToken(_factory.Server.CreateHandler(), token) });
 

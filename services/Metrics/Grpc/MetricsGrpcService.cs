@@ -83,8 +83,8 @@ internal sealed class MetricsGrpcService(
     [AllowAnonymous]
     public override async Task<ExchangeShareSeries> GetExchangeShare(GetExchangeShareRequest request, ServerCallContext context)
     {
-        RequestValidation.ValidateExchangeShare(request);
-        return await reader.GetExchangeShareAsync(request.ExchangeCode, request.FromYear, request.ToYear, context.CancellationToken);
+        var exchangeCode = RequestValidation.ValidateExchangeShare(request);
+        return await reader.GetExchangeShareAsync(exchangeCode, request.FromYear, request.ToYear, context.CancellationToken);
     }
 
     [Authorize(Policy = Rights.Reporter)]

@@ -5,7 +5,7 @@ using Platform.Metrics.V1;
 namespace Platform.Metrics.Grpc;
 
 /// <summary>Precise validation of the metrics requests; every failure names its field.</summary>
-internal static class RequestValidation
+internal static partial class RequestValidation
 {
     public const int MaxStreamMessageReports = 10_000;
     public const int MaxBatchReports = 50_000;
@@ -124,15 +124,22 @@ internal static class RequestValidation
         return (from, to);
     }
 
-    public static void ValidateExchangeShare(GetExchangeShareRequest request)
+    /// <summary>Validates the request; returns its exchange code as stored (upper-case; empty for every exchange), as trading matches it.</summary>
+    public static string ValidateExchangeShare(GetExchangeShareRequest request)
     {
         var violations = new FieldViolations();
-        violations.Require(request.ExchangeCode.Length <= MaxNameLength, "exchange_code", $"must be at most {MaxNameLength} characters");
+        var code = request.ExchangeCode.Trim().ToUpperInvariant();
+        violations.Require(code.Length == 0 || ExchangeCodePattern().IsMatch(code), "exchange_code",
+            "must be an exchange code: 2–16 letters, digits or '_', starting with a letter");
         violations.Require(request.FromYear is 0 or (>= 1900 and <= 9999), "from_year", "must be 0 or a year 1900-9999");
         violations.Require(request.ToYear is 0 or (>= 1900 and <= 9999), "to_year", "must be 0 or a year 1900-9999");
         violations.Require(request.FromYear == 0 || request.ToYear == 0 || request.FromYear <= request.ToYear, "to_year", "must not be before from_year");
         violations.ThrowIfAny();
+        return code;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Z][A-Z0-9_]{1,15}$")]
+    private static partial System.Text.RegularExpressions.Regex ExchangeCodePattern();
 
     private static void RequireName(string value, string field, FieldViolations violations)
     {
