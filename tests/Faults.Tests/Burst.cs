@@ -41,6 +41,7 @@ public sealed class Burst
 
     private readonly bool _retry;
     private long _failedAttempts;
+    private long _recoveredWrites;
     private readonly ConcurrentDictionary<StatusCode, long> _failures = new();
 
     private Burst(Mesh mesh, IReadOnlyList<string> exchanges, bool retry)
@@ -52,6 +53,9 @@ public sealed class Burst
 
     /// <summary>Attempts that failed and were retried with the same request ids (only when created with retry).</summary>
     public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
+
+    /// <summary>Writes that failed at least once and then succeeded when retried with the same request ids.</summary>
+    public long RecoveredWrites => Interlocked.Read(ref _recoveredWrites);
 
     /// <summary>The status codes of the failed attempts, with their counts.</summary>
     public string FailureCodes => string.Join(", ", _failures.OrderBy(f => f.Key).Select(f => $"{f.Key} {f.Value}"));
@@ -70,7 +74,8 @@ public sealed class Burst
 
     /// <summary>
     /// A burst on <paramref name="mesh"/>'s exchanges. With <paramref name="retry"/>, a write that fails for a transient
-    /// reason is retried, with the same request ids, until it succeeds; otherwise any failure fails the burst.
+    /// reason (UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED) is retried, with the same request ids, until it succeeds; any other
+    /// failure — UNKNOWN and INTERNAL above all, which no fault excuses — fails the burst, as does any failure without it.
     /// </summary>
     public static async Task<Burst> CreateAsync(Mesh mesh, bool retry = false)
     {
@@ -172,6 +177,7 @@ public sealed class Burst
     private async Task<T> Write<T>(int items, Func<Task<T>> call)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var failed = false;
         T result;
         while (true)
         {
@@ -181,12 +187,18 @@ public sealed class Burst
                 break;
             }
             catch (RpcException ex) when (_retry && ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Aborted
-                or StatusCode.Internal or StatusCode.Unknown && System.Diagnostics.Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(120))
+                && System.Diagnostics.Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(120))
             {
+                failed = true;
                 Interlocked.Increment(ref _failedAttempts);
                 _failures.AddOrUpdate(ex.StatusCode, 1, (_, n) => n + 1);
                 await Task.Delay(250);
             }
+        }
+
+        if (failed)
+        {
+            Interlocked.Increment(ref _recoveredWrites);
         }
 
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);

@@ -53,7 +53,10 @@ public sealed class PostgresRestartTests(FaultServers servers, ITestOutputHelper
             $"healthy again {back.Elapsed.TotalSeconds:0.0} s after the start, none restarted");
 
         await load.WaitAsync(TimeSpan.FromSeconds(180));
-        output.WriteLine($"[{Name}] {burst.FailedAttempts:N0} failed attempts retried with their request ids ({burst.FailureCodes})");
+        output.WriteLine($"[{Name}] {burst.FailedAttempts:N0} failed attempts retried with their request ids ({burst.FailureCodes}); {burst.RecoveredWrites:N0} writes failed and then succeeded");
+        // The outage must have been felt: a write that failed while PostgreSQL was down and succeeded on its retry with the
+        // same request ids (the record counts below then show it made exactly one record).
+        Assert.True(burst.RecoveredWrites > 0, $"no write failed during the outage and succeeded on retry ({burst.FailedAttempts} failed attempts)");
         await Accounting.ConvergeAsync(output, Name, mesh, burst, Stopwatch.GetTimestamp(), TimeSpan.FromSeconds(30));
 
         // Exactly one record per request id, whatever its status (a second registration would be a DRAFT, not counted above).
