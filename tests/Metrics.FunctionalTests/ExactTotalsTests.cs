@@ -94,6 +94,7 @@ public sealed class ExactTotalsTests(MetricsFixture fixture)
             insert.Parameters.AddWithValue("exchange", exchange);
             insert.Parameters.AddWithValue("amount", Quantities.MaxAmountFen);
             insert.Parameters.AddWithValue("trades", trades);
+            insert.CommandTimeout = 300; // a million rows, on a machine running the other suites too
             await insert.ExecuteNonQueryAsync();
         }
 
@@ -121,6 +122,7 @@ public sealed class ExactTotalsTests(MetricsFixture fixture)
             await connection.OpenAsync();
             await using var delete = new NpgsqlCommand("delete from trades where exchange_code = @exchange", connection);
             delete.Parameters.AddWithValue("exchange", exchange);
+            delete.CommandTimeout = 300;
             await delete.ExecuteNonQueryAsync();
             await Host.Client.RebuildIndicatorsAsync(new RebuildIndicatorsRequest());
         }

@@ -72,6 +72,7 @@ public sealed class ExactTotalsTests(TradingFixture fixture)
             insert.Parameters.AddWithValue("exchange", exchange.Code);
             insert.Parameters.AddWithValue("amount", Quantities.MaxAmountFen);
             insert.Parameters.AddWithValue("trades", trades);
+            insert.CommandTimeout = 300; // a million rows and four indexes, on a machine running the other suites too
             await insert.ExecuteNonQueryAsync();
         }
 
@@ -88,6 +89,7 @@ public sealed class ExactTotalsTests(TradingFixture fixture)
             await using var delete = new NpgsqlCommand(
                 "delete from trades where exchange_code = @exchange; delete from listings where exchange_code = @exchange", connection);
             delete.Parameters.AddWithValue("exchange", exchange.Code);
+            delete.CommandTimeout = 300;
             await delete.ExecuteNonQueryAsync();
         }
     }
