@@ -103,8 +103,16 @@ public static class DynamicGrpc
                 case MethodType.ClientStreaming:
                     using (var stream = invoker.AsyncClientStreamingCall(call, null, options))
                     {
-                        await stream.RequestStream.WriteAsync(request);
-                        await stream.RequestStream.CompleteAsync();
+                        try
+                        {
+                            await stream.RequestStream.WriteAsync(request);
+                            await stream.RequestStream.CompleteAsync();
+                        }
+                        catch (Exception ex) when (ex is RpcException or InvalidOperationException)
+                        {
+                            // The server answered before reading the stream (a refused caller): its status is the answer.
+                        }
+
                         await stream.ResponseAsync;
                     }
 
