@@ -77,7 +77,8 @@ public static class MalformedBodies
     }
 
     /// <summary>Sends <paramref name="body"/> as the whole request of <paramref name="path"/> and returns the gRPC status.</summary>
-    public static async Task<(StatusCode Code, string Message)> CallAsync(HttpMessageInvoker http, Uri baseAddress, string path, byte[] body)
+    public static async Task<(StatusCode Code, string Message)> CallAsync(
+        HttpMessageInvoker http, Uri baseAddress, string path, byte[] body, string contentType = "application/grpc")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, path))
         {
@@ -85,7 +86,7 @@ public static class MalformedBodies
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = new ByteArrayContent(body),
         };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         request.Headers.TryAddWithoutValidation("te", "trailers");
         using var response = await http.SendAsync(request, CancellationToken.None);
         if (Header(response.Headers, "grpc-status") is null)
@@ -119,14 +120,17 @@ public static class MalformedBodies
         foreach (var method in service.Methods)
         {
             var streamed = method.IsClientStreaming;
-            foreach (var @case in All)
+            // gRPC reads every application/grpc subtype as protobuf, so each is refused alike.
+            foreach (var (@case, contentType) in All.Select(c => (c, "application/grpc"))
+                         .Concat(All.Take(12).Select(c => (c, "application/grpc+json")))
+                         .Concat(All.Take(6).Select(c => (c, "application/grpc+proto; charset=utf-8"))))
             {
-                var (code, message) = await CallAsync(http, baseAddress, $"/{service.FullName}/{method.Name}", @case.Body);
+                var (code, message) = await CallAsync(http, baseAddress, $"/{service.FullName}/{method.Name}", @case.Body, contentType);
                 calls++;
                 var mustBeInvalid = streamed ? @case.InvalidForStream : @case.InvalidForUnary;
                 if (code is StatusCode.Unknown or StatusCode.Internal || (mustBeInvalid && code != StatusCode.InvalidArgument))
                 {
-                    failures.Add($"{method.Name}, {@case.Name}: {code} \"{message}\"");
+                    failures.Add($"{method.Name}, {@case.Name} ({contentType}): {code} \"{message}\"");
                 }
             }
         }

@@ -162,10 +162,14 @@ public sealed class MalformedRequestMiddleware(RequestDelegate next, IOptions<Gr
         }
     }
 
+    /// <summary>
+    /// Every content type gRPC for ASP.NET Core reads as protobuf: <c>application/grpc</c> with any subtype or parameters
+    /// (it ignores them: <c>application/grpc+json</c> is parsed as protobuf too), but not gRPC-Web, which it does not serve here.
+    /// </summary>
     private static bool IsGrpcProtobuf(string? contentType) =>
         contentType is not null
-        && (contentType.Equals("application/grpc", StringComparison.OrdinalIgnoreCase)
-            || contentType.Equals("application/grpc+proto", StringComparison.OrdinalIgnoreCase));
+        && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
+        && !contentType.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The protobuf parser of the method's request type (the generated static <c>Parser</c>), or null.</summary>
     private static MessageParser? ParserOf(IMethod method) =>
