@@ -123,11 +123,13 @@ public static class MalformedBodies
             // gRPC reads every application/grpc subtype as protobuf, so each is refused alike.
             foreach (var (@case, contentType) in All.Select(c => (c, "application/grpc"))
                          .Concat(All.Take(12).Select(c => (c, "application/grpc+json")))
-                         .Concat(All.Take(6).Select(c => (c, "application/grpc+proto; charset=utf-8"))))
+                         .Concat(All.Take(6).Select(c => (c, "application/grpc+proto; charset=utf-8")))
+                         .Concat(All.Take(3).Select(c => (c, "application/json")))
+                         .Concat(All.Take(3).Select(c => (c, "text/plain"))))
             {
                 var (code, message) = await CallAsync(http, baseAddress, $"/{service.FullName}/{method.Name}", @case.Body, contentType);
                 calls++;
-                var mustBeInvalid = streamed ? @case.InvalidForStream : @case.InvalidForUnary;
+                var mustBeInvalid = (streamed ? @case.InvalidForStream : @case.InvalidForUnary) || !contentType.StartsWith("application/grpc", StringComparison.Ordinal);
                 if (code is StatusCode.Unknown or StatusCode.Internal || (mustBeInvalid && code != StatusCode.InvalidArgument))
                 {
                     failures.Add($"{method.Name}, {@case.Name} ({contentType}): {code} \"{message}\"");

@@ -34,8 +34,21 @@ public sealed class MalformedRequestMiddleware(RequestDelegate next, IOptions<Gr
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not { } grpc
-            || grpc.Method.Type is not (MethodType.Unary or MethodType.ServerStreaming)
+        if (context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not { } grpc)
+        {
+            await next(context);
+            return;
+        }
+
+        if (HttpMethods.IsPost(context.Request.Method) && !IsGrpc(context.Request.ContentType))
+        {
+            // gRPC for ASP.NET Core answers HTTP 415 with grpc-status INTERNAL: the request is the caller's mistake.
+            Refuse(context, StatusCodes.Status415UnsupportedMediaType,
+                $"Content-Type '{context.Request.ContentType}' is not supported: a gRPC call is sent as application/grpc.");
+            return;
+        }
+
+        if (grpc.Method.Type is not (MethodType.Unary or MethodType.ServerStreaming)
             || !IsGrpcProtobuf(context.Request.ContentType)
             || ParserOf(grpc.Method) is not { } parser)
         {
@@ -69,11 +82,17 @@ public sealed class MalformedRequestMiddleware(RequestDelegate next, IOptions<Gr
             return;
         }
 
+        Refuse(context, StatusCodes.Status200OK, problem);
+    }
+
+    /// <summary>A trailers-only gRPC answer: INVALID_ARGUMENT with <paramref name="message"/>.</summary>
+    private static void Refuse(HttpContext context, int httpStatus, string message)
+    {
         var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
+        response.StatusCode = httpStatus;
         response.ContentType = "application/grpc";
         response.Headers["grpc-status"] = ((int)StatusCode.InvalidArgument).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = Uri.EscapeDataString(problem);
+        response.Headers["grpc-message"] = Uri.EscapeDataString(message);
     }
 
     /// <summary>What is wrong with a complete request body, or null when it is one message gRPC can read.</summary>
@@ -161,6 +180,10 @@ public sealed class MalformedRequestMiddleware(RequestDelegate next, IOptions<Gr
             return null;
         }
     }
+
+    /// <summary>A gRPC content type of any kind (gRPC-Web included, which gRPC itself answers).</summary>
+    private static bool IsGrpc(string? contentType) =>
+        contentType is not null && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Every content type gRPC for ASP.NET Core reads as protobuf: <c>application/grpc</c> with any subtype or parameters
