@@ -5,7 +5,7 @@ using Platform.Metrics.V1;
 namespace Platform.Metrics.Grpc;
 
 /// <summary>Precise validation of the metrics requests; every failure names its field.</summary>
-internal static partial class RequestValidation
+internal static class RequestValidation
 {
     public const int MaxStreamMessageReports = 10_000;
     public const int MaxBatchReports = 50_000;
@@ -129,7 +129,7 @@ internal static partial class RequestValidation
     {
         var violations = new FieldViolations();
         var code = request.ExchangeCode.Trim().ToUpperInvariant();
-        violations.Require(code.Length == 0 || ExchangeCodePattern().IsMatch(code), "exchange_code",
+        violations.Require(code.Length == 0 || Fields.IsExchangeCode(code), "exchange_code",
             "must be an exchange code: 2–16 letters, digits or '_', starting with a letter");
         violations.Require(request.FromYear is 0 or (>= 1900 and <= 9999), "from_year", "must be 0 or a year 1900-9999");
         violations.Require(request.ToYear is 0 or (>= 1900 and <= 9999), "to_year", "must be 0 or a year 1900-9999");
@@ -137,9 +137,6 @@ internal static partial class RequestValidation
         violations.ThrowIfAny();
         return code;
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Z][A-Z0-9_]{1,15}$")]
-    private static partial System.Text.RegularExpressions.Regex ExchangeCodePattern();
 
     private static void RequireName(string value, string field, FieldViolations violations)
     {

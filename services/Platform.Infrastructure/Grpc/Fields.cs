@@ -5,7 +5,7 @@ namespace Platform.Infrastructure.Grpc;
 /// <see cref="MaxRequestIdLength"/> characters, a missing value "is required", ids are UUIDs in their canonical
 /// 8-4-4-4-12 form (no braces, no bare 32 digits).
 /// </summary>
-public static class Fields
+public static partial class Fields
 {
     public const int MaxRequestIdLength = 128;
     public const string RequestId = "request_id";
@@ -31,6 +31,15 @@ public static class Fields
 
         return value;
     }
+
+    /// <summary>
+    /// An exchange code as trading stores it (2–16 characters: upper-case letters, digits or '_', starting with a letter),
+    /// the one rule trading (which creates exchanges) and metrics (which filters by them) check.
+    /// </summary>
+    public static bool IsExchangeCode(string code) => ExchangeCodePattern().IsMatch(code);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Z][A-Z0-9_]{1,15}$")]
+    private static partial System.Text.RegularExpressions.Regex ExchangeCodePattern();
 
     /// <summary>Exactly 36 characters: Guid's "D" parsing alone would also take surrounding white space.</summary>
     public static bool TryParseUuid(string value, out Guid id)

@@ -1,10 +1,9 @@
-using System.Text.RegularExpressions;
 using Platform.Infrastructure.Grpc;
 
 namespace Platform.Trading.Grpc;
 
 /// <summary>Field checks shared by the handlers; each adds a violation and returns null when the value is invalid.</summary>
-internal static partial class Validation
+internal static class Validation
 {
     public const int MaxTextLength = 500;
 
@@ -32,7 +31,7 @@ internal static partial class Validation
             return null;
         }
 
-        if (!CodePattern().IsMatch(code))
+        if (!Fields.IsExchangeCode(code))
         {
             violations.Add(field, "must be 2–16 characters: upper-case letters, digits or '_', starting with a letter");
             return null;
@@ -69,7 +68,4 @@ internal static partial class Validation
 
         return unspecified ? null : value;
     }
-
-    [GeneratedRegex("^[A-Z][A-Z0-9_]{1,15}$")]
-    private static partial Regex CodePattern();
 }
