@@ -160,21 +160,24 @@ public sealed class BatchWriteTests(CatalogFixture fixture)
     }
 
     [Fact]
-    public async Task RequestIdUsedForAnotherOperationIsInvalidInABatch()
+    public async Task RequestIdUsedForADifferentSubmissionIsAlreadyExistsInABatchNamingTheItem()
     {
-        var registration = Datasets.ChestCt();
-        var registered = await Client.RegisterDatasetAsync(registration);
-        var other = (await Client.RegisterDatasetAsync(Datasets.Finance())).Id;
+        var submitted = (await Client.RegisterDatasetAsync(Datasets.ChestCt())).Id;
+        var requestId = Guid.NewGuid().ToString();
+        await Client.SubmitForCertificationAsync(new SubmitForCertificationRequest { RequestId = requestId, Id = submitted });
+        var (other, third) = ((await Client.RegisterDatasetAsync(Datasets.Finance())).Id, (await Client.RegisterDatasetAsync(Datasets.Finance())).Id);
 
-        await GrpcAssert.InvalidField("requests[1].request_id", async () =>
+        var error = await GrpcAssert.FailsWith(StatusCode.AlreadyExists, async () =>
             await Client.BatchSubmitForCertificationAsync(new BatchSubmitForCertificationRequest
             {
                 Requests =
                 {
                     new SubmitForCertificationRequest { RequestId = Guid.NewGuid().ToString(), Id = other },
-                    new SubmitForCertificationRequest { RequestId = registration.RequestId, Id = registered.Id },
+                    new SubmitForCertificationRequest { RequestId = requestId, Id = third },
                 },
             }));
+        Assert.Matches(WritePromise.ReusedWording(requestId), error.Status.Detail);
+        Assert.StartsWith("requests[1]: ", error.Status.Detail);
         Assert.Equal(CertificationStatus.Draft, (await Client.GetDatasetAsync(new GetDatasetRequest { Id = other })).Status);
     }
 
@@ -358,6 +361,6 @@ public sealed class BatchWriteTests(CatalogFixture fixture)
     {
         await using var connection = new NpgsqlConnection(fixture.ConnectionString);
         return await connection.ExecuteScalarAsync<long>(
-            "select count(*) from idempotent_requests where request_id = any(@ids)", new { ids = requestIds.ToArray() });
+            "select count(*) from write_requests where request_id = any(@ids)", new { ids = requestIds.ToArray() });
     }
 }

@@ -82,16 +82,6 @@ public sealed class RegisterDatasetTests(CatalogFixture fixture)
     }
 
     [Fact]
-    public async Task RequestIdReusedForAnotherOperationIsInvalid()
-    {
-        var request = Datasets.ChestCt();
-        var registered = await fixture.Client.RegisterDatasetAsync(request);
-
-        await GrpcAssert.InvalidField("request_id", async () =>
-            await fixture.Client.SubmitForCertificationAsync(new SubmitForCertificationRequest { RequestId = request.RequestId, Id = registered.Id }));
-    }
-
-    [Fact]
     public Task GetDatasetOfUnknownIdIsNotFound() =>
         GrpcAssert.FailsWith(StatusCode.NotFound, async () =>
             await fixture.Client.GetDatasetAsync(new GetDatasetRequest { Id = Guid.NewGuid().ToString() }));

@@ -14,7 +14,7 @@ public sealed class RetentionTests(CatalogFixture fixture)
     private async Task AgeRequestAsync(string requestId, TimeSpan age)
     {
         await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        await connection.ExecuteAsync("update idempotent_requests set created_at = @at where request_id = @requestId",
+        await connection.ExecuteAsync("update write_requests set created_at = @at where request_id = @requestId",
             new { requestId, at = fixture.Time.GetUtcNow() - age });
     }
 
@@ -36,14 +36,14 @@ public sealed class RetentionTests(CatalogFixture fixture)
 
         var report = await fixture.Services.GetRequiredService<RetentionPruner>().PruneAsync(CancellationToken.None);
 
-        var requests = Assert.Single(report, t => t.Table == "idempotent_requests");
+        var requests = Assert.Single(report, t => t.Table == "write_requests");
         Assert.True(requests.Deleted >= 1);
-        Assert.Equal(await CountAsync("select count(*) from idempotent_requests", new { }), requests.Rows);
+        Assert.Equal(await CountAsync("select count(*) from write_requests", new { }), requests.Rows);
         // A retry inside the window replays the first answer and registers nothing.
         Assert.Equal(first, await fixture.Client.RegisterDatasetAsync(inside));
-        Assert.Equal(1, await CountAsync("select count(*) from idempotent_requests where request_id = @id", new { id = inside.RequestId }));
+        Assert.Equal(1, await CountAsync("select count(*) from write_requests where request_id = @id", new { id = inside.RequestId }));
         // The id older than the window is gone: the same request now registers anew.
-        Assert.Equal(0, await CountAsync("select count(*) from idempotent_requests where request_id = @id", new { id = outside.RequestId }));
+        Assert.Equal(0, await CountAsync("select count(*) from write_requests where request_id = @id", new { id = outside.RequestId }));
         var again = await fixture.Client.RegisterDatasetAsync(outside);
         Assert.NotEqual(forgotten.Id, again.Id);
     }
@@ -96,6 +96,30 @@ public sealed class RetentionTests(CatalogFixture fixture)
         Assert.Equal(outbox.Rows, gauges["platform.outbox.rows"]);
         Assert.Equal((30 * Day).TotalSeconds, gauges["platform.outbox.oldest_age"], 1.0);
         Assert.Equal(Assert.Single(report, t => t.Table == "processed_messages").Rows, gauges["platform.inbox.rows"]);
-        Assert.True(gauges.ContainsKey("platform.idempotent_requests.oldest_age"));
+        Assert.True(gauges.ContainsKey("platform.write_requests.oldest_age"));
+        Assert.Equal(Assert.Single(report, t => t.Table == "audit_events").Rows, gauges["platform.audit_events.rows"]);
+        Assert.True(gauges.ContainsKey("platform.audit_events.oldest_age"));
+    }
+
+    [Fact]
+    public async Task AuditEventsAreKeptFor400DaysAndThenDeleted()
+    {
+        var now = fixture.Time.GetUtcNow();
+        var (kept, expired) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        await using (var connection = new NpgsqlConnection(fixture.ConnectionString))
+        {
+            await connection.ExecuteAsync(
+                """
+                insert into audit_events (id, occurred_at, caller, method, outcome)
+                values (@kept, @keptAt, 'retention-test', 'RegisterDataset', 'OK'), (@expired, @expiredAt, 'retention-test', 'RegisterDataset', 'OK')
+                """,
+                new { kept, keptAt = now - 399 * Day, expired, expiredAt = now - 401 * Day });
+        }
+
+        var report = await fixture.Services.GetRequiredService<RetentionPruner>().PruneAsync(CancellationToken.None);
+
+        Assert.True(Assert.Single(report, t => t.Table == "audit_events").Deleted >= 1);
+        Assert.Equal(1, await CountAsync("select count(*) from audit_events where id = @kept", new { kept }));
+        Assert.Equal(0, await CountAsync("select count(*) from audit_events where id = @expired", new { expired }));
     }
 }

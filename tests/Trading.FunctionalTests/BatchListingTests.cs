@@ -28,8 +28,14 @@ public sealed class BatchListingTests(TradingFixture fixture)
         ListedVolumeBytes = volumeBytes,
     };
 
+    /// <summary>The listings the write path recorded under the requests' ids (their audit events name them).</summary>
     private Task<long> ListingsOfRequestsAsync(IEnumerable<CreateListingRequest> requests) =>
-        fixture.CountAsync("select count(*) from listings where request_id = any(@ids)", new { ids = requests.Select(r => r.RequestId).ToArray() });
+        fixture.CountAsync(
+            """
+            select count(distinct l.id) from audit_events a join listings l on l.id::text = any(a.resource_ids)
+            where a.request_id = any(@ids) and a.outcome = 'OK'
+            """,
+            new { ids = requests.Select(r => r.RequestId).ToArray() });
 
     [Fact]
     public async Task BatchCreatesEveryListingInRequestOrderWithOneEventEachAndOneCatalogCall()
@@ -205,7 +211,7 @@ public sealed class BatchListingTests(TradingFixture fixture)
     }
 
     [Fact]
-    public async Task RequestIdReusedForADifferentListingIsInvalidInBatchAndSingleCalls()
+    public async Task RequestIdReusedForADifferentListingIsAlreadyExistsInBatchAndSingleCalls()
     {
         var first = Other("BJ");
         await fixture.Client.CreateListingAsync(first);
@@ -213,10 +219,13 @@ public sealed class BatchListingTests(TradingFixture fixture)
         reused.RequestId = first.RequestId;
         var fresh = Other("SZ");
 
-        await GrpcAssert.InvalidField("requests[1].request_id", async () =>
+        var inBatch = await GrpcAssert.FailsWith(StatusCode.AlreadyExists, async () =>
             await fixture.Client.BatchCreateListingsAsync(new BatchCreateListingsRequest { Requests = { fresh, reused } }));
-        await GrpcAssert.InvalidField("request_id", async () => await fixture.Client.CreateListingAsync(reused));
+        var single = await GrpcAssert.FailsWith(StatusCode.AlreadyExists, async () => await fixture.Client.CreateListingAsync(reused));
 
+        Assert.Matches(WritePromise.ReusedWording(first.RequestId), inBatch.Status.Detail);
+        Assert.StartsWith("requests[1]: ", inBatch.Status.Detail);
+        Assert.Matches(WritePromise.ReusedWording(first.RequestId), single.Status.Detail);
         Assert.Equal(0, await ListingsOfRequestsAsync([fresh]));
     }
 

@@ -61,13 +61,14 @@ public sealed class TradeTests(TradingFixture fixture)
         await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = first.Id });
         var retried = await fixture.Client.PlaceTradeAsync(request);
 
-        Assert.Equal(first.Id, retried.Id);
-        Assert.Equal(TradeStatus.Paid, retried.Status);
+        // The first answer, byte for byte, though the trade has been paid since.
+        Assert.Equal(first, retried);
+        Assert.Equal(TradeStatus.Placed, retried.Status);
         Assert.Equal(1, await fixture.CountAsync("select count(*) from trades where exchange_code = @code", new { code = exchange.Code }));
     }
 
     [Fact]
-    public async Task PlaceTradeRejectsARequestIdReusedForAnotherListing()
+    public async Task PlaceTradeRefusesARequestIdReusedForAnotherListingOrAmount()
     {
         var first = await fixture.NewOtherListingAsync("SZ");
         var second = await fixture.NewOtherListingAsync("SZ");
@@ -77,7 +78,11 @@ public sealed class TradeTests(TradingFixture fixture)
         var reused = request.Clone();
         reused.ListingId = second.Id;
 
-        await GrpcAssert.InvalidField("request_id", async () => await fixture.Client.PlaceTradeAsync(reused));
+        var error = await GrpcAssert.FailsWith(StatusCode.AlreadyExists, async () => await fixture.Client.PlaceTradeAsync(reused));
+        Assert.Matches(WritePromise.ReusedWording(request.RequestId), error.Status.Detail);
+        var otherAmount = request.Clone();
+        otherAmount.AmountFen += 100;
+        await GrpcAssert.FailsWith(StatusCode.AlreadyExists, async () => await fixture.Client.PlaceTradeAsync(otherAmount));
     }
 
     [Fact]
@@ -93,31 +98,40 @@ public sealed class TradeTests(TradingFixture fixture)
     }
 
     [Fact]
-    public async Task RequestIdOfOneStepCannotBeReusedForAnother()
+    public async Task RequestIdsOfStepsAreScopedPerMethodAndTiedToTheirRequest()
     {
         var listing = await fixture.NewOtherListingAsync("GY");
         var trade = await fixture.Client.PlaceTradeAsync(Purchase(listing));
+        var other = await fixture.Client.PlaceTradeAsync(Purchase(listing));
         var requestId = Guid.NewGuid().ToString();
         await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = requestId, TradeId = trade.Id });
 
-        await GrpcAssert.InvalidField("request_id", async () => await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { RequestId = requestId, TradeId = trade.Id }));
+        // Another method's request ids are its own; the same method with the id on another trade or amount is refused.
+        var delivered = await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { RequestId = requestId, TradeId = trade.Id });
+        Assert.Equal(TradeStatus.Delivered, delivered.Status);
+        await GrpcAssert.FailsWith(StatusCode.AlreadyExists, async () =>
+            await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = requestId, TradeId = other.Id }));
+        await GrpcAssert.FailsWith(StatusCode.AlreadyExists, async () =>
+            await fixture.Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = requestId, TradeId = trade.Id, AmountFen = 5 }));
+        Assert.Equal(TradeStatus.Placed, (await fixture.Client.GetTradeAsync(new GetTradeRequest { Id = other.Id })).Status);
     }
 
     [Fact]
-    public async Task RetriedLifecycleStepReturnsTheCurrentTrade()
+    public async Task RetriedLifecycleStepReturnsItsFirstAnswer()
     {
         var listing = await fixture.NewOtherListingAsync("SZ");
         var trade = await fixture.Client.PlaceTradeAsync(Purchase(listing));
         var pay = new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id };
         var settle = new SettleTradeRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id };
 
-        await fixture.Client.ConfirmPaymentAsync(pay);
+        var paid = await fixture.Client.ConfirmPaymentAsync(pay);
         await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { RequestId = Guid.NewGuid().ToString(), TradeId = trade.Id });
         var settled = await fixture.Client.SettleTradeAsync(settle);
         var payRetried = await fixture.Client.ConfirmPaymentAsync(pay);
         var settleRetried = await fixture.Client.SettleTradeAsync(settle);
 
-        Assert.Equal(settled, payRetried);
+        Assert.Equal(TradeStatus.Paid, payRetried.Status);
+        Assert.Equal(paid, payRetried);
         Assert.Equal(settled, settleRetried);
         Assert.Single(await fixture.OutboxPayloadsAsync("TradeSettled", "tradeId", trade.Id));
     }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
-using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Catalog.Model;
@@ -10,15 +9,17 @@ using Platform.Catalog.Validation;
 using Platform.Contracts;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Outbox;
+using Platform.Infrastructure.Writes;
 
 namespace Platform.Catalog.Data;
 
 /// <summary>
-/// Every write of the catalog: one transaction that locks the dataset, checks the state machine, changes the row,
-/// enqueues the integration event in the outbox and records the response under the client's request id.
+/// Every write of the catalog, each through the <see cref="WritePath"/>: one transaction that locks the dataset, checks
+/// the state machine, changes the row and enqueues the integration event in the outbox (the write path adds the request
+/// id, the stored answer and the audit event to it).
 /// </summary>
 internal sealed class DatasetStore(
-    NpgsqlDataSource dataSource, Outbox outbox, SearchIndex index, TimeProvider time, IOptions<CertificationOptions> certification)
+    NpgsqlDataSource dataSource, WritePath writes, Outbox outbox, SearchIndex index, TimeProvider time, IOptions<CertificationOptions> certification)
 {
     /// <summary>The column values of <see cref="DatasetRow.ContentParameters"/> under their column names.</summary>
     private static readonly JsonSerializerOptions RowJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -49,15 +50,15 @@ internal sealed class DatasetStore(
             $"select {DatasetRow.Columns} from datasets where id = any(@ids)", new { ids }, cancellationToken: cancellationToken))).AsList();
     }
 
-    public sealed record Registration(string RequestId, Dataset Content);
+    public sealed record Registration(WriteItem Item, Dataset Content);
 
-    public sealed record Submission(string RequestId, Guid Id);
+    public sealed record Submission(WriteItem Item, Guid Id);
 
-    public sealed record Certifying(string RequestId, Guid Id, IReadOnlySet<Guid> Dismissed);
+    public sealed record Certifying(WriteItem Item, Guid Id, IReadOnlySet<Guid> Dismissed);
 
     /// <summary>Registers every item in DRAFT in one transaction: one multi-row insert and one outbox insert.</summary>
-    public Task<Dataset[]> RegisterAsync(IReadOnlyList<Registration> items, ItemNaming naming, CancellationToken cancellationToken) =>
-        IdempotentAsync("register", items.Select(i => (i.RequestId, (Guid?)null)).ToArray(), naming, Dataset.Parser, async (connection, transaction, fresh) =>
+    public Task<Dataset[]> RegisterAsync(WriteCall call, IReadOnlyList<Registration> items, ItemNaming naming, CancellationToken cancellationToken) =>
+        writes.RunAsync(call, items.Select(i => i.Item).ToArray(), naming, Dataset.Parser, async (connection, transaction, fresh) =>
         {
             var now = time.GetUtcNow();
             var ids = Infrastructure.Postgres.UuidV7.Ascending(fresh.Length, now);
@@ -91,12 +92,12 @@ internal sealed class DatasetStore(
             var datasets = ids.Select(id => inserted[id].ToMessage()).ToArray();
             await outbox.EnqueueManyAsync(connection, transaction,
                 datasets.Select((d, k) => new DatasetRegistered(ids[k], DatasetRow.Facts(d), now)).ToArray(), cancellationToken);
-            return datasets.Select((d, k) => new Outcome<Dataset>(d, ids[k], d)).ToArray();
+            return datasets.Select(Written).ToArray();
         }, cancellationToken);
 
     /// <summary>Applies <paramref name="apply"/> (which merges and validates the masked fields) to the current dataset.</summary>
-    public Task<Dataset> UpdateAsync(string requestId, Guid id, long expectedVersion, Func<Dataset, Dataset> apply, CancellationToken cancellationToken) =>
-        IdempotentAsync(requestId, "update", id, Dataset.Parser, async (connection, transaction) =>
+    public Task<Dataset> UpdateAsync(WriteCall call, WriteItem item, Guid id, long expectedVersion, Func<Dataset, Dataset> apply, CancellationToken cancellationToken) =>
+        writes.RunAsync(call, item, Dataset.Parser, async (connection, transaction) =>
         {
             var current = await LockOneAsync(connection, transaction, id, cancellationToken);
             if (expectedVersion != 0 && current.Version != expectedVersion)
@@ -125,12 +126,12 @@ internal sealed class DatasetStore(
             var dataset = row.ToMessage();
             await outbox.EnqueueAsync(connection, transaction, new DatasetUpdated(
                 id, dataset.Version, ReferenceData.EnumName(dataset.Status), DatasetRow.Facts(dataset), now), cancellationToken);
-            return new Outcome<Dataset>(dataset, id, dataset);
+            return Written(dataset);
         }, cancellationToken);
 
     /// <summary>DRAFT -> PUBLIC_NOTICE for every item in one transaction; the notice period starts now.</summary>
-    public Task<Dataset[]> SubmitAsync(IReadOnlyList<Submission> items, ItemNaming naming, CancellationToken cancellationToken) =>
-        IdempotentAsync("submit", items.Select(i => (i.RequestId, (Guid?)i.Id)).ToArray(), naming, Dataset.Parser, async (connection, transaction, fresh) =>
+    public Task<Dataset[]> SubmitAsync(WriteCall call, IReadOnlyList<Submission> items, ItemNaming naming, CancellationToken cancellationToken) =>
+        writes.RunAsync(call, items.Select(i => i.Item).ToArray(), naming, Dataset.Parser, async (connection, transaction, fresh) =>
         {
             var ids = fresh.Select(i => items[i].Id).ToArray();
             var current = await LockAsync(connection, transaction, ids, fresh, naming, cancellationToken);
@@ -144,11 +145,11 @@ internal sealed class DatasetStore(
                 "status = @status, notice_started_at = @now, notice_ends_at = @endsAt",
                 new { status = (short)CertificationStatus.PublicNotice, now, endsAt = now + certification.Value.NoticePeriod },
                 cancellationToken);
-            return datasets.Select((d, k) => new Outcome<Dataset>(d, ids[k], d)).ToArray();
+            return datasets.Select(Written).ToArray();
         }, cancellationToken);
 
-    public Task<Objection> RaiseObjectionAsync(string requestId, Guid id, string objector, string reason, CancellationToken cancellationToken) =>
-        IdempotentAsync(requestId, "object", id, Objection.Parser, async (connection, transaction) =>
+    public Task<Objection> RaiseObjectionAsync(WriteCall call, WriteItem item, Guid id, string objector, string reason, CancellationToken cancellationToken) =>
+        writes.RunAsync(call, item, Objection.Parser, async (connection, transaction) =>
         {
             var current = await LockOneAsync(connection, transaction, id, cancellationToken);
             var now = time.GetUtcNow();
@@ -171,15 +172,15 @@ internal sealed class DatasetStore(
             };
             var changed = (await connection.QuerySingleAsync<DatasetRow>(new CommandDefinition(
                 $"select {DatasetRow.Columns} from datasets where id = @id", new { id }, transaction, cancellationToken: cancellationToken))).ToMessage();
-            return new Outcome<Objection>(objection, id, changed);
+            return new Written<Objection>(objection, [id.ToString(), objection.Id], changed.Provider?.Organisation, () => index.Apply(changed));
         }, cancellationToken);
 
     /// <summary>
     /// PUBLIC_NOTICE -> CERTIFIED for every item in one transaction: one lock, one objection query, one nextval per
     /// item (in one query), one update, one outbox insert.
     /// </summary>
-    public Task<Dataset[]> CertifyAsync(IReadOnlyList<Certifying> items, ItemNaming naming, CancellationToken cancellationToken) =>
-        IdempotentAsync("certify", items.Select(i => (i.RequestId, (Guid?)i.Id)).ToArray(), naming, Dataset.Parser, async (connection, transaction, fresh) =>
+    public Task<Dataset[]> CertifyAsync(WriteCall call, IReadOnlyList<Certifying> items, ItemNaming naming, CancellationToken cancellationToken) =>
+        writes.RunAsync(call, items.Select(i => i.Item).ToArray(), naming, Dataset.Parser, async (connection, transaction, fresh) =>
         {
             var ids = fresh.Select(i => items[i].Id).ToArray();
             var current = await LockAsync(connection, transaction, ids, fresh, naming, cancellationToken);
@@ -218,11 +219,11 @@ internal sealed class DatasetStore(
                 new { status = (short)CertificationStatus.Certified, certificates, now }, cancellationToken);
             await outbox.EnqueueManyAsync(connection, transaction,
                 datasets.Select((d, k) => new DatasetCertified(ids[k], d.CertificateNumber, DatasetRow.Facts(d), now)).ToArray(), cancellationToken);
-            return datasets.Select((d, k) => new Outcome<Dataset>(d, ids[k], d)).ToArray();
+            return datasets.Select(Written).ToArray();
         }, cancellationToken);
 
-    public Task<Dataset> RejectAsync(string requestId, Guid id, string reason, CancellationToken cancellationToken) =>
-        IdempotentAsync(requestId, "reject", id, Dataset.Parser, async (connection, transaction) =>
+    public Task<Dataset> RejectAsync(WriteCall call, WriteItem item, Guid id, string reason, CancellationToken cancellationToken) =>
+        writes.RunAsync(call, item, Dataset.Parser, async (connection, transaction) =>
         {
             var current = await LockOneAsync(connection, transaction, id, cancellationToken);
             Reject(Certification.CanReject(current.StatusValue));
@@ -233,11 +234,11 @@ internal sealed class DatasetStore(
             var dataset = (await TransitionAsync(connection, transaction, [id],
                 "status = @status, rejection_reason = @reason, open_objection_count = 0",
                 new { status = (short)CertificationStatus.Rejected, reason, now }, cancellationToken))[0];
-            return new Outcome<Dataset>(dataset, id, dataset);
+            return Written(dataset);
         }, cancellationToken);
 
-    public Task<Dataset> RetireAsync(string requestId, Guid id, CancellationToken cancellationToken) =>
-        IdempotentAsync(requestId, "retire", id, Dataset.Parser, async (connection, transaction) =>
+    public Task<Dataset> RetireAsync(WriteCall call, WriteItem item, Guid id, CancellationToken cancellationToken) =>
+        writes.RunAsync(call, item, Dataset.Parser, async (connection, transaction) =>
         {
             var current = await LockOneAsync(connection, transaction, id, cancellationToken);
             Reject(Certification.CanRetire(current.StatusValue));
@@ -246,7 +247,7 @@ internal sealed class DatasetStore(
                 "status = @status, retired_at = @now",
                 new { status = (short)CertificationStatus.Retired, now }, cancellationToken))[0];
             await outbox.EnqueueAsync(connection, transaction, new DatasetRetired(id, now), cancellationToken);
-            return new Outcome<Dataset>(dataset, id, dataset);
+            return Written(dataset);
         }, cancellationToken);
 
     /// <summary>
@@ -300,121 +301,7 @@ internal sealed class DatasetStore(
     private static DateTimeOffset? Utc(DateTime? value) =>
         value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
 
-    /// <summary>A write's result for one item: the response stored under its request id, and the dataset to re-index.</summary>
-    private sealed record Outcome<T>(T Response, Guid DatasetId, Dataset? Changed);
-
-    private async Task<T> IdempotentAsync<T>(
-        string requestId, string operation, Guid datasetId, MessageParser<T> parser,
-        Func<NpgsqlConnection, NpgsqlTransaction, Task<Outcome<T>>> work, CancellationToken cancellationToken)
-        where T : IMessage<T> =>
-        (await IdempotentAsync(operation, [(requestId, (Guid?)datasetId)], ItemNaming.Single, parser,
-            async (connection, transaction, _) => [await work(connection, transaction)], cancellationToken))[0];
-
-    /// <summary>A batch's answer stays under gRPC clients' default 4 MB receive limit, with room for framing.</summary>
-    internal const int MaxBatchResponseBytes = 4 * 1024 * 1024 - 64 * 1024;
-
-    /// <summary>
-    /// Runs a write once per request id, for a batch of items in one transaction. The key rows are inserted first (in
-    /// key order, so overlapping batches cannot deadlock): a concurrent retry blocks on them and, once the first
-    /// commits, reads the stored responses. Items whose key was already stored return that response (and must be
-    /// the same operation on the same dataset); <paramref name="work"/> gets the indices of the others. A write that
-    /// fails rolls back every key of the batch, so a retry re-evaluates. Items without a request id are not recorded.
-    /// </summary>
-    private async Task<T[]> IdempotentAsync<T>(
-        string operation, (string RequestId, Guid? DatasetId)[] keys, ItemNaming naming, MessageParser<T> parser,
-        Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Outcome<T>[]>> work, CancellationToken cancellationToken)
-        where T : IMessage<T>
-    {
-        var responses = new T[keys.Length];
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var keyed = Enumerable.Range(0, keys.Length).Where(i => keys[i].RequestId.Length > 0).ToArray();
-        var replayed = new HashSet<int>();
-        if (keyed.Length > 0)
-        {
-            var requestIds = keyed.Select(i => keys[i].RequestId).ToArray();
-            var claimed = (await connection.QueryAsync<string>(new CommandDefinition(
-                """
-                insert into idempotent_requests (request_id, operation, dataset_id, created_at)
-                select k.request_id, @operation, k.dataset_id, @now from unnest(@requestIds, @datasetIds) as k(request_id, dataset_id)
-                order by k.request_id
-                on conflict (request_id) do nothing
-                returning request_id
-                """,
-                new { requestIds, datasetIds = keyed.Select(i => keys[i].DatasetId).ToArray(), operation, now = time.GetUtcNow() },
-                transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
-            if (claimed.Count < keyed.Length)
-            {
-                var prior = (await connection.QueryAsync<(string RequestId, string Operation, Guid? DatasetId, byte[] Response)>(new CommandDefinition(
-                    "select request_id, operation, dataset_id, response from idempotent_requests where request_id = any(@requestIds)",
-                    new { requestIds = requestIds.Where(r => !claimed.Contains(r)).ToArray() }, transaction, cancellationToken: cancellationToken)))
-                    .ToDictionary(p => p.RequestId, StringComparer.Ordinal);
-                var violations = new FieldViolations();
-                foreach (var i in keyed.Where(i => !claimed.Contains(keys[i].RequestId)))
-                {
-                    var stored = prior[keys[i].RequestId];
-                    if (stored.Operation != operation || (keys[i].DatasetId is { } datasetId && stored.DatasetId != datasetId))
-                    {
-                        violations.Add(naming.Field(i, "request_id"), "was already used for a different request");
-                        continue;
-                    }
-
-                    responses[i] = parser.ParseFrom(stored.Response);
-                    replayed.Add(i);
-                }
-
-                violations.ThrowIfAny();
-            }
-        }
-
-        var fresh = Enumerable.Range(0, keys.Length).Where(i => !replayed.Contains(i)).ToArray();
-        if (fresh.Length == 0)
-        {
-            return responses;
-        }
-
-        var outcomes = await work(connection, transaction, fresh);
-        var recorded = Enumerable.Range(0, fresh.Length).Where(k => keys[fresh[k]].RequestId.Length > 0).ToArray();
-        if (recorded.Length > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                update idempotent_requests r set response = u.response, dataset_id = u.dataset_id
-                from unnest(@requestIds, @datasetIds, @responses) as u(request_id, dataset_id, response)
-                where r.request_id = u.request_id
-                """,
-                new
-                {
-                    requestIds = recorded.Select(k => keys[fresh[k]].RequestId).ToArray(),
-                    datasetIds = recorded.Select(k => outcomes[k].DatasetId).ToArray(),
-                    responses = recorded.Select(k => outcomes[k].Response.ToByteArray()).ToArray(),
-                },
-                transaction, cancellationToken: cancellationToken));
-        }
-
-        // Refuse (and roll back) a batch whose answer a default client could not receive: once committed, every retry
-        // would replay the same oversized answer.
-        if (naming.IsBatch)
-        {
-            var size = responses.Where(r => r is not null).Sum(r => (long)r.CalculateSize()) + outcomes.Sum(o => (long)o.Response.CalculateSize());
-            if (size > MaxBatchResponseBytes)
-            {
-                throw GrpcErrors.ResourceExhausted(
-                    $"The batch's {keys.Length} datasets come to {size:N0} bytes, over the {MaxBatchResponseBytes:N0} a response may carry: send fewer items per batch.");
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        outbox.NotifyCommitted();
-        for (var k = 0; k < fresh.Length; k++)
-        {
-            responses[fresh[k]] = outcomes[k].Response;
-            if (outcomes[k].Changed is { } dataset)
-            {
-                index.Apply(dataset);
-            }
-        }
-
-        return responses;
-    }
+    /// <summary>A write's answer for one dataset: the dataset, its organisation as the owner, and its re-indexing once committed.</summary>
+    private Written<Dataset> Written(Dataset dataset) =>
+        new(dataset, [dataset.Id], dataset.Provider?.Organisation, () => index.Apply(dataset));
 }

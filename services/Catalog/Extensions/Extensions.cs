@@ -16,7 +16,7 @@ internal static class Extensions
     {
         builder.AddPostgres(DatabaseConnectionName, typeof(Extensions).Assembly);
         builder.AddMessaging(BrokerConnectionName);
-        builder.AddRetention("idempotent_requests");
+        builder.AddRetention();
 
         builder.Services.AddPlatformGrpc(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);

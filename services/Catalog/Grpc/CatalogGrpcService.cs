@@ -6,14 +6,17 @@ using Platform.Catalog.V1;
 using Platform.Catalog.Validation;
 using Platform.Infrastructure.Access;
 using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Writes;
+using Platform.Audit.V1;
 
 namespace Platform.Catalog.Grpc;
 
-internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries queries, PageTokens pageTokens) : CatalogService.CatalogServiceBase
+internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries queries, PageTokens pageTokens, AuditTrail audit) : CatalogService.CatalogServiceBase
 {
     private const int MaxSearchTerms = 8;
 
     [Authorize(Policy = Rights.Provider)]
+    [WriteMethod]
     public override async Task<Dataset> RegisterDataset(RegisterDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -21,14 +24,15 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         var content = Content(request, violations, "");
         violations.ThrowIfAny();
         DatasetAccess.RequireOwn(Caller.Of(context), content.Provider.Organisation);
-        return (await store.RegisterAsync([new(request.RequestId, content)], ItemNaming.Single, context.CancellationToken))[0];
+        return (await store.RegisterAsync(WriteCall.Of(context), [new(new(request.RequestId, request), content)], ItemNaming.Single, context.CancellationToken))[0];
     }
 
     [Authorize(Policy = Rights.Provider)]
+    [WriteMethod]
     public override async Task<BatchRegisterDatasetsResponse> BatchRegisterDatasets(BatchRegisterDatasetsRequest request, ServerCallContext context)
     {
         var violations = BatchViolations(request.Requests.Select(r => r.RequestId).ToList());
-        var items = request.Requests.Select((r, i) => new DatasetStore.Registration(r.RequestId, Content(r, violations, $"requests[{i}]."))).ToArray();
+        var items = request.Requests.Select((r, i) => new DatasetStore.Registration(new(r.RequestId, r), Content(r, violations, $"requests[{i}]."))).ToArray();
         violations.ThrowIfAny();
         var caller = Caller.Of(context);
         foreach (var organisation in items.Select(i => i.Content.Provider.Organisation).Distinct())
@@ -36,7 +40,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
             DatasetAccess.RequireOwn(caller, organisation);
         }
 
-        return new() { Datasets = { await store.RegisterAsync(items, ItemNaming.Batch, context.CancellationToken) } };
+        return new() { Datasets = { await store.RegisterAsync(WriteCall.Of(context, nameof(RegisterDataset)), items, ItemNaming.Batch, context.CancellationToken) } };
     }
 
     private static Dataset Content(RegisterDatasetRequest request, FieldViolations violations, string prefix)
@@ -92,6 +96,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     }
 
     [Authorize(Policy = Rights.Provider)]
+    [WriteMethod]
     public override Task<Dataset> UpdateDataset(UpdateDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -109,7 +114,7 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         violations.ThrowIfAny();
 
         var caller = Caller.Of(context);
-        return store.UpdateAsync(request.RequestId, id, request.ExpectedVersion, current =>
+        return store.UpdateAsync(WriteCall.Of(context), new(request.RequestId, request), id, request.ExpectedVersion, current =>
         {
             // Checked on the stored row, inside the update's transaction; a change of organisation must stay its own.
             DatasetAccess.RequireOwn(caller, current.Provider?.Organisation);
@@ -123,14 +128,16 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
     }
 
     [Authorize(Policy = Rights.Provider)]
+    [WriteMethod]
     public override async Task<Dataset> SubmitForCertification(SubmitForCertificationRequest request, ServerCallContext context)
     {
-        var (requestId, id) = Target(request.RequestId, request.Id);
+        var id = Target(request.RequestId, request.Id);
         await RequireOwnAsync(Caller.Of(context), [id], context.CancellationToken);
-        return (await store.SubmitAsync([new(requestId, id)], ItemNaming.Single, context.CancellationToken))[0];
+        return (await store.SubmitAsync(WriteCall.Of(context), [new(new(request.RequestId, request), id)], ItemNaming.Single, context.CancellationToken))[0];
     }
 
     [Authorize(Policy = Rights.Provider)]
+    [WriteMethod]
     public override async Task<BatchSubmitForCertificationResponse> BatchSubmitForCertification(BatchSubmitForCertificationRequest request, ServerCallContext context)
     {
         var violations = BatchViolations(request.Requests.Select(r => r.RequestId).ToList());
@@ -138,11 +145,12 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         DatasetValidation.DistinctDatasetIds(ids, violations);
         violations.ThrowIfAny();
         await RequireOwnAsync(Caller.Of(context), ids, context.CancellationToken);
-        var items = request.Requests.Select((r, i) => new DatasetStore.Submission(r.RequestId, ids[i])).ToArray();
-        return new() { Datasets = { await store.SubmitAsync(items, ItemNaming.Batch, context.CancellationToken) } };
+        var items = request.Requests.Select((r, i) => new DatasetStore.Submission(new(r.RequestId, r), ids[i])).ToArray();
+        return new() { Datasets = { await store.SubmitAsync(WriteCall.Of(context, nameof(SubmitForCertification)), items, ItemNaming.Batch, context.CancellationToken) } };
     }
 
     [Authorize(Policy = Rights.Authenticated)]
+    [WriteMethod]
     public override Task<Objection> RaiseObjection(RaiseObjectionRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -155,37 +163,40 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
             .Require(reason.Length > 0, "reason", Fields.Required)
             .Require(reason.Length <= DatasetValidation.MaxTextLength, "reason", $"must be at most {DatasetValidation.MaxTextLength} characters")
             .ThrowIfAny();
-        return store.RaiseObjectionAsync(request.RequestId, id, objector, reason, context.CancellationToken);
+        return store.RaiseObjectionAsync(WriteCall.Of(context), new(request.RequestId, request), id, objector, reason, context.CancellationToken);
     }
 
     [Authorize(Policy = Rights.Certifier)]
+    [WriteMethod]
     public override async Task<Dataset> CertifyDataset(CertifyDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
         violations.RequestIdOf(request.RequestId, required: false);
         var item = Certifying(request, violations, "");
         violations.ThrowIfAny();
-        return (await store.CertifyAsync([item], ItemNaming.Single, context.CancellationToken))[0];
+        return (await store.CertifyAsync(WriteCall.Of(context), [item], ItemNaming.Single, context.CancellationToken))[0];
     }
 
     [Authorize(Policy = Rights.Certifier)]
+    [WriteMethod]
     public override async Task<BatchCertifyDatasetsResponse> BatchCertifyDatasets(BatchCertifyDatasetsRequest request, ServerCallContext context)
     {
         var violations = BatchViolations(request.Requests.Select(r => r.RequestId).ToList());
         var items = request.Requests.Select((r, i) => Certifying(r, violations, $"requests[{i}].")).ToArray();
         DatasetValidation.DistinctDatasetIds(items.Select(i => i.Id).ToArray(), violations);
         violations.ThrowIfAny();
-        return new() { Datasets = { await store.CertifyAsync(items, ItemNaming.Batch, context.CancellationToken) } };
+        return new() { Datasets = { await store.CertifyAsync(WriteCall.Of(context, nameof(CertifyDataset)), items, ItemNaming.Batch, context.CancellationToken) } };
     }
 
     private static DatasetStore.Certifying Certifying(CertifyDatasetRequest request, FieldViolations violations, string prefix)
     {
         var id = DatasetValidation.Id(request.Id, prefix + "id", violations);
         var dismissed = request.DismissedObjectionIds.Select((o, i) => DatasetValidation.Id(o, $"{prefix}dismissed_objection_ids[{i}]", violations)).ToHashSet();
-        return new(request.RequestId, id, dismissed);
+        return new(new(request.RequestId, request), id, dismissed);
     }
 
     [Authorize(Policy = Rights.Certifier)]
+    [WriteMethod]
     public override Task<Dataset> RejectDataset(RejectDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -195,10 +206,11 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         violations.Require(reason.Length > 0, "reason", Fields.Required)
             .Require(reason.Length <= DatasetValidation.MaxTextLength, "reason", $"must be at most {DatasetValidation.MaxTextLength} characters")
             .ThrowIfAny();
-        return store.RejectAsync(request.RequestId, id, reason, context.CancellationToken);
+        return store.RejectAsync(WriteCall.Of(context), new(request.RequestId, request), id, reason, context.CancellationToken);
     }
 
     [Authorize(Policy = Rights.Certifier)]
+    [WriteMethod]
     public override Task<Dataset> RetireDataset(RetireDatasetRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -206,8 +218,13 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         var id = DatasetValidation.Id(request.Id, "id", violations);
         violations.Require(request.Reason.Length <= DatasetValidation.MaxTextLength, "reason", $"must be at most {DatasetValidation.MaxTextLength} characters")
             .ThrowIfAny();
-        return store.RetireAsync(request.RequestId, id, context.CancellationToken);
+        return store.RetireAsync(WriteCall.Of(context), new(request.RequestId, request), id, context.CancellationToken);
     }
+
+    /// <summary>The catalog's audit trail; a provider sees its own calls and the events of its organisation's datasets.</summary>
+    [Authorize(Policy = Rights.Authenticated)]
+    public override Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context) =>
+        audit.ListAsync(request, Caller.Of(context), context.CancellationToken);
 
     [AllowAnonymous]
     public override async Task<ListDatasetsResponse> ListDatasets(ListDatasetsRequest request, ServerCallContext context)
@@ -363,13 +380,13 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
         return violations;
     }
 
-    private static (string RequestId, Guid Id) Target(string requestId, string id)
+    private static Guid Target(string requestId, string id)
     {
         var violations = new FieldViolations();
         violations.RequestIdOf(requestId, required: false);
         var parsed = DatasetValidation.Id(id, "id", violations);
         violations.ThrowIfAny();
-        return (requestId, parsed);
+        return parsed;
     }
 
     private static Guid ValidId(string id, string field)

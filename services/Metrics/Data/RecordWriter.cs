@@ -271,6 +271,20 @@ internal sealed class TokenUsageWriter(NpgsqlDataSource dataSource, TimeProvider
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var stored = await WriteAsync(connection, transaction, reports, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+
+    /// <summary>Merges the reports in the caller's transaction; returns how many rows were inserted or changed.</summary>
+    public async Task<int> WriteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyDictionary<TokenUsageKey, long> reports, CancellationToken cancellationToken)
+    {
+        if (reports.Count == 0)
+        {
+            return 0;
+        }
+
         await using (var create = new NpgsqlCommand(
             "create temp table if not exists token_usage_staging (day date not null, provider text not null, model text not null, tokens bigint not null) on commit delete rows",
             connection, transaction))
@@ -310,18 +324,17 @@ internal sealed class TokenUsageWriter(NpgsqlDataSource dataSource, TimeProvider
             stored = await merge.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return stored;
     }
 }
 
 /// <summary>Training-corpus reports: the latest by as_of per provider/model.</summary>
-internal sealed class TrainingCorpusWriter(NpgsqlDataSource dataSource)
+internal static class TrainingCorpusWriter
 {
-    /// <summary>Returns the stored report and whether this one was applied (an older one is ignored).</summary>
-    public async Task<(bool Applied, ModelCorpusData Stored)> WriteAsync(ModelCorpusData report, CancellationToken cancellationToken)
+    /// <summary>In the caller's transaction: returns the stored report and whether this one was applied (an older one is ignored).</summary>
+    public static async Task<(bool Applied, ModelCorpusData Stored)> WriteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ModelCorpusData report, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var applied = await connection.ExecuteAsync(new CommandDefinition(
             """
             insert into training_corpus (provider, model, total_tokens, chinese_tokens, as_of)
@@ -330,10 +343,10 @@ internal sealed class TrainingCorpusWriter(NpgsqlDataSource dataSource)
                 total_tokens = excluded.total_tokens, chinese_tokens = excluded.chinese_tokens, as_of = excluded.as_of
             where training_corpus.as_of <= excluded.as_of
             """,
-            report with { AsOf = report.AsOf.ToUniversalTime() }, cancellationToken: cancellationToken)) == 1;
+            report with { AsOf = report.AsOf.ToUniversalTime() }, transaction, cancellationToken: cancellationToken)) == 1;
         var stored = await connection.QuerySingleAsync<(long Total, long Chinese, DateTime AsOf)>(new CommandDefinition(
             "select total_tokens, chinese_tokens, as_of from training_corpus where provider = @Provider and model = @Model",
-            report, cancellationToken: cancellationToken));
+            report, transaction, cancellationToken: cancellationToken));
         return (applied, report with { TotalTokens = stored.Total, ChineseTokens = stored.Chinese, AsOf = stored.AsOf.ToUniversalTime() });
     }
 }

@@ -60,6 +60,5 @@ internal static class Extensions
         builder.Services.AddSingleton<IndicatorQueries>();
         builder.Services.AddSingleton<IndicatorReader>();
         builder.Services.AddSingleton<TokenUsageWriter>();
-        builder.Services.AddSingleton<TrainingCorpusWriter>();
     }
 }

@@ -3,6 +3,8 @@ using Grpc.Core;
 using Platform.Infrastructure.Access;
 using Microsoft.AspNetCore.Authorization;
 using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Writes;
+using Platform.Audit.V1;
 using Platform.Metrics.Caching;
 using Platform.Metrics.Computation;
 using Platform.Metrics.Data;
@@ -16,7 +18,8 @@ internal sealed class MetricsGrpcService(
     TieredCache cache,
     ChangeSignal changes,
     TokenUsageWriter tokenUsage,
-    TrainingCorpusWriter corpus,
+    WritePath writes,
+    AuditTrail audit,
     Microsoft.Extensions.Options.IOptions<CacheOptions> cacheOptions,
     IHostApplicationLifetime lifetime,
     TimeProvider time) : MetricsService.MetricsServiceBase
@@ -88,6 +91,7 @@ internal sealed class MetricsGrpcService(
     }
 
     [Authorize(Policy = Rights.Reporter)]
+    [WriteMethod]
     public override async Task<ReportTokenUsageResponse> ReportTokenUsage(IAsyncStreamReader<ReportTokenUsageRequest> requestStream, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
@@ -116,6 +120,9 @@ internal sealed class MetricsGrpcService(
             }
 
             var stored = await ingestion.CompleteAsync();
+            // A stream carries no request id (its reports replace by key, so a re-sent stream changes nothing more):
+            // the write path is its audit event alone.
+            await audit.AppendAsync(AuditEntry.Ok(WriteCall.Of(context), time.GetUtcNow(), "", [], null), cancellationToken);
             return new ReportTokenUsageResponse { Received = received, Stored = stored };
         }
         finally
@@ -128,6 +135,7 @@ internal sealed class MetricsGrpcService(
     }
 
     [Authorize(Policy = Rights.Reporter)]
+    [WriteMethod]
     public override async Task<ReportTokenUsageResponse> ReportTokenUsageBatch(ReportTokenUsageBatchRequest request, ServerCallContext context)
     {
         if (request.Usages.Count > RequestValidation.MaxBatchReports)
@@ -135,43 +143,70 @@ internal sealed class MetricsGrpcService(
             throw FieldViolations.Single("usages", $"at most {RequestValidation.MaxBatchReports} reports per batch; use ReportTokenUsage to stream more");
         }
 
+        RequireValidRequestId(request.RequestId);
         var batch = new Dictionary<TokenUsageKey, long>(request.Usages.Count);
         AddValidated(request.Usages, batch, Calculations.Today(time), string.Empty, string.Empty);
-        var stored = await tokenUsage.WriteAsync(batch, context.CancellationToken);
-        if (stored > 0)
+        var response = await writes.RunAsync(WriteCall.Of(context), new(request.RequestId, request), ReportTokenUsageResponse.Parser, async (connection, transaction) =>
+        {
+            var stored = await tokenUsage.WriteAsync(connection, transaction, batch, context.CancellationToken);
+            return new Written<ReportTokenUsageResponse>(new() { Received = request.Usages.Count, Stored = stored }, []);
+        }, context.CancellationToken);
+        if (response.Stored > 0)
         {
             await cache.InvalidateAsync();
         }
 
-        return new ReportTokenUsageResponse { Received = request.Usages.Count, Stored = stored };
+        return response;
     }
 
     [Authorize(Policy = Rights.Reporter)]
+    [WriteMethod]
     public override async Task<ReportTrainingCorpusResponse> ReportTrainingCorpus(ReportTrainingCorpusRequest request, ServerCallContext context)
     {
         RequestValidation.ValidateCorpus(request, time.GetUtcNow());
-        var (applied, stored) = await corpus.WriteAsync(
-            new ModelCorpusData(request.Provider, request.Model, request.TotalTokens, request.ChineseTokens, request.AsOf.ToDateTimeOffset()),
-            context.CancellationToken);
-        if (applied)
+        RequireValidRequestId(request.RequestId);
+        var report = new ModelCorpusData(request.Provider, request.Model, request.TotalTokens, request.ChineseTokens, request.AsOf.ToDateTimeOffset());
+        var response = await writes.RunAsync(WriteCall.Of(context), new(request.RequestId, request), ReportTrainingCorpusResponse.Parser, async (connection, transaction) =>
+        {
+            var (applied, stored) = await TrainingCorpusWriter.WriteAsync(connection, transaction, report, context.CancellationToken);
+            return new Written<ReportTrainingCorpusResponse>(new() { Applied = applied, Model = ProtoMapper.ToMessage(stored) }, [$"{report.Provider}/{report.Model}"]);
+        }, context.CancellationToken);
+        if (response.Applied)
         {
             await cache.InvalidateAsync();
         }
 
-        return new ReportTrainingCorpusResponse { Applied = applied, Model = ProtoMapper.ToMessage(stored) };
+        return response;
     }
 
     [Authorize(Policy = Rights.Admin)]
+    [WriteMethod]
     public override async Task<RebuildIndicatorsResponse> RebuildIndicators(RebuildIndicatorsRequest request, ServerCallContext context)
     {
-        var started = Stopwatch.GetTimestamp();
-        await cache.InvalidateAsync();
-        var view = await reader.GetHeadlineAsync(context.CancellationToken);
-        return new RebuildIndicatorsResponse
+        RequireValidRequestId(request.RequestId);
+        return await writes.RunAsync(WriteCall.Of(context), new(request.RequestId, request), RebuildIndicatorsResponse.Parser, async (_, _) =>
         {
-            Headline = view.Full,
-            ElapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-        };
+            var started = Stopwatch.GetTimestamp();
+            await cache.InvalidateAsync();
+            var view = await reader.GetHeadlineAsync(context.CancellationToken);
+            return new Written<RebuildIndicatorsResponse>(new()
+            {
+                Headline = view.Full,
+                ElapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            }, []);
+        }, context.CancellationToken);
+    }
+
+    /// <summary>The metrics audit trail; a reporter sees its own calls.</summary>
+    [Authorize(Policy = Rights.Authenticated)]
+    public override Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context) =>
+        audit.ListAsync(request, Caller.Of(context), context.CancellationToken);
+
+    private static void RequireValidRequestId(string requestId)
+    {
+        var violations = new FieldViolations();
+        violations.RequestIdOf(requestId, required: false);
+        violations.ThrowIfAny();
     }
 
     /// <summary>Validates reports into <paramref name="batch"/> (a later report for the same key replaces an earlier one).</summary>

@@ -9,17 +9,19 @@ namespace Platform.Infrastructure.Access;
 /// <summary>
 /// Answers a gRPC call the authorisation middleware refuses with a gRPC status (trailers-only) naming the right the
 /// method needs: UNAUTHENTICATED without a valid token, PERMISSION_DENIED with one that lacks the right. Without this a
-/// client sees a bare HTTP 401/403, which it reports as a generic "Bad gRPC response".
+/// client sees a bare HTTP 401/403, which it reports as a generic "Bad gRPC response". A refused write is recorded in
+/// the audit trail.
 /// </summary>
 internal sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
-    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         if (authorizeResult.Succeeded || context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true)
         {
-            return _default.HandleAsync(next, context, policy, authorizeResult);
+            await _default.HandleAsync(next, context, policy, authorizeResult);
+            return;
         }
 
         var right = RightOf(context);
@@ -30,12 +32,13 @@ internal sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareR
                 : $"This method needs a bearer token with the right '{right}'.")
             : (StatusCode.PermissionDenied, $"Client '{caller.Id}' lacks the right '{right}' this method needs.");
 
+        // A refused write is in the audit trail too.
+        await Writes.RefusedWriteInterceptor.RecordAsync(context, status, message);
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/grpc";
         response.Headers["grpc-status"] = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.Headers["grpc-message"] = Uri.EscapeDataString(message);
-        return Task.CompletedTask;
     }
 
     private static string RightOf(HttpContext context)

@@ -22,7 +22,7 @@ public static class GrpcRegistration
     /// <summary>
     /// Registers gRPC with what every service runs: the message-size limit; authentication (JWT bearer) and the
     /// per-right policies, so every method is authorised before it runs (see <see cref="PlatformAuthentication"/>);
-    /// the interceptors in order — per-client write limits, exceptions mapped to exact statuses, text PostgreSQL
+    /// the interceptors in order — per-client write limits, refused writes recorded in the audit trail, exceptions mapped to exact statuses, text PostgreSQL
     /// cannot store refused before a handler sees it, malformed messages of a client stream refused (a single request's
     /// body is checked by <see cref="MalformedRequestMiddleware"/>, which <c>Program.cs</c> adds); and the page-token codec (<see cref="PageTokens"/>, keyed by
     /// <c>Platform:PageTokenKey</c>). A service adds its own options through <paramref name="configure"/>.
@@ -39,6 +39,7 @@ public static class GrpcRegistration
         {
             options.MaxReceiveMessageSize = limits.MaxReceiveMessageBytes;
             options.Interceptors.Add<WriteRateLimitInterceptor>();
+            options.Interceptors.Add<Writes.RefusedWriteInterceptor>();
             options.Interceptors.Add<ExceptionMappingInterceptor>();
             options.Interceptors.Add<UnstorableTextInterceptor>();
             options.Interceptors.Add<MalformedStreamInterceptor>();

@@ -6,6 +6,8 @@ using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Options;
 using Platform.Infrastructure.Access;
 
+using Platform.Infrastructure.Writes;
+
 namespace Platform.Infrastructure.Grpc;
 
 /// <summary>Per-client limits on write calls (<c>Platform:RateLimits</c>).</summary>
@@ -67,22 +69,6 @@ public sealed class WriteRateLimiter : IDisposable
     }
 
     public void Dispose() => _limiter.Dispose();
-
-    /// <summary>
-    /// Whether a method of the platform's own services writes: every method but the standard reads (AIP-131/132/231
-    /// names: Get…, List…, Search…, BatchGet…, and Watch… streams). Health and reflection are not the platform's.
-    /// </summary>
-    public static bool IsWrite(string method)
-    {
-        if (!method.StartsWith("/platform.", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var name = method.AsSpan(method.LastIndexOf('/') + 1);
-        return !(name.StartsWith("Get") || name.StartsWith("List") || name.StartsWith("Search")
-                 || name.StartsWith("BatchGet") || name.StartsWith("Watch"));
-    }
 }
 
 /// <summary>
@@ -108,7 +94,7 @@ public sealed class WriteRateLimitInterceptor(WriteRateLimiter limiter) : Interc
 
     private void Admit(ServerCallContext context)
     {
-        if (!limiter.Enabled || !WriteRateLimiter.IsWrite(context.Method))
+        if (!limiter.Enabled || !WriteMethodAttribute.IsWrite(context.GetHttpContext()))
         {
             return;
         }

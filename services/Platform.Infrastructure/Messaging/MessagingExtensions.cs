@@ -2,6 +2,7 @@ using MassTransit;
 using Npgsql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Platform.Infrastructure.Outbox;
 
@@ -69,6 +70,9 @@ public static class MessagingExtensions
 
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<Outbox.Outbox>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Writes.AuditTrail>();
+        builder.Services.AddSingleton<Writes.WritePath>();
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;

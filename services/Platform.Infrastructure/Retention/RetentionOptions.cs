@@ -12,6 +12,9 @@ public sealed class RetentionOptions
     /// <summary>Request ids of idempotent writes: a retry within this window returns the first answer.</summary>
     public TimeSpan RequestIds { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Audit events (<c>audit_events</c>): who wrote what, kept this long, then deleted by age (their only delete).</summary>
+    public TimeSpan AuditEvents { get; set; } = TimeSpan.FromDays(400);
+
     /// <summary>Processed message ids (<c>processed_messages</c>): a redelivery within this window is skipped.</summary>
     public TimeSpan Inbox { get; set; } = TimeSpan.FromDays(7);
 

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -10,9 +9,9 @@ namespace Platform.Infrastructure.Retention;
 public sealed record TableRetention(string Table, long Deleted, long Rows, DateTimeOffset? Oldest);
 
 /// <summary>
-/// Deletes expired rows of the bookkeeping tables (published outbox rows, processed message ids, request ids) in
+/// Deletes expired rows of the bookkeeping tables (published outbox rows, processed message ids, request ids, audit events past their window) in
 /// small batches, and reports each table's size and oldest row as gauges (<c>platform.outbox.rows</c>,
-/// <c>platform.outbox.oldest_age</c>, <c>platform.inbox.*</c>, <c>platform.&lt;request table&gt;.*</c>).
+/// <c>platform.outbox.oldest_age</c>, <c>platform.inbox.*</c>, <c>platform.write_requests.*</c>, <c>platform.audit_events.*</c>).
 /// <see cref="PruneAsync"/> is what the background service runs; an operator command may call it too.
 /// </summary>
 public sealed class RetentionPruner
@@ -23,7 +22,7 @@ public sealed class RetentionPruner
     private readonly RetainedTable[] _tables;
     private readonly TableRetention?[] _last;
 
-    public RetentionPruner(NpgsqlDataSource dataSource, IOptions<RetentionOptions> options, TimeProvider time, IMeterFactory meters, RequestTables requestTables)
+    public RetentionPruner(NpgsqlDataSource dataSource, IOptions<RetentionOptions> options, TimeProvider time, IMeterFactory meters)
     {
         _dataSource = dataSource;
         _options = options;
@@ -33,7 +32,9 @@ public sealed class RetentionPruner
             // Only rows the relay has published: an unpublished or set-aside row is an event not delivered yet.
             new("outbox_messages", "outbox", "created_at", "published_at", o => o.PublishedOutbox),
             new("processed_messages", "inbox", "processed_at", "processed_at", o => o.Inbox),
-            .. requestTables.Names.Select(t => new RetainedTable(t, t, "created_at", "created_at", o => o.RequestIds)),
+            new("write_requests", "write_requests", "created_at", "created_at", o => o.RequestIds),
+            // The audit trail's only delete: events older than the window.
+            new("audit_events", "audit_events", "occurred_at", "occurred_at", o => o.AuditEvents),
         ];
         _last = new TableRetention?[_tables.Length];
 
@@ -89,23 +90,4 @@ public sealed class RetentionPruner
     }
 
     private sealed record RetainedTable(string Table, string Metric, string AgeColumn, string ExpiresBy, Func<RetentionOptions, TimeSpan> Window);
-}
-
-/// <summary>The service's own request-id tables (each with a <c>created_at</c> column), pruned after <see cref="RetentionOptions.RequestIds"/>.</summary>
-public sealed partial record RequestTables
-{
-    public RequestTables(IReadOnlyList<string> names)
-    {
-        if (names.FirstOrDefault(n => !Identifier().IsMatch(n)) is { } bad)
-        {
-            throw new ArgumentException($"'{bad}' is not a plain table name.", nameof(names));
-        }
-
-        Names = names;
-    }
-
-    public IReadOnlyList<string> Names { get; }
-
-    [GeneratedRegex("^[a-z_][a-z0-9_]*$")]
-    private static partial Regex Identifier();
 }

@@ -49,23 +49,21 @@ internal sealed partial class RetentionService(RetentionPruner pruner, IOptions<
 public static class RetentionExtensions
 {
     /// <summary>
-    /// Prunes the outbox, the inbox and the service's <paramref name="requestTables"/> by age (section
+    /// Prunes the outbox, the inbox, the write path's request ids and the audit trail by age (section
     /// <c>Retention</c>, see <see cref="RetentionOptions"/>) in a background service; <see cref="RetentionPruner"/> can
     /// be resolved to prune on demand. Register after <c>AddPostgres</c>.
     /// </summary>
-    public static IHostApplicationBuilder AddRetention(this IHostApplicationBuilder builder, params string[] requestTables)
+    public static IHostApplicationBuilder AddRetention(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RetentionOptions>()
             .BindConfiguration(RetentionOptions.SectionName)
-            .Validate(o => o.RequestIds > TimeSpan.Zero && o.Inbox > TimeSpan.Zero && o.PublishedOutbox > TimeSpan.Zero,
+            .Validate(o => o.RequestIds > TimeSpan.Zero && o.Inbox > TimeSpan.Zero && o.PublishedOutbox > TimeSpan.Zero && o.AuditEvents > TimeSpan.Zero,
                 "Retention windows must be positive")
             .Validate(o => o.Interval > TimeSpan.Zero && o.BatchSize > 0, "Retention:Interval and Retention:BatchSize must be positive")
             .ValidateOnStart();
-        builder.Services.AddSingleton(new RequestTables(requestTables));
         builder.Services.AddSingleton(sp => new RetentionPruner(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<RetentionOptions>>(),
-            sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            sp.GetRequiredService<RequestTables>()));
+            sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         builder.Services.AddHostedService<RetentionService>();
         return builder;
     }

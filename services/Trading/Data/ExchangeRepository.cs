@@ -1,10 +1,13 @@
 using Dapper;
 using Npgsql;
 using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Writes;
+using Platform.Trading.Grpc;
+using Platform.Trading.V1;
 
 namespace Platform.Trading.Data;
 
-internal sealed class ExchangeRepository(NpgsqlDataSource dataSource, TimeProvider time)
+internal sealed class ExchangeRepository(NpgsqlDataSource dataSource, WritePath writes, TimeProvider time)
 {
     private const string Columns = "code, name, local_name as LocalName, province, equity_pilot as EquityPilot, created_at as CreatedAt";
 
@@ -30,34 +33,20 @@ internal sealed class ExchangeRepository(NpgsqlDataSource dataSource, TimeProvid
             "select code from exchanges where code = any(@codes)", new { codes }, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>Adds an exchange; a retry with the same request id returns it, any other request for an existing code is ALREADY_EXISTS.</summary>
-    public async Task<ExchangeRow> CreateAsync(string? requestId, ExchangeRow exchange, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var inserted = await connection.QuerySingleOrDefaultAsync<ExchangeRow>(new CommandDefinition(
+    /// <summary>Adds an exchange through the write path; an existing code is ALREADY_EXISTS.</summary>
+    public Task<Exchange> CreateAsync(WriteCall call, WriteItem item, ExchangeRow exchange, CancellationToken cancellationToken) =>
+        writes.RunAsync(call, item, Exchange.Parser, async (connection, transaction) =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<ExchangeRow>(new CommandDefinition(
             $"""
-            insert into exchanges (code, request_id, name, local_name, province, equity_pilot, created_at)
-            values (@Code, @requestId, @Name, @LocalName, @Province, @EquityPilot, @now)
+            insert into exchanges (code, name, local_name, province, equity_pilot, created_at)
+            values (@Code, @Name, @LocalName, @Province, @EquityPilot, @now)
             on conflict do nothing
             returning {Columns}
             """,
-            new { exchange.Code, requestId, exchange.Name, exchange.LocalName, exchange.Province, exchange.EquityPilot, now = time.GetUtcNow() },
-            cancellationToken: cancellationToken));
-        if (inserted is not null)
-        {
-            return inserted;
-        }
-
-        if (requestId is not null)
-        {
-            var retried = await connection.QuerySingleOrDefaultAsync<ExchangeRow>(new CommandDefinition(
-                $"select {Columns} from exchanges where request_id = @requestId", new { requestId }, cancellationToken: cancellationToken));
-            if (retried is not null)
-            {
-                return retried;
-            }
-        }
-
-        throw GrpcErrors.AlreadyExists($"Exchange '{exchange.Code}' already exists.");
-    }
+            new { exchange.Code, exchange.Name, exchange.LocalName, exchange.Province, exchange.EquityPilot, now = time.GetUtcNow() },
+            transaction, cancellationToken: cancellationToken))
+                ?? throw GrpcErrors.AlreadyExists($"Exchange '{exchange.Code}' already exists.");
+            return new Written<Exchange>(row.ToMessage(), [row.Code], row.Code);
+        }, cancellationToken);
 }

@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using Platform.Contracts;
 using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Writes;
 using Platform.Trading.Domain;
 using Platform.Trading.Grpc;
 using Platform.Trading.V1;
@@ -18,16 +19,15 @@ internal sealed record NewListing(
     long PriceFen,
     DateTimeOffset ListedAt);
 
-/// <summary>One listing of a write: its index in the request (0 for a single call), request id (optional in a single call) and content.</summary>
-internal sealed record ListingToCreate(int Index, string? RequestId, NewListing Listing);
+/// <summary>One listing of a write: its index in the request (0 for a single call), request (with its request id) and content.</summary>
+internal sealed record ListingToCreate(int Index, WriteItem Item, NewListing Listing);
 
 internal sealed record ListingFilter(string? ExchangeCode, string? ProductKind, ListingStatus? Status, Guid? DatasetId);
 
-internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastructure.Outbox.Outbox outbox, TimeProvider time)
+internal sealed class ListingRepository(NpgsqlDataSource dataSource, WritePath writes, Infrastructure.Outbox.Outbox outbox, TimeProvider time)
 {
     public const string DelistedByProvider = "withdrawn";
     public const string DelistedBecauseRetired = "dataset_retired";
-    public const string DifferentListing = "was already used for a different listing";
 
     public async Task<ListingRow?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -36,147 +36,78 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
             $"select {ListingRow.Columns} from listings where id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>The listings created under <paramref name="requestIds"/>, by request id; ids never used are absent.</summary>
-    public async Task<IReadOnlyDictionary<string, ListingRow>> FindByRequestsAsync(IReadOnlyList<string> requestIds, CancellationToken cancellationToken)
-    {
-        if (requestIds.Count == 0)
-        {
-            return new Dictionary<string, ListingRow>();
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await FindByRequestsAsync(connection, null, requestIds.ToArray(), cancellationToken);
-    }
-
     /// <summary>
-    /// Stores the listings and their <see cref="ListingCreated"/> events in one transaction: all or none. An item
-    /// whose request id a concurrent call has just used returns that call's listing (which must be the same listing);
-    /// a dataset already actively listed on the exchange is ALREADY_EXISTS; a dataset catalog has retired since it
-    /// answered is FAILED_PRECONDITION. Returns the listings in item order.
+    /// Stores the listings and their <see cref="ListingCreated"/> events through the write path, in one transaction:
+    /// all or none. A dataset already actively listed on the exchange is ALREADY_EXISTS; a dataset catalog has retired
+    /// since it answered is FAILED_PRECONDITION. Returns the listings in item order.
     /// </summary>
     /// <remarks>
     /// A fixed number of statements whatever the batch size: one advisory-lock query, one check of active listings,
     /// one multi-row insert, one retired-datasets query, one outbox insert.
     /// </remarks>
-    public async Task<ListingRow[]> CreateManyAsync(IReadOnlyList<ListingToCreate> items, ItemNaming naming, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var highQuality = items.Where(i => i.Listing.ProductKind == ProductKinds.HighQualityDataset && i.Listing.DatasetId is not null).ToArray();
-        // Every dataset an item names is locked, OTHER products' too: unlocked, two batches inserting the same datasets
-        // in opposite order would wait on each other's uncommitted rows in listings_active_dataset (a deadlock).
-        var datasetIds = items.Where(i => i.Listing.DatasetId is not null).Select(i => i.Listing.DatasetId!.Value).Distinct().ToArray();
-        if (datasetIds.Length > 0)
+    public Task<Listing[]> CreateManyAsync(WriteCall call, IReadOnlyList<ListingToCreate> all, ItemNaming naming, CancellationToken cancellationToken) =>
+        writes.RunAsync(call, all.Select(i => i.Item).ToArray(), naming, Listing.Parser, async (connection, transaction, fresh) =>
         {
-            await LockDatasetsAsync(connection, transaction, datasetIds, cancellationToken);
-        }
-
-        await RefuseListedAsync(connection, transaction, items, naming, cancellationToken);
-
-        var now = time.GetUtcNow();
-        var ids = Infrastructure.Postgres.UuidV7.Ascending(items.Count, time.GetUtcNow());
-        IReadOnlyDictionary<Guid, ListingRow> inserted;
-        try
-        {
-            // Ordered by request id, so two batches sharing request ids take their key locks in the same order.
-            inserted = (await connection.QueryAsync<ListingRow>(new CommandDefinition(
-                $"""
-                insert into listings (id, request_id, exchange_code, product_kind, dataset_id, name, listed_volume_bytes,
-                                      pricing_model, price_fen, status, listed_at, created_at)
-                select u.id, u.request_id, u.exchange_code, u.product_kind, u.dataset_id, u.name, u.listed_volume_bytes,
-                       u.pricing_model, u.price_fen, @active, u.listed_at, @now
-                from unnest(@ids, @requestIds, @codes, @kinds, @datasetIds, @names, @volumes, @models, @prices, @listedAts)
-                    as u(id, request_id, exchange_code, product_kind, dataset_id, name, listed_volume_bytes, pricing_model, price_fen, listed_at)
-                order by u.request_id
-                on conflict (request_id) do nothing
-                returning {ListingRow.Columns}
-                """,
-                new
-                {
-                    ids,
-                    requestIds = items.Select(i => i.RequestId).ToArray(),
-                    codes = items.Select(i => i.Listing.ExchangeCode).ToArray(),
-                    kinds = items.Select(i => i.Listing.ProductKind).ToArray(),
-                    datasetIds = items.Select(i => i.Listing.DatasetId).ToArray(),
-                    names = items.Select(i => i.Listing.Name).ToArray(),
-                    volumes = items.Select(i => i.Listing.ListedVolumeBytes).ToArray(),
-                    models = items.Select(i => (short)i.Listing.PricingModel).ToArray(),
-                    prices = items.Select(i => i.Listing.PriceFen).ToArray(),
-                    listedAts = items.Select(i => i.Listing.ListedAt).ToArray(),
-                    active = (short)ListingStatus.Active,
-                    now,
-                },
-                transaction,
-                cancellationToken: cancellationToken))).ToDictionary(r => r.Id);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "listings_active_dataset")
-        {
-            // Every dataset is locked before RefuseListedAsync, so this is only a safety net.
-            throw items.Count == 1
-                ? naming.AlreadyExists(items[0].Index, AlreadyListed(items[0].Listing))
-                : GrpcErrors.AlreadyExists("A dataset of the batch was listed on the same exchange concurrently; retry the batch.");
-        }
-
-        var rows = new ListingRow[items.Count];
-        var raced = new List<int>();
-        for (var k = 0; k < items.Count; k++)
-        {
-            if (inserted.TryGetValue(ids[k], out var row))
+            var items = fresh.Select(k => all[k]).ToArray();
+            // Every dataset an item names is locked, OTHER products' too: unlocked, two batches inserting the same datasets
+            // in opposite order would wait on each other's uncommitted rows in listings_active_dataset (a deadlock).
+            var datasetIds = items.Where(i => i.Listing.DatasetId is not null).Select(i => i.Listing.DatasetId!.Value).Distinct().ToArray();
+            if (datasetIds.Length > 0)
             {
-                rows[k] = row;
-            }
-            else
-            {
-                raced.Add(k);
-            }
-        }
-
-        if (raced.Count > 0)
-        {
-            // A concurrent call with the same request ids committed first: its listings are the answer.
-            var stored = await FindByRequestsAsync(connection, transaction, raced.Select(k => items[k].RequestId!).ToArray(), cancellationToken);
-            var violations = new FieldViolations();
-            foreach (var k in raced)
-            {
-                var row = stored[items[k].RequestId!];
-                if (!IsSameListing(row, items[k].Listing))
-                {
-                    violations.Add(naming.Field(items[k].Index, "request_id"), DifferentListing);
-                }
-
-                rows[k] = row;
+                await LockDatasetsAsync(connection, transaction, datasetIds, cancellationToken);
             }
 
-            violations.ThrowIfAny();
-        }
+            await RefuseListedAsync(connection, transaction, items, naming, cancellationToken);
+            await RefuseRetiredAsync(connection, transaction, items, naming, cancellationToken);
 
-        var created = Enumerable.Range(0, items.Count).Where(k => inserted.ContainsKey(ids[k])).ToArray();
-        if (created.Length == 0)
-        {
-            return rows;
-        }
+            var now = time.GetUtcNow();
+            var ids = Infrastructure.Postgres.UuidV7.Ascending(items.Length, now);
+            Dictionary<Guid, ListingRow> inserted;
+            try
+            {
+                inserted = (await connection.QueryAsync<ListingRow>(new CommandDefinition(
+                    $"""
+                    insert into listings (id, exchange_code, product_kind, dataset_id, name, listed_volume_bytes,
+                                          pricing_model, price_fen, status, listed_at, created_at)
+                    select u.id, u.exchange_code, u.product_kind, u.dataset_id, u.name, u.listed_volume_bytes,
+                           u.pricing_model, u.price_fen, @active, u.listed_at, @now
+                    from unnest(@ids, @codes, @kinds, @datasetIds, @names, @volumes, @models, @prices, @listedAts)
+                        as u(id, exchange_code, product_kind, dataset_id, name, listed_volume_bytes, pricing_model, price_fen, listed_at)
+                    returning {ListingRow.Columns}
+                    """,
+                    new
+                    {
+                        ids,
+                        codes = items.Select(i => i.Listing.ExchangeCode).ToArray(),
+                        kinds = items.Select(i => i.Listing.ProductKind).ToArray(),
+                        datasetIds = items.Select(i => i.Listing.DatasetId).ToArray(),
+                        names = items.Select(i => i.Listing.Name).ToArray(),
+                        volumes = items.Select(i => i.Listing.ListedVolumeBytes).ToArray(),
+                        models = items.Select(i => (short)i.Listing.PricingModel).ToArray(),
+                        prices = items.Select(i => i.Listing.PriceFen).ToArray(),
+                        listedAts = items.Select(i => i.Listing.ListedAt).ToArray(),
+                        active = (short)ListingStatus.Active,
+                        now,
+                    },
+                    transaction,
+                    cancellationToken: cancellationToken))).ToDictionary(r => r.Id);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "listings_active_dataset")
+            {
+                // Every dataset is locked before RefuseListedAsync, so this is only a safety net.
+                throw items.Length == 1
+                    ? naming.AlreadyExists(items[0].Index, AlreadyListed(items[0].Listing))
+                    : GrpcErrors.AlreadyExists("A dataset of the batch was listed on the same exchange concurrently; retry the batch.");
+            }
 
-        // Catalog said CERTIFIED, but a retirement may have been consumed since: checked under the datasets' locks.
-        if (highQuality.Length > 0)
-        {
-            await RefuseRetiredAsync(connection, transaction, created.Select(k => items[k]).ToArray(), naming, cancellationToken);
-        }
-
-        await outbox.EnqueueManyAsync(connection, transaction,
-            created.Select(k => new ListingCreated(
-                rows[k].Id, rows[k].ExchangeCode, rows[k].ProductKind, rows[k].DatasetId, rows[k].ListedVolumeBytes, items[k].Listing.ListedAt)).ToArray(),
-            cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        outbox.NotifyCommitted();
-        return rows;
-    }
-
-    /// <summary>
-    /// Whether a stored listing answers a request with the same request id: the same exchange, product kind and
-    /// dataset. Name, volume and price are not compared: catalog fills them in, and may have changed them since.
-    /// </summary>
-    public static bool IsSameListing(ListingRow row, NewListing listing) =>
-        row.ExchangeCode == listing.ExchangeCode && row.ProductKind == listing.ProductKind && row.DatasetId == listing.DatasetId;
+            var rows = ids.Select(id => inserted[id]).ToArray();
+            await outbox.EnqueueManyAsync(connection, transaction,
+                rows.Select((row, k) => new ListingCreated(
+                    row.Id, row.ExchangeCode, row.ProductKind, row.DatasetId, row.ListedVolumeBytes, items[k].Listing.ListedAt)).ToArray(),
+                cancellationToken);
+            return rows.Select(row => new Written<Listing>(
+                row.ToMessage(), row.DatasetId is { } dataset ? [row.Id.ToString(), dataset.ToString()] : [row.Id.ToString()], row.ExchangeCode)).ToArray();
+        }, cancellationToken);
 
     private static string AlreadyListed(NewListing listing) => $"Dataset '{listing.DatasetId}' is already listed on exchange '{listing.ExchangeCode}'.";
 
@@ -194,15 +125,14 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
             """
             select l.exchange_code, l.dataset_id
             from listings l
-            join unnest(@codes, @datasetIds, @requestIds) as u(exchange_code, dataset_id, request_id)
+            join unnest(@codes, @datasetIds) as u(exchange_code, dataset_id)
                 on l.exchange_code = u.exchange_code and l.dataset_id = u.dataset_id
-            where l.status = @active and (u.request_id is null or l.request_id is distinct from u.request_id)
+            where l.status = @active
             """,
             new
             {
                 codes = withDataset.Select(i => i.Listing.ExchangeCode).ToArray(),
                 datasetIds = withDataset.Select(i => i.Listing.DatasetId!.Value).ToArray(),
-                requestIds = withDataset.Select(i => i.RequestId).ToArray(),
                 active = (short)ListingStatus.Active,
             },
             transaction,
@@ -233,14 +163,6 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
             throw naming.FailedPrecondition(item.Index, $"Dataset '{item.Listing.DatasetId}' has been retired from the catalog and cannot be listed.");
         }
     }
-
-    private static async Task<Dictionary<string, ListingRow>> FindByRequestsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, string[] requestIds, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<string, ListingRow, (string RequestId, ListingRow Row)>(new CommandDefinition(
-            $"select request_id, {ListingRow.Columns} from listings where request_id = any(@requestIds)",
-            new { requestIds }, transaction, cancellationToken: cancellationToken),
-            (requestId, row) => (requestId, row), splitOn: "id"))
-        .ToDictionary(p => p.RequestId, p => p.Row, StringComparer.Ordinal);
 
     /// <summary>Records that catalog retired the dataset, under the dataset's lock, before its listings are delisted.</summary>
     public static async Task RecordRetirementAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid datasetId, DateTimeOffset retiredAt, CancellationToken cancellationToken)
@@ -273,28 +195,28 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, Infrastruct
 
     private static string LockKey(Guid datasetId) => $"dataset:{datasetId}";
 
-    /// <summary>Delists the listing with a <see cref="ListingDelisted"/> event; an already delisted listing is returned unchanged.</summary>
-    public async Task<ListingRow?> DelistAsync(Guid id, string reason, DateTimeOffset delistedAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<ListingRow>(new CommandDefinition(
-            $"select {ListingRow.Columns} from listings where id = @id for update", new { id }, transaction, cancellationToken: cancellationToken));
-        if (row is null || row.Status == (short)ListingStatus.Delisted)
+    /// <summary>
+    /// Delists the listing with a <see cref="ListingDelisted"/> event, through the write path; an already delisted
+    /// listing is answered unchanged, an unknown one is NOT_FOUND.
+    /// </summary>
+    public Task<Listing> DelistAsync(WriteCall call, WriteItem item, Guid id, string reason, DateTimeOffset delistedAt, CancellationToken cancellationToken) =>
+        writes.RunAsync(call, item, Listing.Parser, async (connection, transaction) =>
         {
-            return row;
-        }
+            var row = await connection.QuerySingleOrDefaultAsync<ListingRow>(new CommandDefinition(
+                $"select {ListingRow.Columns} from listings where id = @id for update", new { id }, transaction, cancellationToken: cancellationToken))
+                ?? throw GrpcErrors.NotFound("Listing", id.ToString());
+            if (row.Status != (short)ListingStatus.Delisted)
+            {
+                if (delistedAt < row.ListedAt)
+                {
+                    throw FieldViolations.Single("delisted_at", "must not be before the listing's listed_at");
+                }
 
-        if (delistedAt < row.ListedAt)
-        {
-            throw FieldViolations.Single("delisted_at", "must not be before the listing's listed_at");
-        }
+                row = await DelistAsync(connection, transaction, row, reason, delistedAt, cancellationToken);
+            }
 
-        var delisted = await DelistAsync(connection, transaction, row, reason, delistedAt, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        outbox.NotifyCommitted();
-        return delisted;
-    }
+            return new Written<Listing>(row.ToMessage(), [row.Id.ToString()], row.ExchangeCode);
+        }, cancellationToken);
 
     /// <summary>
     /// Delists every active listing of a retired dataset, each with its event, inside the caller's transaction.

@@ -2,6 +2,8 @@ using Dapper;
 using Npgsql;
 using Platform.Contracts;
 using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Writes;
+using Platform.Trading.Grpc;
 using Platform.Trading.Domain;
 using Platform.Trading.V1;
 
@@ -11,7 +13,7 @@ internal sealed record NewTrade(Guid ListingId, TradeType Type, long AmountFen, 
 
 internal sealed record TradeFilter(string? ExchangeCode, TradeType? Type, TradeStatus? Status, string? ProductKind, BusinessPeriod? PlacedIn);
 
-internal sealed class TradeRepository(NpgsqlDataSource dataSource, Infrastructure.Outbox.Outbox outbox, TimeProvider time)
+internal sealed class TradeRepository(NpgsqlDataSource dataSource, WritePath writes, Infrastructure.Outbox.Outbox outbox, TimeProvider time)
 {
     public async Task<TradeRow?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -21,187 +23,129 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, Infrastructur
     }
 
     /// <summary>
-    /// Places a trade on an active listing. A repeated request id returns the trade the first request created,
-    /// whatever its status now. An equity contribution writes its <see cref="EquityContributionRecorded"/> event
-    /// in the same transaction.
+    /// Places a trade on an active listing, through the write path. An equity contribution writes its
+    /// <see cref="EquityContributionRecorded"/> event in the same transaction.
     /// </summary>
-    public async Task<TradeRow> PlaceAsync(string? requestId, NewTrade trade, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (requestId is not null && await FindByRequestAsync(connection, transaction, requestId, cancellationToken) is { } retried)
+    public Task<Trade> PlaceAsync(WriteCall call, WriteItem item, NewTrade trade, CancellationToken cancellationToken) =>
+        writes.RunAsync(call, item, Trade.Parser, async (connection, transaction) =>
         {
-            return SameRequest(retried, trade);
-        }
-
-        // "for share" keeps the listing from being delisted while the trade is being placed on it.
-        var listing = await connection.QuerySingleOrDefaultAsync<ListingRow>(new CommandDefinition(
-            $"select {ListingRow.Columns} from listings where id = @id for share", new { id = trade.ListingId }, transaction, cancellationToken: cancellationToken))
-            ?? throw GrpcErrors.NotFound("Listing", trade.ListingId.ToString());
-        if (listing.Status != (short)ListingStatus.Active)
-        {
-            throw GrpcErrors.FailedPrecondition($"Listing '{listing.Id}' is delisted; trades are only placed on active listings.");
-        }
-
-        if (trade.Type == TradeType.EquityContribution)
-        {
-            var pilot = await connection.QuerySingleAsync<bool>(new CommandDefinition(
-                "select equity_pilot from exchanges where code = @code", new { code = listing.ExchangeCode }, transaction, cancellationToken: cancellationToken));
-            if (!pilot)
+            // "for share" keeps the listing from being delisted while the trade is being placed on it.
+            var listing = await connection.QuerySingleOrDefaultAsync<ListingRow>(new CommandDefinition(
+                $"select {ListingRow.Columns} from listings where id = @id for share", new { id = trade.ListingId }, transaction, cancellationToken: cancellationToken))
+                ?? throw GrpcErrors.NotFound("Listing", trade.ListingId.ToString());
+            if (listing.Status != (short)ListingStatus.Active)
             {
-                throw GrpcErrors.FailedPrecondition(
-                    $"Exchange '{listing.ExchangeCode}' does not run the data-corpus equity-contribution pilot (数据语料作价入股).");
+                throw GrpcErrors.FailedPrecondition($"Listing '{listing.Id}' is delisted; trades are only placed on active listings.");
             }
-        }
 
-        if (trade.PlacedAt < listing.ListedAt)
-        {
-            throw FieldViolations.Single(trade.Type == TradeType.EquityContribution ? "recorded_at" : "placed_at", "must not be before the listing's listed_at");
-        }
-
-        var inserted = await connection.QuerySingleOrDefaultAsync<TradeRow>(new CommandDefinition(
-            $"""
-            insert into trades (id, request_id, listing_id, exchange_code, trade_type, status, product_kind, dataset_id, amount_fen,
-                                buyer, receiving_company, equity_share_bps, placed_at, created_at)
-            values (@id, @requestId, @listingId, @exchangeCode, @tradeType, @placed, @productKind, @datasetId, @AmountFen,
-                    @Buyer, @ReceivingCompany, @EquityShareBps, @PlacedAt, @now)
-            on conflict (request_id) do nothing
-            returning {TradeRow.Columns}
-            """,
-            new
+            if (trade.Type == TradeType.EquityContribution)
             {
-                id = Guid.CreateVersion7(),
-                requestId,
-                listingId = listing.Id,
-                exchangeCode = listing.ExchangeCode,
-                tradeType = Names.Of(trade.Type),
-                placed = (short)TradeStatus.Placed,
-                productKind = listing.ProductKind,
-                datasetId = listing.DatasetId,
-                trade.AmountFen,
-                trade.Buyer,
-                trade.ReceivingCompany,
-                trade.EquityShareBps,
-                trade.PlacedAt,
-                now = time.GetUtcNow(),
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        if (inserted is null)
-        {
-            // A concurrent retry of the same request won the race.
-            await transaction.RollbackAsync(cancellationToken);
-            return SameRequest((await FindByRequestAsync(connection, null, requestId!, cancellationToken))!, trade);
-        }
+                var pilot = await connection.QuerySingleAsync<bool>(new CommandDefinition(
+                    "select equity_pilot from exchanges where code = @code", new { code = listing.ExchangeCode }, transaction, cancellationToken: cancellationToken));
+                if (!pilot)
+                {
+                    throw GrpcErrors.FailedPrecondition(
+                        $"Exchange '{listing.ExchangeCode}' does not run the data-corpus equity-contribution pilot (数据语料作价入股).");
+                }
+            }
 
-        if (trade.Type == TradeType.EquityContribution)
-        {
-            await outbox.EnqueueAsync(connection, transaction,
-                new EquityContributionRecorded(inserted.Id, inserted.ExchangeCode, inserted.DatasetId, trade.ReceivingCompany!, inserted.AmountFen, trade.EquityShareBps!.Value, trade.PlacedAt),
-                cancellationToken);
-        }
+            if (trade.PlacedAt < listing.ListedAt)
+            {
+                throw FieldViolations.Single(trade.Type == TradeType.EquityContribution ? "recorded_at" : "placed_at", "must not be before the listing's listed_at");
+            }
 
-        await transaction.CommitAsync(cancellationToken);
-        outbox.NotifyCommitted();
-        return inserted;
-    }
+            var inserted = await connection.QuerySingleAsync<TradeRow>(new CommandDefinition(
+                $"""
+                insert into trades (id, listing_id, exchange_code, trade_type, status, product_kind, dataset_id, amount_fen,
+                                    buyer, receiving_company, equity_share_bps, placed_at, created_at)
+                values (@id, @listingId, @exchangeCode, @tradeType, @placed, @productKind, @datasetId, @AmountFen,
+                        @Buyer, @ReceivingCompany, @EquityShareBps, @PlacedAt, @now)
+                returning {TradeRow.Columns}
+                """,
+                new
+                {
+                    id = Guid.CreateVersion7(),
+                    listingId = listing.Id,
+                    exchangeCode = listing.ExchangeCode,
+                    tradeType = Names.Of(trade.Type),
+                    placed = (short)TradeStatus.Placed,
+                    productKind = listing.ProductKind,
+                    datasetId = listing.DatasetId,
+                    trade.AmountFen,
+                    trade.Buyer,
+                    trade.ReceivingCompany,
+                    trade.EquityShareBps,
+                    trade.PlacedAt,
+                    now = time.GetUtcNow(),
+                },
+                transaction,
+                cancellationToken: cancellationToken));
+            if (trade.Type == TradeType.EquityContribution)
+            {
+                await outbox.EnqueueAsync(connection, transaction,
+                    new EquityContributionRecorded(inserted.Id, inserted.ExchangeCode, inserted.DatasetId, trade.ReceivingCompany!, inserted.AmountFen, trade.EquityShareBps!.Value, trade.PlacedAt),
+                    cancellationToken);
+            }
+
+            return Written(inserted);
+        }, cancellationToken);
 
     /// <summary>
-    /// Takes one lifecycle step. The trade row is locked first, so concurrent steps are serialised; a request id
-    /// seen before for the same step of the same trade returns the trade as it is now.
+    /// Takes one lifecycle step through the write path. The trade row is locked first, so concurrent steps are
+    /// serialised; an unknown trade is NOT_FOUND.
     /// </summary>
     /// <param name="at">The business time of the step (already checked not to be in the future).</param>
     /// <param name="amountFen">For ConfirmPayment: the paid amount, or null to keep the placed amount.</param>
-    public async Task<TradeRow?> StepAsync(
-        Guid tradeId, string? requestId, TradeStep step, DateTimeOffset at, long? amountFen, string? reason, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var trade = await connection.QuerySingleOrDefaultAsync<TradeRow>(new CommandDefinition(
-            $"select {TradeRow.Columns} from trades where id = @tradeId for update", new { tradeId }, transaction, cancellationToken: cancellationToken));
-        if (trade is null)
+    public Task<Trade> StepAsync(
+        WriteCall call, WriteItem item, Guid tradeId, TradeStep step, DateTimeOffset at, long? amountFen, string? reason, CancellationToken cancellationToken) =>
+        writes.RunAsync(call, item, Trade.Parser, async (connection, transaction) =>
         {
-            return null;
-        }
-
-        var operation = step.ToString();
-        if (requestId is not null)
-        {
-            var seen = await connection.QuerySingleOrDefaultAsync<StepRequestRow>(new CommandDefinition(
-                "select trade_id as TradeId, operation from trade_requests where request_id = @requestId",
-                new { requestId }, transaction, cancellationToken: cancellationToken));
-            if (seen is not null)
+            var trade = await connection.QuerySingleOrDefaultAsync<TradeRow>(new CommandDefinition(
+                $"select {TradeRow.Columns} from trades where id = @tradeId for update", new { tradeId }, transaction, cancellationToken: cancellationToken))
+                ?? throw GrpcErrors.NotFound("Trade", tradeId.ToString());
+            var current = (TradeStatus)trade.Status;
+            var next = TradeLifecycle.Next(current, step)
+                ?? throw GrpcErrors.FailedPrecondition(
+                    $"Cannot {TradeLifecycle.Describe(step)} trade '{trade.Id}': it is {current.ToString().ToUpperInvariant()}.");
+            if (at < trade.LastStepAt)
             {
-                if (seen.TradeId != tradeId || seen.Operation != operation)
+                throw FieldViolations.Single(TradeLifecycle.TimeField(step), "must not be before the trade's previous step");
+            }
+
+            var timeColumn = step switch
+            {
+                TradeStep.ConfirmPayment => "paid_at",
+                TradeStep.ConfirmDelivery => "delivered_at",
+                TradeStep.Settle => "settled_at",
+                _ => "cancelled_at",
+            };
+            var updated = await connection.QuerySingleAsync<TradeRow>(new CommandDefinition(
+                $"""
+                update trades set status = @next, {timeColumn} = @at,
+                    amount_fen = coalesce(@amountFen, amount_fen),
+                    cancel_reason = coalesce(@reason, cancel_reason)
+                where id = @tradeId
+                returning {TradeRow.Columns}
+                """,
+                new
                 {
-                    throw FieldViolations.Single("request_id", "was already used for a different request");
-                }
-
-                return trade;
-            }
-        }
-
-        var current = (TradeStatus)trade.Status;
-        var next = TradeLifecycle.Next(current, step)
-            ?? throw GrpcErrors.FailedPrecondition(
-                $"Cannot {TradeLifecycle.Describe(step)} trade '{trade.Id}': it is {current.ToString().ToUpperInvariant()}.");
-        if (at < trade.LastStepAt)
-        {
-            throw FieldViolations.Single(TradeLifecycle.TimeField(step), "must not be before the trade's previous step");
-        }
-
-        var timeColumn = step switch
-        {
-            TradeStep.ConfirmPayment => "paid_at",
-            TradeStep.ConfirmDelivery => "delivered_at",
-            TradeStep.Settle => "settled_at",
-            _ => "cancelled_at",
-        };
-        var updated = await connection.QuerySingleAsync<TradeRow>(new CommandDefinition(
-            $"""
-            update trades set status = @next, {timeColumn} = @at,
-                amount_fen = coalesce(@amountFen, amount_fen),
-                cancel_reason = coalesce(@reason, cancel_reason)
-            where id = @tradeId
-            returning {TradeRow.Columns}
-            """,
-            new
+                    tradeId,
+                    next = (short)next,
+                    at,
+                    amountFen = TradeLifecycle.AmountMayChange(current) ? amountFen : null,
+                    reason,
+                },
+                transaction,
+                cancellationToken: cancellationToken));
+            if (next == TradeStatus.Settled)
             {
-                tradeId,
-                next = (short)next,
-                at,
-                amountFen = TradeLifecycle.AmountMayChange(current) ? amountFen : null,
-                reason,
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-
-        if (requestId is not null)
-        {
-            try
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "insert into trade_requests (request_id, trade_id, operation) values (@requestId, @tradeId, @operation)",
-                    new { requestId, tradeId, operation }, transaction, cancellationToken: cancellationToken));
+                await outbox.EnqueueAsync(connection, transaction,
+                    new TradeSettled(updated.Id, updated.ListingId, updated.ExchangeCode, updated.TradeType, updated.ProductKind, updated.DatasetId, updated.AmountFen, at),
+                    cancellationToken);
             }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                // The same request id was used at the same moment for a step of another trade.
-                throw FieldViolations.Single("request_id", "was already used for a different request");
-            }
-        }
 
-        if (next == TradeStatus.Settled)
-        {
-            await outbox.EnqueueAsync(connection, transaction,
-                new TradeSettled(updated.Id, updated.ListingId, updated.ExchangeCode, updated.TradeType, updated.ProductKind, updated.DatasetId, updated.AmountFen, at),
-                cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        outbox.NotifyCommitted();
-        return updated;
-    }
+            return Written(updated);
+        }, cancellationToken);
 
     /// <summary>One page in (placed_at, id) order, after <paramref name="after"/>.</summary>
     public Task<IReadOnlyList<TradeRow>> ListAsync(TradeFilter filter, PageKey? after, int limit, CancellationToken cancellationToken)
@@ -256,15 +200,6 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, Infrastructur
             cancellationToken: cancellationToken));
     }
 
-    private sealed record StepRequestRow(Guid TradeId, string Operation);
-
-    /// <summary>A retry returns the first trade; a request id reused for another listing or trade type is a client error.</summary>
-    private static TradeRow SameRequest(TradeRow first, NewTrade retry) =>
-        first.ListingId == retry.ListingId && first.TradeType == Names.Of(retry.Type)
-            ? first
-            : throw FieldViolations.Single("request_id", $"was already used for trade '{first.Id}' on another listing or of another type");
-
-    private static Task<TradeRow?> FindByRequestAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string requestId, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<TradeRow>(new CommandDefinition(
-            $"select {TradeRow.Columns} from trades where request_id = @requestId", new { requestId }, transaction, cancellationToken: cancellationToken));
+    /// <summary>A trade's answer: the trade, its id and its listing's as the resources, its exchange as their owner.</summary>
+    private static Written<Trade> Written(TradeRow row) => new(row.ToMessage(), [row.Id.ToString(), row.ListingId.ToString()], row.ExchangeCode);
 }

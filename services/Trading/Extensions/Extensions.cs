@@ -19,7 +19,7 @@ internal static class Extensions
     {
         builder.AddPostgres(DatabaseConnectionName, typeof(Extensions).Assembly);
         builder.AddMessaging(BrokerConnectionName, bus => bus.AddConsumer<DatasetRetiredConsumer>());
-        builder.AddRetention("trade_requests");
+        builder.AddRetention();
 
         builder.Services.AddServiceGrpcClient<CatalogService.CatalogServiceClient>(CatalogServiceName);
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authorization;
 using Platform.Catalog.V1;
 using Platform.Contracts;
 using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Writes;
+using Platform.Audit.V1;
 using Platform.Trading.Data;
 using Platform.Trading.Domain;
 using Platform.Trading.V1;
@@ -16,6 +18,8 @@ internal sealed class TradingGrpcService(
     TradeRepository trades,
     CatalogGateway catalog,
     PageTokens pageTokens,
+    WritePath writes,
+    AuditTrail audit,
     TimeProvider time) : TradingService.TradingServiceBase
 {
     [AllowAnonymous]
@@ -26,33 +30,35 @@ internal sealed class TradingGrpcService(
     }
 
     [Authorize(Policy = Rights.Admin)]
+    [WriteMethod]
     public override async Task<Exchange> CreateExchange(CreateExchangeRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestIdOf(request.RequestId, required: false);
+        violations.RequestIdOf(request.RequestId, required: false);
         var code = violations.ExchangeCode(request.Code, "code", required: true, exact: true);
         var name = violations.Text(request.Name, "name", required: true);
         var localName = violations.Text(request.LocalName, "local_name", required: false);
         var province = violations.Text(request.Province, "province", required: true);
         violations.ThrowIfAny();
 
-        var row = await exchanges.CreateAsync(
-            requestId, new ExchangeRow(code!, name, localName, province, request.EquityPilot, default), context.CancellationToken);
-        return row.ToMessage();
+        return await exchanges.CreateAsync(WriteCall.Of(context), new(request.RequestId, request),
+            new ExchangeRow(code!, name, localName, province, request.EquityPilot, default), context.CancellationToken);
     }
 
     [Authorize(Policy = Rights.Exchange)]
+    [WriteMethod]
     public override async Task<Listing> CreateListing(CreateListingRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestIdOf(request.RequestId, required: true);
+        violations.RequestIdOf(request.RequestId, required: true);
         var listing = ListingValidation.Listing(request, time.GetUtcNow(), violations);
         violations.ThrowIfAny();
         ExchangeAccess.RequireOwn(Caller.Of(context), listing!.ExchangeCode);
-        return (await CreateListingsAsync([new ListingToCreate(0, requestId, listing!)], ItemNaming.Single, context))[0];
+        return (await CreateListingsAsync(WriteCall.Of(context), [new ListingToCreate(0, new(request.RequestId, request), listing!)], ItemNaming.Single, context))[0];
     }
 
     [Authorize(Policy = Rights.Exchange)]
+    [WriteMethod]
     public override async Task<BatchCreateListingsResponse> BatchCreateListings(BatchCreateListingsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -72,43 +78,24 @@ internal sealed class TradingGrpcService(
             ExchangeAccess.RequireOwn(caller, code);
         }
 
-        var items = request.Requests.Select((r, i) => new ListingToCreate(i, r.RequestId, listings[i]!)).ToArray();
-        return new() { Listings = { await CreateListingsAsync(items, ItemNaming.Batch, context) } };
+        var items = request.Requests.Select((r, i) => new ListingToCreate(i, new(r.RequestId, r), listings[i]!)).ToArray();
+        return new() { Listings = { await CreateListingsAsync(WriteCall.Of(context, nameof(CreateListing)), items, ItemNaming.Batch, context) } };
     }
 
     /// <summary>
     /// CreateListing for validated items, a single call being a batch of one: items whose request id was used before
-    /// return the stored listing; the others need a known exchange and, for a high-quality dataset, catalog's word
-    /// that it is CERTIFIED (asked before any transaction opens, so a slow or absent catalog holds and writes nothing);
-    /// then one transaction stores them all.
+    /// are answered from the write path's stored answers; the others need a known exchange and, for a high-quality
+    /// dataset, catalog's word that it is CERTIFIED (asked before any transaction opens, so a slow or absent catalog
+    /// holds and writes nothing); then one transaction stores them all.
     /// </summary>
-    private async Task<Listing[]> CreateListingsAsync(ListingToCreate[] items, ItemNaming naming, ServerCallContext context)
+    private async Task<Listing[]> CreateListingsAsync(WriteCall call, ListingToCreate[] items, ItemNaming naming, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        var responses = new Listing[items.Length];
-        var stored = await listings.FindByRequestsAsync(items.Where(i => i.RequestId is not null).Select(i => i.RequestId!).ToArray(), ct);
-        var violations = new FieldViolations();
-        var fresh = new List<ListingToCreate>();
-        foreach (var item in items)
-        {
-            if (item.RequestId is null || !stored.TryGetValue(item.RequestId, out var row))
-            {
-                fresh.Add(item);
-            }
-            else if (ListingRepository.IsSameListing(row, item.Listing))
-            {
-                responses[item.Index] = row.ToMessage();
-            }
-            else
-            {
-                violations.Add(naming.Field(item.Index, "request_id"), ListingRepository.DifferentListing);
-            }
-        }
-
-        violations.ThrowIfAny();
+        var responses = await writes.StoredAsync(call, items.Select(i => i.Item).ToArray(), naming, Listing.Parser, ct);
+        var fresh = items.Where(i => responses[i.Index] is null).ToList();
         if (fresh.Count == 0)
         {
-            return responses;
+            return responses!;
         }
 
         var known = await exchanges.ExistingAsync(fresh.Select(i => i.Listing.ExchangeCode).Distinct().ToArray(), ct);
@@ -118,13 +105,13 @@ internal sealed class TradingGrpcService(
         }
 
         var toCreate = await WithCatalogFactsAsync(fresh, naming, context);
-        var rows = await listings.CreateManyAsync(toCreate, naming, ct);
+        var created = await listings.CreateManyAsync(call, toCreate, naming, ct);
         for (var k = 0; k < toCreate.Length; k++)
         {
-            responses[toCreate[k].Index] = rows[k].ToMessage();
+            responses[toCreate[k].Index] = created[k];
         }
 
-        return responses;
+        return responses!;
     }
 
     /// <summary>
@@ -207,10 +194,10 @@ internal sealed class TradingGrpcService(
     }
 
     [Authorize(Policy = Rights.Exchange)]
+    [WriteMethod]
     public override async Task<Listing> Delist(DelistRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        // Delisting is idempotent by nature (a delisted listing is returned unchanged); the request id is only checked.
         violations.RequestIdOf(request.RequestId, required: false);
         var id = violations.Uuid(request.Id, "id", "listing");
         var reason = violations.Text(request.Reason, "reason", required: false);
@@ -218,16 +205,16 @@ internal sealed class TradingGrpcService(
         violations.ThrowIfAny();
         await RequireOwnListingAsync(Caller.Of(context), id!.Value, context.CancellationToken);
 
-        var row = await listings.DelistAsync(
+        return await listings.DelistAsync(WriteCall.Of(context), new(request.RequestId, request),
             id!.Value, reason.Length == 0 ? ListingRepository.DelistedByProvider : reason, delistedAt!.Value, context.CancellationToken);
-        return (row ?? throw GrpcErrors.NotFound("Listing", request.Id)).ToMessage();
     }
 
     [Authorize(Policy = Rights.Exchange)]
+    [WriteMethod]
     public override async Task<Trade> PlaceTrade(PlaceTradeRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestIdOf(request.RequestId, required: true);
+        violations.RequestIdOf(request.RequestId, required: true);
         var listingId = violations.Uuid(request.ListingId, "listing_id", "listing");
         var type = violations.Enum(request.Type, "type", allowUnspecified: false);
         violations.Quantity(request.AmountFen, "amount_fen", Quantities.MaxAmountFen, "fen");
@@ -255,18 +242,18 @@ internal sealed class TradingGrpcService(
         violations.ThrowIfAny();
         await RequireOwnListingAsync(Caller.Of(context), listingId!.Value, context.CancellationToken);
 
-        var row = await trades.PlaceAsync(
-            requestId,
+        return await trades.PlaceAsync(
+            WriteCall.Of(context), new(request.RequestId, request),
             new NewTrade(listingId!.Value, type!.Value, request.AmountFen, buyer.Length == 0 && company is not null ? company : buyer, company, share, placedAt!.Value),
             context.CancellationToken);
-        return row.ToMessage();
     }
 
     [Authorize(Policy = Rights.Exchange)]
+    [WriteMethod]
     public override async Task<Trade> RecordEquityContribution(RecordEquityContributionRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var requestId = violations.RequestIdOf(request.RequestId, required: true);
+        violations.RequestIdOf(request.RequestId, required: true);
         var listingId = violations.Uuid(request.ListingId, "listing_id", "listing");
         var company = violations.Text(request.ReceivingCompany, "receiving_company", required: true);
         violations.Quantity(request.ValuationFen, "valuation_fen", Quantities.MaxAmountFen, "fen");
@@ -275,36 +262,39 @@ internal sealed class TradingGrpcService(
         violations.ThrowIfAny();
         await RequireOwnListingAsync(Caller.Of(context), listingId!.Value, context.CancellationToken);
 
-        var row = await trades.PlaceAsync(
-            requestId,
+        return await trades.PlaceAsync(
+            WriteCall.Of(context), new(request.RequestId, request),
             new NewTrade(listingId!.Value, TradeType.EquityContribution, request.ValuationFen, company, company, share, recordedAt!.Value),
             context.CancellationToken);
-        return row.ToMessage();
     }
 
     [Authorize(Policy = Rights.Exchange)]
+    [WriteMethod]
     public override Task<Trade> ConfirmPayment(ConfirmPaymentRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
         violations.Quantity(request.AmountFen, "amount_fen", Quantities.MaxAmountFen, "fen", allowZero: true); // 0 keeps the placed amount
-        return StepAsync(request.RequestId, request.TradeId, TradeStep.ConfirmPayment, request.PaidAt,
+        return StepAsync(request, request.RequestId, request.TradeId, TradeStep.ConfirmPayment, request.PaidAt,
             request.AmountFen > 0 ? request.AmountFen : null, null, violations, context);
     }
 
     [Authorize(Policy = Rights.Exchange)]
+    [WriteMethod]
     public override Task<Trade> ConfirmDelivery(ConfirmDeliveryRequest request, ServerCallContext context) =>
-        StepAsync(request.RequestId, request.TradeId, TradeStep.ConfirmDelivery, request.DeliveredAt, null, null, new FieldViolations(), context);
+        StepAsync(request, request.RequestId, request.TradeId, TradeStep.ConfirmDelivery, request.DeliveredAt, null, null, new FieldViolations(), context);
 
     [Authorize(Policy = Rights.Exchange)]
+    [WriteMethod]
     public override Task<Trade> SettleTrade(SettleTradeRequest request, ServerCallContext context) =>
-        StepAsync(request.RequestId, request.TradeId, TradeStep.Settle, request.SettledAt, null, null, new FieldViolations(), context);
+        StepAsync(request, request.RequestId, request.TradeId, TradeStep.Settle, request.SettledAt, null, null, new FieldViolations(), context);
 
     [Authorize(Policy = Rights.Exchange)]
+    [WriteMethod]
     public override Task<Trade> CancelTrade(CancelTradeRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
         var reason = violations.Text(request.Reason, "reason", required: false);
-        return StepAsync(request.RequestId, request.TradeId, TradeStep.Cancel, request.CancelledAt, null, reason.Length == 0 ? null : reason, violations, context);
+        return StepAsync(request, request.RequestId, request.TradeId, TradeStep.Cancel, request.CancelledAt, null, reason.Length == 0 ? null : reason, violations, context);
     }
 
     [Authorize(Policy = Rights.Exchange)]
@@ -347,6 +337,11 @@ internal sealed class TradingGrpcService(
         return response;
     }
 
+    /// <summary>Trading's audit trail; an exchange sees its own calls and the events of its listings and trades.</summary>
+    [Authorize(Policy = Rights.Authenticated)]
+    public override Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context) =>
+        audit.ListAsync(request, Caller.Of(context), context.CancellationToken);
+
     [AllowAnonymous]
     public override async Task<ExchangeStats> GetExchangeStats(GetExchangeStatsRequest request, ServerCallContext context)
     {
@@ -373,10 +368,10 @@ internal sealed class TradingGrpcService(
     }
 
     private async Task<Trade> StepAsync(
-        string requestIdValue, string tradeIdValue, TradeStep step, Google.Protobuf.WellKnownTypes.Timestamp? atValue, long? amountFen, string? reason,
+        Google.Protobuf.IMessage request, string requestIdValue, string tradeIdValue, TradeStep step, Google.Protobuf.WellKnownTypes.Timestamp? atValue, long? amountFen, string? reason,
         FieldViolations violations, ServerCallContext context)
     {
-        var requestId = violations.RequestIdOf(requestIdValue, required: true);
+        violations.RequestIdOf(requestIdValue, required: true);
         var tradeId = violations.Uuid(tradeIdValue, "trade_id", "trade");
         var at = BusinessTime.Resolve(atValue, time.GetUtcNow(), TradeLifecycle.TimeField(step), violations);
         violations.ThrowIfAny();
@@ -387,9 +382,8 @@ internal sealed class TradingGrpcService(
             throw GrpcErrors.NotFound("Trade", tradeIdValue);
         }
 
-        var row = await trades.StepAsync(tradeId!.Value, requestId, step, at!.Value, amountFen, reason, context.CancellationToken)
-            ?? throw GrpcErrors.NotFound("Trade", tradeIdValue);
-        return row.ToMessage();
+        return await trades.StepAsync(
+            WriteCall.Of(context), new(requestIdValue, request), tradeId!.Value, step, at!.Value, amountFen, reason, context.CancellationToken);
     }
 
     /// <summary>

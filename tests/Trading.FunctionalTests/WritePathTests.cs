@@ -1,0 +1,184 @@
+using Grpc.Core;
+using Platform.Audit.V1;
+using Platform.Catalog.V1;
+using Platform.Testing;
+using Platform.Trading.V1;
+
+namespace Platform.Trading.FunctionalTests;
+
+/// <summary>The write path's promise for every trading write (see <see cref="WritePromise"/>), and trading's audit trail.</summary>
+[Collection(TradingCollection.Name)]
+public sealed class WritePathTests(TradingFixture fixture)
+{
+    private TradingService.TradingServiceClient Client => fixture.Client;
+
+    private static string NewId() => Guid.NewGuid().ToString();
+
+    private static PlaceTradeRequest Purchase(Listing listing) =>
+        new() { RequestId = NewId(), ListingId = listing.Id, Type = TradeType.Purchase, AmountFen = 100, Buyer = "某公司" };
+
+    [Fact]
+    public async Task CreateExchange()
+    {
+        var code = "W" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        await WritePromise.HoldsAsync(
+            async r => await Client.CreateExchangeAsync(r),
+            new CreateExchangeRequest { RequestId = NewId(), Code = code, Name = "Write Path Exchange", Province = "Hainan" },
+            null,
+            r => r.Name = "Another name");
+
+        // Another request for the same code is the exchange existing, not a replay.
+        await GrpcAssert.FailsWith(StatusCode.AlreadyExists, async () =>
+            await Client.CreateExchangeAsync(new CreateExchangeRequest { RequestId = NewId(), Code = code, Name = "Again", Province = "Hainan" }));
+    }
+
+    [Fact]
+    public async Task CreateListingIsAnsweredFromTheFirstAnswerWithoutAskingCatalogAgain()
+    {
+        var exchange = await fixture.NewExchangeAsync();
+        var dataset = fixture.Catalog.Add(CertificationStatus.Certified);
+        var other = fixture.Catalog.Add(CertificationStatus.Certified);
+        var request = new CreateListingRequest
+        {
+            RequestId = NewId(),
+            ExchangeCode = exchange.Code,
+            ProductKind = ProductKind.HighQualityDataset,
+            DatasetId = dataset.Id,
+            Pricing = new PricingPlan { Model = PricingModel.OneOff, PriceFen = 100 },
+        };
+
+        var calls = 0;
+        await WritePromise.HoldsAsync(
+            async r => await Client.CreateListingAsync(r), request,
+            async first =>
+            {
+                await Client.DelistAsync(new DelistRequest { RequestId = NewId(), Id = first.Id });
+                dataset.Status = CertificationStatus.Retired;
+                calls = fixture.Catalog.Calls + fixture.Catalog.BatchCalls;
+            },
+            r => r.DatasetId = other.Id);
+
+        // The retry was answered without catalog (which now says RETIRED); the refused request asked it nothing either.
+        Assert.Equal(calls, fixture.Catalog.Calls + fixture.Catalog.BatchCalls);
+    }
+
+    [Fact]
+    public async Task BatchCreateListings()
+    {
+        var exchange = await fixture.NewExchangeAsync();
+        var batch = new BatchCreateListingsRequest
+        {
+            Requests =
+            {
+                new CreateListingRequest { RequestId = NewId(), ExchangeCode = exchange.Code, ProductKind = ProductKind.Other, Name = "API 1", ListedVolumeBytes = 10 },
+                new CreateListingRequest { RequestId = NewId(), ExchangeCode = exchange.Code, ProductKind = ProductKind.Other, Name = "API 2", ListedVolumeBytes = 20 },
+            },
+        };
+
+        var first = await WritePromise.HoldsAsync(
+            async r => await Client.BatchCreateListingsAsync(r), batch,
+            async first => await Client.DelistAsync(new DelistRequest { RequestId = NewId(), Id = first.Listings[0].Id }),
+            r => r.Requests[1].ListedVolumeBytes = 21);
+
+        Assert.Equal(first.Listings[1], await Client.CreateListingAsync(batch.Requests[1]));
+    }
+
+    [Fact]
+    public async Task Delist()
+    {
+        var exchange = await fixture.NewExchangeAsync();
+        var listing = await fixture.NewOtherListingAsync(exchange.Code);
+        var other = await fixture.NewOtherListingAsync(exchange.Code);
+
+        var first = await WritePromise.HoldsAsync(
+            async r => await Client.DelistAsync(r), new DelistRequest { RequestId = NewId(), Id = listing.Id, Reason = "下架" },
+            null,
+            r => r.Id = other.Id);
+
+        Assert.Equal(ListingStatus.Delisted, first.Status);
+    }
+
+    [Fact]
+    public async Task PlaceTradeAndEquityContribution()
+    {
+        var exchange = await fixture.NewExchangeAsync(equityPilot: true);
+        var listing = await fixture.NewOtherListingAsync(exchange.Code);
+
+        await WritePromise.HoldsAsync(
+            async r => await Client.PlaceTradeAsync(r), Purchase(listing),
+            async first => await Client.CancelTradeAsync(new CancelTradeRequest { RequestId = NewId(), TradeId = first.Id }),
+            r => r.AmountFen = 200);
+        await WritePromise.HoldsAsync(
+            async r => await Client.RecordEquityContributionAsync(r),
+            new RecordEquityContributionRequest { RequestId = NewId(), ListingId = listing.Id, ReceivingCompany = "某公司", ValuationFen = 1_000, EquityShareBps = 100 },
+            null,
+            r => r.EquityShareBps = 200);
+    }
+
+    [Fact]
+    public async Task EveryLifecycleStep()
+    {
+        var listing = await fixture.NewOtherListingAsync((await fixture.NewExchangeAsync()).Code);
+        var trade = await Client.PlaceTradeAsync(Purchase(listing));
+        var other = await Client.PlaceTradeAsync(Purchase(listing));
+
+        await WritePromise.HoldsAsync(
+            async r => await Client.ConfirmPaymentAsync(r), new ConfirmPaymentRequest { RequestId = NewId(), TradeId = trade.Id },
+            null,
+            r => r.AmountFen = 150);
+        await WritePromise.HoldsAsync(
+            async r => await Client.ConfirmDeliveryAsync(r), new ConfirmDeliveryRequest { RequestId = NewId(), TradeId = trade.Id },
+            null,
+            r => r.TradeId = other.Id);
+        var settled = await WritePromise.HoldsAsync(
+            async r => await Client.SettleTradeAsync(r), new SettleTradeRequest { RequestId = NewId(), TradeId = trade.Id },
+            null,
+            r => r.TradeId = other.Id);
+        var cancelled = await WritePromise.HoldsAsync(
+            async r => await Client.CancelTradeAsync(r), new CancelTradeRequest { RequestId = NewId(), TradeId = other.Id, Reason = "买方撤回" },
+            null,
+            r => r.Reason = "另一个理由");
+
+        Assert.Equal((TradeStatus.Settled, TradeStatus.Cancelled), (settled.Status, cancelled.Status));
+        Assert.Single(await fixture.OutboxPayloadsAsync("TradeSettled", "tradeId", trade.Id));
+    }
+
+    [Fact]
+    public async Task AnExchangeSeesTheTrailOfItsOwnListingsAndTradesAndNoOneElse()
+    {
+        var exchange = await fixture.NewExchangeAsync();
+        var clientId = "audit-exchange-" + NewId()[..8];
+        var own = fixture.ClientWith(TestTokens.Mint(clientId, ["exchange"], exchange: exchange.Code));
+        var stranger = fixture.ClientWith(TestTokens.Mint("audit-stranger", ["exchange"], exchange: "SH"));
+        var listing = await own.CreateListingAsync(new CreateListingRequest
+        {
+            RequestId = NewId(), ExchangeCode = exchange.Code, ProductKind = ProductKind.Other, Name = "审计API", ListedVolumeBytes = 5,
+        });
+        var place = Purchase(listing);
+        var trade = await own.PlaceTradeAsync(place);
+        await own.PlaceTradeAsync(place);
+        // Settling a placed trade is refused (FAILED_PRECONDITION), by the administrator, on the exchange's trade.
+        await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () =>
+            await Client.SettleTradeAsync(new SettleTradeRequest { RequestId = NewId(), TradeId = trade.Id }));
+        await GrpcAssert.FailsWith(StatusCode.NotFound, async () =>
+            await stranger.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = NewId(), TradeId = trade.Id }));
+
+        var asAdmin = (await Client.ListAuditEventsAsync(new ListAuditEventsRequest { ResourceId = trade.Id })).Events;
+        var asExchange = (await own.ListAuditEventsAsync(new ListAuditEventsRequest { ResourceId = trade.Id })).Events;
+        var asStranger = (await stranger.ListAuditEventsAsync(new ListAuditEventsRequest { ResourceId = trade.Id })).Events;
+
+        Assert.Equal(["ConfirmPayment NOT_FOUND audit-stranger", "SettleTrade FAILED_PRECONDITION test-admin", $"PlaceTrade OK {clientId}"],
+            asAdmin.Select(e => $"{e.Method} {e.Outcome} {e.ClientId}"));
+        Assert.Equal((exchange.Code, exchange.Code, place.RequestId), (asAdmin[2].Owner, asAdmin[2].Exchange, asAdmin[2].RequestId));
+        Assert.Equal([trade.Id, listing.Id], asAdmin[2].ResourceIds);
+        // The exchange sees its own write; a refusal by another caller names no owner, so it is the administrator's to see.
+        Assert.Equal(["PlaceTrade"], asExchange.Select(e => e.Method));
+        Assert.Equal(["ConfirmPayment"], asStranger.Select(e => e.Method));
+        var byMethod = (await own.ListAuditEventsAsync(new ListAuditEventsRequest { Method = "CreateListing" })).Events;
+        Assert.Equal([listing.Id], Assert.Single(byMethod).ResourceIds);
+    }
+
+    [Fact]
+    public void TheseAndOnlyTheseMethodsAreWrites() =>
+        Assert.Equal(["BatchCreateListings", "CancelTrade", "ConfirmDelivery", "ConfirmPayment", "CreateExchange", "CreateListing", "Delist", "PlaceTrade", "RecordEquityContribution", "SettleTrade"], WriteMethods.Of(fixture.Services));
+}
