@@ -44,46 +44,46 @@ public sealed record AuditEntry(
 /// </summary>
 public sealed class AuditTrail(NpgsqlDataSource dataSource, PageTokens pageTokens)
 {
-    /// <summary>Appends <paramref name="entries"/> in the caller's transaction (one statement).</summary>
-    public Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
-    {
-        if (entries.Count == 0)
-        {
-            return Task.CompletedTask;
-        }
+    /// <summary>
+    /// The statement that appends the events of <see cref="Parameters"/>; a refusal repeated with the same request id and
+    /// outcome is not appended again. <see cref="WritePath"/> runs it together with its own update in one statement.
+    /// </summary>
+    internal const string InsertSql =
+        """
+        insert into audit_events (id, occurred_at, caller, caller_organisation, caller_exchange, method, request_id, resource_ids, owner, outcome, detail)
+        select e.id, e.occurred_at, e.caller, e.organisation, e.exchange, e.method, e.request_id,
+               coalesce(array(select jsonb_array_elements_text(e.resource_ids::jsonb)), '{}'), e.owner, e.outcome, e.detail
+        from unnest(@ids, @occurredAts, @callers, @organisations, @exchanges, @methods, @requestIds, @resourceIds, @owners, @outcomes, @details)
+            as e(id, occurred_at, caller, organisation, exchange, method, request_id, resource_ids, owner, outcome, detail)
+        on conflict (caller, method, request_id, outcome) where request_id <> '' and outcome <> 'OK' do nothing
+        """;
 
-        var ids = Postgres.UuidV7.Ascending(entries.Count, entries[0].OccurredAt);
-        return connection.ExecuteAsync(new CommandDefinition(
-            """
-            insert into audit_events (id, occurred_at, caller, caller_organisation, caller_exchange, method, request_id, resource_ids, owner, outcome, detail)
-            select e.id, e.occurred_at, e.caller, e.organisation, e.exchange, e.method, e.request_id,
-                   coalesce(array(select jsonb_array_elements_text(e.resource_ids::jsonb)), '{}'), e.owner, e.outcome, e.detail
-            from unnest(@ids, @occurredAts, @callers, @organisations, @exchanges, @methods, @requestIds, @resourceIds, @owners, @outcomes, @details)
-                as e(id, occurred_at, caller, organisation, exchange, method, request_id, resource_ids, owner, outcome, detail)
-            on conflict (caller, method, request_id, outcome) where request_id <> '' and outcome <> 'OK' do nothing
-            """,
-            new
-            {
-                ids,
-                occurredAts = entries.Select(e => e.OccurredAt).ToArray(),
-                callers = entries.Select(e => e.Caller).ToArray(),
-                organisations = entries.Select(e => e.Organisation).ToArray(),
-                exchanges = entries.Select(e => e.Exchange).ToArray(),
-                methods = entries.Select(e => e.Method).ToArray(),
-                requestIds = entries.Select(e => e.RequestId).ToArray(),
-                resourceIds = entries.Select(e => System.Text.Json.JsonSerializer.Serialize(e.ResourceIds)).ToArray(),
-                owners = entries.Select(e => e.Owner).ToArray(),
-                outcomes = entries.Select(e => e.Outcome).ToArray(),
-                details = entries.Select(e => e.Detail).ToArray(),
-            },
-            transaction, cancellationToken: cancellationToken));
+    /// <summary>The parameters of <see cref="InsertSql"/> for <paramref name="entries"/>.</summary>
+    internal static DynamicParameters Parameters(IReadOnlyList<AuditEntry> entries)
+    {
+        var parameters = new DynamicParameters();
+        parameters.AddDynamicParams(new
+        {
+            ids = Postgres.UuidV7.Ascending(entries.Count, entries.Count > 0 ? entries[0].OccurredAt : null),
+            occurredAts = entries.Select(e => e.OccurredAt).ToArray(),
+            callers = entries.Select(e => e.Caller).ToArray(),
+            organisations = entries.Select(e => e.Organisation).ToArray(),
+            exchanges = entries.Select(e => e.Exchange).ToArray(),
+            methods = entries.Select(e => e.Method).ToArray(),
+            requestIds = entries.Select(e => e.RequestId).ToArray(),
+            resourceIds = entries.Select(e => System.Text.Json.JsonSerializer.Serialize(e.ResourceIds)).ToArray(),
+            owners = entries.Select(e => e.Owner).ToArray(),
+            outcomes = entries.Select(e => e.Outcome).ToArray(),
+            details = entries.Select(e => e.Detail).ToArray(),
+        });
+        return parameters;
     }
 
     /// <summary>Appends one event in a transaction of its own: a refused write's (the write's own rolled back), or a write's with no transaction to join.</summary>
     public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await AppendAsync(connection, null, [entry], cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, Parameters([entry]), cancellationToken: cancellationToken));
     }
 
     /// <summary>

@@ -19,10 +19,21 @@ namespace Platform.Infrastructure.Writes;
 /// its claims, so a retry is evaluated afresh. Claims are taken in request-id order, so overlapping batches wait for
 /// each other instead of deadlocking; a concurrent retry waits for the first call and then answers its answer.
 /// </remarks>
-public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox, AuditTrail audit, TimeProvider time)
+public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox, TimeProvider time)
 {
     /// <summary>A batch's answer stays under gRPC clients' default 4 MB receive limit, with room for framing.</summary>
     public const int MaxBatchResponseBytes = 4 * 1024 * 1024 - 64 * 1024;
+
+    /// <summary>Stores the first answers under their request ids and appends the audit events, in one statement.</summary>
+    private static readonly string StoreAndAuditSql =
+        $"""
+        with stored as (
+            update write_requests r set response = u.response
+            from unnest(@storedRequestIds, @responses) as u(request_id, response)
+            where r.caller = @caller and r.method = @method and r.request_id = u.request_id
+        )
+        {AuditTrail.InsertSql}
+        """;
 
     /// <summary>The one wording of a request id reused for another request.</summary>
     public static string Reused(WriteCall call, string requestId) =>
@@ -55,25 +66,6 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         }
 
         var outcomes = await work(connection, transaction, fresh);
-        var now = time.GetUtcNow();
-        var recorded = Enumerable.Range(0, fresh.Length).Where(k => items[fresh[k]].RequestId.Length > 0).ToArray();
-        if (recorded.Length > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                update write_requests r set response = u.response
-                from unnest(@requestIds, @responses) as u(request_id, response)
-                where r.caller = @caller and r.method = @method and r.request_id = u.request_id
-                """,
-                new
-                {
-                    caller = call.Caller.Id,
-                    method = call.Scope,
-                    requestIds = recorded.Select(k => items[fresh[k]].RequestId).ToArray(),
-                    responses = recorded.Select(k => outcomes[k].Response.ToByteArray()).ToArray(),
-                },
-                transaction, cancellationToken: cancellationToken));
-        }
 
         // Refuse (and roll back) a batch whose answer a default client could not receive: once committed, every retry
         // would replay the same oversized answer.
@@ -87,9 +79,19 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
             }
         }
 
-        await audit.AppendAsync(connection, transaction,
-            fresh.Select((i, k) => AuditEntry.Ok(call, now, items[i].RequestId, outcomes[k].ResourceIds, outcomes[k].Owner)).ToArray(),
-            cancellationToken);
+        // One statement: the first answers under their request ids, and an audit event per item.
+        var now = time.GetUtcNow();
+        var recorded = Enumerable.Range(0, fresh.Length).Where(k => items[fresh[k]].RequestId.Length > 0).ToArray();
+        var parameters = AuditTrail.Parameters(
+            fresh.Select((i, k) => AuditEntry.Ok(call, now, items[i].RequestId, outcomes[k].ResourceIds, outcomes[k].Owner)).ToArray());
+        parameters.AddDynamicParams(new
+        {
+            caller = call.Caller.Id,
+            method = call.Scope,
+            storedRequestIds = recorded.Select(k => items[fresh[k]].RequestId).ToArray(),
+            responses = recorded.Select(k => outcomes[k].Response.ToByteArray()).ToArray(),
+        });
+        await connection.ExecuteAsync(new CommandDefinition(StoreAndAuditSql, parameters, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         outbox.NotifyCommitted();
         for (var k = 0; k < fresh.Length; k++)

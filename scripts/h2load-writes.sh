@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Measures a single-item write with h2load (no trace context) as a ratio to its service's empty call
+# (grpc.health.v1 Check) measured right before it, on one connection with 32 streams, beside the load tool's
+# `register` scenario. Prints a Markdown table.
+#   register   RegisterDataset without a request id: a new draft per call (drafts count in no indicator)
+# h2load sends one body for every call: a PlaceTrade needs a request id, so every call after the first would be the
+# same request answered from its stored answer, and past the per-client write limit (5,000/s) RESOURCE_EXHAUSTED,
+# which h2load counts as success (HTTP 200). Fresh trades are the load tool's to measure (`--scenarios trade`).
+# usage: scripts/h2load-writes.sh [duration-seconds, default 10]   (against the running platform; the token is the
+#        load-test client's from .data/identity/clients.json, or CLIENTS=<path to another clients.json>)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-10}
+streams=32
+clients=${CLIENTS:-.data/identity/clients.json}
+catalog=${CATALOG_URL:-http://127.0.0.1:5011}
+identity=${IDENTITY_URL:-http://127.0.0.1:5041}
+
+for tool in h2load curl; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "$tool is needed (README: Machine and tools)" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/h2load-writes.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+secret=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["Clients"]["load-test"]["Secret"])' "$clients")
+token=$(curl -sf -d grant_type=client_credentials -d client_id=load-test --data-urlencode client_secret="$secret" \
+  "$identity/connect/token" | python3 -c 'import json,sys;print(json.load(sys.stdin)["access_token"])')
+
+# The bodies, gRPC-framed protobuf written by hand (field numbers from the protos).
+python3 - "$work" <<'PY'
+import struct, sys
+work = sys.argv[1]
+def varint(n):
+    out = b""
+    while True:
+        b = n & 0x7F; n >>= 7
+        out += bytes([b | (0x80 if n else 0)])
+        if not n: return out
+def text(field, s): b = s.encode(); return varint(field << 3 | 2) + varint(len(b)) + b
+def number(field, n): return varint(field << 3) + varint(n)
+def frame(m): return b"\0" + struct.pack(">I", len(m)) + m
+open(f"{work}/health.grpc", "wb").write(frame(b""))
+# RegisterDatasetRequest: name = 2, volume_bytes = 3 (no request_id: each call a new draft).
+open(f"{work}/register.grpc", "wb").write(frame(text(2, "压测数据集 h2load") + number(3, 1000)))
+PY
+
+# run <url> <body> -> "calls_per_second p99_ms"
+run() {
+  local log="$work/latency.log" out
+  rm -f "$log"
+  out=$(h2load -c 1 -m "$streams" -t 1 -D "$duration" --warm-up-time 3 \
+    -H 'content-type: application/grpc' -H 'te: trailers' -H "authorization: Bearer $token" -d "$2" --log-file "$log" "$1")
+  local rps failed
+  rps=$(sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' <<<"$out")
+  failed=$(sed -n 's/^requests: .* \([0-9]*\) failed.*/\1/p' <<<"$out")
+  [ "${failed:-0}" = 0 ] || { echo "h2load: $failed failed requests on $1" >&2; exit 1; }
+  local p99
+  p99=$(cut -f3 "$log" | sort -n | awk '{ a[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.2f", a[i] / 1000 }')
+  echo "$rps $p99"
+}
+
+# h2load counts HTTP 200 as success whatever the grpc-status: each body is called once first and must answer OK.
+check() {
+  local status
+  status=$(curl -s --http2-prior-knowledge -o /dev/null -D - -H 'content-type: application/grpc' -H 'te: trailers' \
+    -H "authorization: Bearer $token" --data-binary @"$2" "$1" | tr -d '\r' | sed -n 's/^grpc-status: //p' | head -1)
+  [ -z "$status" ] || [ "$status" = 0 ] || { echo "$1 answers grpc-status $status" >&2; exit 1; }
+}
+
+echo "| call (h2load, no trace context, $streams streams, 1 connection) | service | calls/s | p99 ms | empty call right before: calls/s | p99 ms | vs empty call (throughput / p99) |"
+echo "|---|---|---:|---:|---:|---:|---|"
+for entry in "register catalog $catalog/platform.catalog.v1.CatalogService/RegisterDataset register.grpc"; do
+  read -r name service url body <<<"$entry"
+  base=${url%%/platform.*}/grpc.health.v1.Health/Check
+  check "$url" "$work/$body"
+  read -r brps bp99 < <(run "$base" "$work/health.grpc")
+  read -r rps p99 < <(run "$url" "$work/$body")
+  awk -v n="$name" -v s="$service" -v r="$rps" -v p="$p99" -v br="$brps" -v bp="$bp99" 'BEGIN {
+    printf "| %s | %s | %\047d | %.2f | %\047d | %.2f | %.2f× / %.2f× |\n", n, s, r, p, br, bp, r / br, p / bp }'
+done
