@@ -36,7 +36,9 @@ create table audit_events (
 create index audit_events_occurred_at on audit_events (occurred_at);
 create index audit_events_caller on audit_events (caller, seq);
 create index audit_events_owner on audit_events (owner, seq) where owner is not null;
-create index audit_events_resources on audit_events using gin (resource_ids);
+-- fastupdate off: with the default pending list, every writer queues on the list's metapage and, once it is full,
+-- one of them merges it while the others wait (pgbench of a PlaceTrade transaction: 90-720/s with it, 1,600/s without).
+create index audit_events_resources on audit_events using gin (resource_ids) with (fastupdate = off);
 -- A refused request retried with the same request id is one event, not one per attempt.
 create unique index audit_events_refusal on audit_events (caller, method, request_id, outcome) where request_id <> '' and outcome <> 'OK';
 
