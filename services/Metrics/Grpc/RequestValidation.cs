@@ -68,9 +68,9 @@ internal static class RequestValidation
         {
             violations.Add("as_of", Fields.Required);
         }
-        else if (request.AsOf.Seconds < -62135596800 || request.AsOf.Seconds > 253402300799 || request.AsOf.Nanos is < 0 or > 999_999_999)
+        else if (!Fields.IsValidTimestamp(request.AsOf))
         {
-            violations.Add("as_of", "is not a valid timestamp");
+            violations.Add("as_of", Fields.InvalidTimestamp);
         }
         else if (request.AsOf.ToDateTimeOffset() > now)
         {

@@ -10,6 +10,7 @@ public static partial class Fields
     public const int MaxRequestIdLength = 128;
     public const string RequestId = "request_id";
     public const string Required = "is required";
+    public const string InvalidTimestamp = "is not a valid timestamp";
 
     /// <summary>
     /// The request id, or null: when empty (no idempotency asked, and none <paramref name="required"/>) or invalid
@@ -63,4 +64,11 @@ public static partial class Fields
     /// <summary>An optional id (a filter): empty means none.</summary>
     public static Guid? OptionalUuid(this FieldViolations violations, string value, string field, string what) =>
         value.Length == 0 ? null : violations.Uuid(value, field, what);
+
+    /// <summary>
+    /// Whether a <c>google.protobuf.Timestamp</c> is one the well-known type allows (0001-01-01 to 9999-12-31, nanos in
+    /// 0..999,999,999), so that converting it cannot throw; otherwise the field "is not a valid timestamp".
+    /// </summary>
+    public static bool IsValidTimestamp(Google.Protobuf.WellKnownTypes.Timestamp value) =>
+        value.Seconds is >= -62135596800 and <= 253402300799 && value.Nanos is >= 0 and <= 999_999_999;
 }

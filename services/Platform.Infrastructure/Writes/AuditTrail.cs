@@ -154,9 +154,9 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource, PageTokens pageToken
             return null;
         }
 
-        if (value.Seconds is < -62135596800 or > 253402300799 || value.Nanos is < 0 or > 999_999_999)
+        if (!Fields.IsValidTimestamp(value))
         {
-            violations.Add(field, "is not a valid timestamp");
+            violations.Add(field, Fields.InvalidTimestamp);
             return null;
         }
 
