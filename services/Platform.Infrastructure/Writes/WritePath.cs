@@ -124,7 +124,7 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         {
             if (stored.TryGetValue(items[i].RequestId, out var prior) && prior.Response is not null)
             {
-                answers[i] = Replay(call, items[i], i, naming, parser, prior);
+                answers[i] = Replay(call, items[i].RequestId, RequestFingerprint.Of(items[i].Request), i, naming, parser, prior);
             }
         }
 
@@ -145,6 +145,7 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         }
 
         var requestIds = keyed.Select(i => items[i].RequestId).ToArray();
+        var fingerprints = keyed.Select(i => RequestFingerprint.Of(items[i].Request)).ToArray();
         var claimed = (await connection.QueryAsync<string>(new CommandDefinition(
             """
             insert into write_requests (caller, method, request_id, fingerprint, created_at)
@@ -158,7 +159,7 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
                 caller = call.Caller.Id,
                 method = call.Scope,
                 requestIds,
-                fingerprints = keyed.Select(i => RequestFingerprint.Of(items[i].Request)).ToArray(),
+                fingerprints,
                 now = time.GetUtcNow(),
             },
             transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
@@ -168,20 +169,25 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         }
 
         var stored = await StoredAsync(connection, transaction, call, requestIds.Where(r => !claimed.Contains(r)).ToArray(), cancellationToken);
-        foreach (var i in keyed.Where(i => !claimed.Contains(items[i].RequestId)))
+        for (var k = 0; k < keyed.Length; k++)
         {
-            responses[i] = Replay(call, items[i], i, naming, parser, stored[items[i].RequestId]);
-            replayed.Add(i);
+            var i = keyed[k];
+            if (!claimed.Contains(requestIds[k]))
+            {
+                responses[i] = Replay(call, requestIds[k], fingerprints[k], i, naming, parser, stored[requestIds[k]]);
+                replayed.Add(i);
+            }
         }
 
         return replayed;
     }
 
-    private static T Replay<T>(WriteCall call, WriteItem item, int index, ItemNaming naming, MessageParser<T> parser, StoredRequest prior)
+    /// <summary>The stored answer when the request (by its <paramref name="fingerprint"/>) is the one stored; ALREADY_EXISTS otherwise.</summary>
+    private static T Replay<T>(WriteCall call, string requestId, byte[] fingerprint, int index, ItemNaming naming, MessageParser<T> parser, StoredRequest prior)
         where T : IMessage<T> =>
-        prior.Fingerprint.AsSpan().SequenceEqual(RequestFingerprint.Of(item.Request)) && prior.Response is not null
+        prior.Fingerprint.AsSpan().SequenceEqual(fingerprint) && prior.Response is not null
             ? parser.ParseFrom(prior.Response)
-            : throw naming.AlreadyExists(index, Reused(call, item.RequestId));
+            : throw naming.AlreadyExists(index, Reused(call, requestId));
 
     private static async Task<Dictionary<string, StoredRequest>> StoredAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, WriteCall call, string[] requestIds, CancellationToken cancellationToken) =>
