@@ -20,20 +20,7 @@ trap 'rm -rf "$work"' EXIT
 dotnet build tools/Platform.LoadTest -c Release --verbosity quiet -nologo >/dev/null
 dotnet run --project tools/Platform.LoadTest -c Release --no-build -- --h2load-bodies "$work" >&2
 
-# run <url> <body> -> "calls_per_second p99_ms"
-run() {
-  local log="$work/latency.log" out
-  rm -f "$log"
-  out=$(h2load -c 1 -m "$streams" -t 1 -D "$duration" --warm-up-time 3 \
-    -H 'content-type: application/grpc' -H 'te: trailers' -d "$2" --log-file "$log" "$1")
-  local rps failed
-  rps=$(sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' <<<"$out")
-  failed=$(sed -n 's/^requests: .* \([0-9]*\) failed.*/\1/p' <<<"$out")
-  [ "${failed:-0}" = 0 ] || { echo "h2load: $failed failed requests on $1" >&2; exit 1; }
-  local p99
-  p99=$(cut -f3 "$log" | sort -n | awk '{ a[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.2f", a[i] / 1000 }')
-  echo "$rps $p99"
-}
+source scripts/h2load-common.sh
 
 declare -A baseline_url
 while IFS=$'\t' read -r name service url body; do
@@ -45,8 +32,7 @@ echo "|---|---|---:|---:|---:|---:|---|"
 while IFS=$'\t' read -r name service url body; do
   case "$name" in baseline-*) continue ;; esac
   IFS=$'\t' read -r burl bbody <<<"${baseline_url[$service]}"
-  read -r brps bp99 < <(run "$burl" "$bbody")
-  read -r rps p99 < <(run "$url" "$body")
-  awk -v n="$name" -v s="$service" -v r="$rps" -v p="$p99" -v br="$brps" -v bp="$bp99" 'BEGIN {
-    printf "| %s | %s | %\047d | %.2f | %\047d | %.2f | %.2f× / %.2f× |\n", n, s, r, p, br, bp, r / br, p / bp }'
+  read -r brps bp99 < <(h2load_run "$burl" "$bbody")
+  read -r rps p99 < <(h2load_run "$url" "$body")
+  h2load_row "$name" "$service" "$rps" "$p99" "$brps" "$bp99"
 done < "$work/manifest.tsv"

@@ -44,20 +44,7 @@ open(f"{work}/health.grpc", "wb").write(frame(b""))
 open(f"{work}/register.grpc", "wb").write(frame(text(2, "压测数据集 h2load") + number(3, 1000)))
 PY
 
-# run <url> <body> -> "calls_per_second p99_ms"
-run() {
-  local log="$work/latency.log" out
-  rm -f "$log"
-  out=$(h2load -c 1 -m "$streams" -t 1 -D "$duration" --warm-up-time 3 \
-    -H 'content-type: application/grpc' -H 'te: trailers' -H "authorization: Bearer $token" -d "$2" --log-file "$log" "$1")
-  local rps failed
-  rps=$(sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' <<<"$out")
-  failed=$(sed -n 's/^requests: .* \([0-9]*\) failed.*/\1/p' <<<"$out")
-  [ "${failed:-0}" = 0 ] || { echo "h2load: $failed failed requests on $1" >&2; exit 1; }
-  local p99
-  p99=$(cut -f3 "$log" | sort -n | awk '{ a[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.2f", a[i] / 1000 }')
-  echo "$rps $p99"
-}
+source scripts/h2load-common.sh
 
 # h2load counts HTTP 200 as success whatever the grpc-status: each body is called once first and must answer OK.
 check() {
@@ -73,8 +60,7 @@ for entry in "register catalog $catalog/platform.catalog.v1.CatalogService/Regis
   read -r name service url body <<<"$entry"
   base=${url%%/platform.*}/grpc.health.v1.Health/Check
   check "$url" "$work/$body"
-  read -r brps bp99 < <(run "$base" "$work/health.grpc")
-  read -r rps p99 < <(run "$url" "$work/$body")
-  awk -v n="$name" -v s="$service" -v r="$rps" -v p="$p99" -v br="$brps" -v bp="$bp99" 'BEGIN {
-    printf "| %s | %s | %\047d | %.2f | %\047d | %.2f | %.2f× / %.2f× |\n", n, s, r, p, br, bp, r / br, p / bp }'
+  read -r brps bp99 < <(h2load_run "$base" "$work/health.grpc" -H "authorization: Bearer $token")
+  read -r rps p99 < <(h2load_run "$url" "$work/$body" -H "authorization: Bearer $token")
+  h2load_row "$name" "$service" "$rps" "$p99" "$brps" "$bp99"
 done
