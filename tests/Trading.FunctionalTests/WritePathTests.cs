@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Platform.Audit.V1;
 using Platform.Catalog.V1;
@@ -141,6 +142,25 @@ public sealed class WritePathTests(TradingFixture fixture)
 
         Assert.Equal((TradeStatus.Settled, TradeStatus.Cancelled), (settled.Status, cancelled.Status));
         Assert.Single(await fixture.OutboxPayloadsAsync("TradeSettled", "tradeId", trade.Id));
+    }
+
+    [Fact]
+    public async Task ConcurrentCallsWithOneRequestIdWriteOnceAndAllAnswerTheFirstAnswer()
+    {
+        var listing = await fixture.NewOtherListingAsync((await fixture.NewExchangeAsync()).Code);
+        var place = Purchase(listing);
+        var placed = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ => await Client.PlaceTradeAsync(place.Clone())));
+        Assert.Single(placed.Select(t => t.Id).Distinct());
+        Assert.Equal(1, await fixture.CountAsync("select count(*) from trades where listing_id = @id", new { id = Guid.Parse(listing.Id) }));
+
+        // A step whose later copies would find the trade already paid (FAILED_PRECONDITION) answers the first answer too.
+        var pay = new ConfirmPaymentRequest { RequestId = NewId(), TradeId = placed[0].Id };
+        var paid = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ => await Client.ConfirmPaymentAsync(pay.Clone())));
+        Assert.Single(paid.Select(t => t.ToByteString()).Distinct());
+        Assert.Equal(TradeStatus.Paid, paid[0].Status);
+
+        var events = (await Client.ListAuditEventsAsync(new ListAuditEventsRequest { ResourceId = placed[0].Id })).Events;
+        Assert.Equal(["ConfirmPayment OK", "PlaceTrade OK"], events.Select(e => $"{e.Method} {e.Outcome}"));
     }
 
     [Fact]

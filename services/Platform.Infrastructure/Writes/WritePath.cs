@@ -6,33 +6,45 @@ using Platform.Infrastructure.Grpc;
 namespace Platform.Infrastructure.Writes;
 
 /// <summary>
-/// The one way a service writes. In one PostgreSQL transaction it claims each item's request id, runs the change
-/// (which writes its rows and outbox events on the same connection and transaction), stores the first answer's bytes
-/// under the request id and appends an audit event per item; then commits, wakes the outbox relay and runs each
-/// item's <see cref="Written{T}.Committed"/>.
+/// The one way a service writes. In one PostgreSQL transaction it answers the items whose request ids are stored, runs
+/// the others' change (which writes its rows and outbox events on the same connection and transaction), then claims
+/// their request ids with the first answers' bytes and appends an audit event per item; then commits, wakes the outbox
+/// relay and runs each item's <see cref="Written{T}.Committed"/>.
 /// </summary>
 /// <remarks>
 /// The promise, for every write of every service: a request id is scoped per caller (client id) and method (a batch
 /// item shares the single method's ids). The same id with the same request (byte for byte, request_id aside) answers
 /// the first answer again, however the resource changed since, and writes nothing (no second audit event either). The
-/// same id with a different request is ALREADY_EXISTS, worded by <see cref="Reused"/>. A write that fails rolls back
-/// its claims, so a retry is evaluated afresh. Claims are taken in request-id order, so overlapping batches wait for
-/// each other instead of deadlocking; a concurrent retry waits for the first call and then answers its answer.
+/// same id with a different request is ALREADY_EXISTS, worded by <see cref="Reused"/>. A write that fails stores
+/// nothing, so a retry is evaluated afresh. Concurrent calls with the same id: the claim of the later one waits for the
+/// earlier's commit (the primary key of <c>write_requests</c>), then finds the id taken, rolls its change back and
+/// answers the earlier's answer; so does one whose change fails (or deadlocks) while the earlier committed.
 /// </remarks>
 public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox, TimeProvider time)
 {
     /// <summary>A batch's answer stays under gRPC clients' default 4 MB receive limit, with room for framing.</summary>
     public const int MaxBatchResponseBytes = 4 * 1024 * 1024 - 64 * 1024;
 
-    /// <summary>Stores the first answers under their request ids and appends the audit events, in one statement.</summary>
-    private static readonly string StoreAndAuditSql =
+    /// <summary>
+    /// Claims the request ids with their first answers and appends the audit events, in one statement; answers how many
+    /// ids it claimed (fewer than given when a concurrent call with the same id committed first). PostgreSQL would plan
+    /// it afresh on every call (a custom plan each time, for its CTEs and array parameters: a sixth of a PlaceTrade's
+    /// database time); its generic plan is as good, so the transaction, which ends right after it, takes that.
+    /// </summary>
+    private static readonly string ClaimAndAuditSql =
         $"""
-        with stored as (
-            update write_requests r set response = u.response
-            from unnest(@storedRequestIds, @responses) as u(request_id, response)
-            where r.caller = @caller and r.method = @method and r.request_id = u.request_id
-        )
+        set local plan_cache_mode = force_generic_plan;
+        with claimed as (
+            insert into write_requests (caller, method, request_id, fingerprint, response, created_at)
+            select @caller, @method, k.request_id, k.fingerprint, k.response, @now
+            from unnest(@claimedRequestIds, @fingerprints, @responses) as k(request_id, fingerprint, response)
+            order by k.request_id
+            on conflict (caller, method, request_id) do nothing
+            returning 1
+        ), audited as (
         {AuditTrail.InsertSql}
+        )
+        select count(*)::int from claimed
         """;
 
     /// <summary>The one wording of a request id reused for another request.</summary>
@@ -55,17 +67,76 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work, CancellationToken cancellationToken)
         where T : IMessage<T>
     {
+        var fingerprints = items.Select(i => i.RequestId.Length > 0 ? RequestFingerprint.Of(i.Request) : []).ToArray();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // The first attempt does not look for stored answers (a retried request is rare): its claim finds them.
+                return await TryRunAsync(call, items, fingerprints, naming, parser, work, readStored: attempt > 1, cancellationToken);
+            }
+            catch (ClaimedMeanwhileException) when (attempt < MaxAttempts)
+            {
+                // A request id was stored before (or meanwhile, by a concurrent call): the next attempt answers its answer.
+            }
+            catch (ClaimedMeanwhileException)
+            {
+                throw GrpcErrors.Aborted($"The request ids of this {call.Scope} call were being used by concurrent calls; send it again.");
+            }
+        }
+    }
+
+    private const int MaxAttempts = 3;
+
+    /// <summary>
+    /// One attempt: answers the items whose request ids are stored (when <paramref name="readStored"/>), runs the others'
+    /// change, then claims their ids with the answers. A claim that finds its id taken (by an earlier call, or a concurrent
+    /// one that committed first) or a change that fails while one was (the earlier call changed what it finds) rolls back
+    /// and tries again, reading the stored answers.
+    /// </summary>
+    private async Task<T[]> TryRunAsync<T>(
+        WriteCall call, IReadOnlyList<WriteItem> items, byte[][] fingerprints, ItemNaming naming, MessageParser<T> parser,
+        Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work, bool readStored, CancellationToken cancellationToken)
+        where T : IMessage<T>
+    {
         var responses = new T[items.Count];
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var replayed = await ClaimAsync(connection, transaction, call, items, naming, parser, responses, cancellationToken);
-        var fresh = Enumerable.Range(0, items.Count).Where(i => !replayed.Contains(i)).ToArray();
+        var keyed = Enumerable.Range(0, items.Count).Where(i => items[i].RequestId.Length > 0).ToArray();
+        var stored = keyed.Length == 0 || !readStored
+            ? []
+            : await StoredAsync(connection, transaction, call, keyed.Select(i => items[i].RequestId).ToArray(), cancellationToken);
+        foreach (var i in keyed)
+        {
+            if (stored.TryGetValue(items[i].RequestId, out var prior))
+            {
+                responses[i] = Replay(call, items[i].RequestId, fingerprints[i], i, naming, parser, prior);
+            }
+        }
+
+        var fresh = Enumerable.Range(0, items.Count).Where(i => !stored.ContainsKey(items[i].RequestId)).ToArray();
         if (fresh.Length == 0)
         {
             return responses;
         }
 
-        var outcomes = await work(connection, transaction, fresh);
+        var claimed = fresh.Where(i => items[i].RequestId.Length > 0).ToArray();
+        Written<T>[] outcomes;
+        try
+        {
+            outcomes = await work(connection, transaction, fresh);
+        }
+        catch (Exception error) when (error is not OperationCanceledException && claimed.Length > 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            var meanwhile = await StoredAsync(connection, null, call, claimed.Select(i => items[i].RequestId).ToArray(), cancellationToken);
+            if (meanwhile.Count > 0 || error is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected })
+            {
+                throw new ClaimedMeanwhileException();
+            }
+
+            throw;
+        }
 
         // Refuse (and roll back) a batch whose answer a default client could not receive: once committed, every retry
         // would replay the same oversized answer.
@@ -79,25 +150,32 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
             }
         }
 
-        // One statement: the first answers under their request ids, and an audit event per item.
+        // One statement: the request ids claimed with their first answers, and an audit event per item.
         var now = time.GetUtcNow();
-        var recorded = Enumerable.Range(0, fresh.Length).Where(k => items[fresh[k]].RequestId.Length > 0).ToArray();
+        var outcomeOf = fresh.Select((i, k) => (i, k)).ToDictionary(p => p.i, p => outcomes[p.k]);
         var parameters = AuditTrail.Parameters(
-            fresh.Select((i, k) => AuditEntry.Ok(call, now, items[i].RequestId, outcomes[k].ResourceIds, outcomes[k].Owner)).ToArray());
+            fresh.Select(i => AuditEntry.Ok(call, now, items[i].RequestId, outcomeOf[i].ResourceIds, outcomeOf[i].Owner)).ToArray());
         parameters.AddDynamicParams(new
         {
             caller = call.Caller.Id,
             method = call.Scope,
-            storedRequestIds = recorded.Select(k => items[fresh[k]].RequestId).ToArray(),
-            responses = recorded.Select(k => outcomes[k].Response.ToByteArray()).ToArray(),
+            now,
+            claimedRequestIds = claimed.Select(i => items[i].RequestId).ToArray(),
+            fingerprints = claimed.Select(i => fingerprints[i]).ToArray(),
+            responses = claimed.Select(i => outcomeOf[i].Response.ToByteArray()).ToArray(),
         });
-        await connection.ExecuteAsync(new CommandDefinition(StoreAndAuditSql, parameters, transaction, cancellationToken: cancellationToken));
+        var count = await connection.QuerySingleAsync<int>(new CommandDefinition(ClaimAndAuditSql, parameters, transaction, cancellationToken: cancellationToken));
+        if (count < claimed.Length)
+        {
+            throw new ClaimedMeanwhileException();
+        }
+
         await transaction.CommitAsync(cancellationToken);
         outbox.NotifyCommitted();
-        for (var k = 0; k < fresh.Length; k++)
+        foreach (var i in fresh)
         {
-            responses[fresh[k]] = outcomes[k].Response;
-            outcomes[k].Committed?.Invoke();
+            responses[i] = outcomeOf[i].Response;
+            outcomeOf[i].Committed?.Invoke();
         }
 
         return responses;
@@ -122,7 +200,7 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         var stored = await StoredAsync(connection, null, call, keyed.Select(i => items[i].RequestId).ToArray(), cancellationToken);
         foreach (var i in keyed)
         {
-            if (stored.TryGetValue(items[i].RequestId, out var prior) && prior.Response is not null)
+            if (stored.TryGetValue(items[i].RequestId, out var prior))
             {
                 answers[i] = Replay(call, items[i].RequestId, RequestFingerprint.Of(items[i].Request), i, naming, parser, prior);
             }
@@ -131,61 +209,10 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         return answers;
     }
 
-    /// <summary>Claims the items' request ids; fills <paramref name="responses"/> for those answered before and returns their indices.</summary>
-    private async Task<HashSet<int>> ClaimAsync<T>(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, WriteCall call, IReadOnlyList<WriteItem> items, ItemNaming naming,
-        MessageParser<T> parser, T[] responses, CancellationToken cancellationToken)
-        where T : IMessage<T>
-    {
-        var replayed = new HashSet<int>();
-        var keyed = Enumerable.Range(0, items.Count).Where(i => items[i].RequestId.Length > 0).ToArray();
-        if (keyed.Length == 0)
-        {
-            return replayed;
-        }
-
-        var requestIds = keyed.Select(i => items[i].RequestId).ToArray();
-        var fingerprints = keyed.Select(i => RequestFingerprint.Of(items[i].Request)).ToArray();
-        var claimed = (await connection.QueryAsync<string>(new CommandDefinition(
-            """
-            insert into write_requests (caller, method, request_id, fingerprint, created_at)
-            select @caller, @method, k.request_id, k.fingerprint, @now from unnest(@requestIds, @fingerprints) as k(request_id, fingerprint)
-            order by k.request_id
-            on conflict (caller, method, request_id) do nothing
-            returning request_id
-            """,
-            new
-            {
-                caller = call.Caller.Id,
-                method = call.Scope,
-                requestIds,
-                fingerprints,
-                now = time.GetUtcNow(),
-            },
-            transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
-        if (claimed.Count == keyed.Length)
-        {
-            return replayed;
-        }
-
-        var stored = await StoredAsync(connection, transaction, call, requestIds.Where(r => !claimed.Contains(r)).ToArray(), cancellationToken);
-        for (var k = 0; k < keyed.Length; k++)
-        {
-            var i = keyed[k];
-            if (!claimed.Contains(requestIds[k]))
-            {
-                responses[i] = Replay(call, requestIds[k], fingerprints[k], i, naming, parser, stored[requestIds[k]]);
-                replayed.Add(i);
-            }
-        }
-
-        return replayed;
-    }
-
     /// <summary>The stored answer when the request (by its <paramref name="fingerprint"/>) is the one stored; ALREADY_EXISTS otherwise.</summary>
     private static T Replay<T>(WriteCall call, string requestId, byte[] fingerprint, int index, ItemNaming naming, MessageParser<T> parser, StoredRequest prior)
         where T : IMessage<T> =>
-        prior.Fingerprint.AsSpan().SequenceEqual(fingerprint) && prior.Response is not null
+        prior.Fingerprint.AsSpan().SequenceEqual(fingerprint)
             ? parser.ParseFrom(prior.Response)
             : throw naming.AlreadyExists(index, Reused(call, requestId));
 
@@ -196,5 +223,8 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
             new { caller = call.Caller.Id, method = call.Scope, requestIds }, transaction, cancellationToken: cancellationToken)))
         .ToDictionary(s => s.RequestId, StringComparer.Ordinal);
 
-    private sealed record StoredRequest(string RequestId, byte[] Fingerprint, byte[]? Response);
+    private sealed record StoredRequest(string RequestId, byte[] Fingerprint, byte[] Response);
+
+    /// <summary>A concurrent call with one of the request ids committed before this one could claim it.</summary>
+    private sealed class ClaimedMeanwhileException : Exception;
 }
