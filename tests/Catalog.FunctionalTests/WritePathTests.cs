@@ -162,6 +162,36 @@ public sealed class WritePathTests(CatalogFixture fixture)
         Assert.Equal(CertificationStatus.PublicNotice, submitted.Status);
     }
 
+    [Fact]
+    public async Task CommittedWritesFeedTheDomainMeters()
+    {
+        using var meters = new MeterRecorder(fixture.Services);
+        var a = await Client.RegisterDatasetAsync(Datasets.ChestCt());
+        var b = await Client.RegisterDatasetAsync(Datasets.ChestCt());
+        await Client.BatchSubmitForCertificationAsync(new BatchSubmitForCertificationRequest
+        {
+            Requests = { new SubmitForCertificationRequest { RequestId = NewId(), Id = a.Id }, new SubmitForCertificationRequest { RequestId = NewId(), Id = b.Id } },
+        });
+        await ObjectAsync(b.Id);
+        fixture.Time.Advance(NoticePeriod);
+        var certify = new CertifyDatasetRequest { RequestId = NewId(), Id = a.Id };
+        await Client.CertifyDatasetAsync(certify);
+        await Client.CertifyDatasetAsync(certify);
+
+        (string, string) Step(string step) => ("platform.dataset.step", step);
+        var healthcare = ("platform.dataset.domain", "healthcare");
+        Assert.Equal((2, 2, 1), (
+            meters.Sum("platform.catalog.datasets", Step("registered"), healthcare),
+            meters.Sum("platform.catalog.datasets", Step("submitted"), healthcare),
+            meters.Sum("platform.catalog.datasets", Step("certified"), healthcare)));
+        Assert.Equal(a.VolumeBytes, meters.Sum("platform.catalog.certified_bytes", healthcare));
+        Assert.Equal(1, meters.Sum("platform.catalog.objections"));
+        Assert.Equal((1, 1), (
+            meters.Sum("platform.catalog.writes", ("rpc.method", "CertifyDataset"), ("outcome", "OK")),
+            meters.Sum("platform.catalog.writes", ("rpc.method", "CertifyDataset"), ("outcome", "REPLAYED"))));
+        Assert.Equal(2, meters.Sum("platform.catalog.writes", ("rpc.method", "BatchSubmitForCertification"), ("outcome", "OK")));
+    }
+
     private async Task<Dataset> RenameAsync(Dataset dataset, string name) =>
         await Client.UpdateDatasetAsync(new UpdateDatasetRequest
         {

@@ -92,6 +92,33 @@ public sealed class WritePathTests(MetricsFixture fixture)
     }
 
     [Fact]
+    public async Task ReportsFeedTheDomainMetersOncePerCommittedReport()
+    {
+        using var meters = new MeterRecorder(fixture.Host.Services);
+        var batch = new ReportTokenUsageBatchRequest
+        {
+            RequestId = NewId(),
+            Usages =
+            {
+                new TokenUsage { Provider = Events.Unique("meters"), Model = "m", Day = "2011-11-11", Tokens = 1_000_000_000_000_000 },
+                new TokenUsage { Provider = Events.Unique("meters"), Model = "m", Day = "2011-11-12", Tokens = 7 },
+            },
+        };
+        await Client.ReportTokenUsageBatchAsync(batch);
+        await Client.ReportTokenUsageBatchAsync(batch);
+        using (var call = Client.ReportTokenUsage())
+        {
+            await call.RequestStream.WriteAsync(new ReportTokenUsageRequest { Usages = { new TokenUsage { Provider = Events.Unique("meters"), Model = "m", Day = "2011-11-13", Tokens = 5 } } });
+            await call.RequestStream.CompleteAsync();
+            await call;
+        }
+
+        Assert.Equal(3, meters.Sum("platform.metrics.reports", ("platform.report.kind", "token_usage")));
+        Assert.Equal(1_000_000_000_000_012, meters.Sum("platform.metrics.reported_tokens"));
+        Assert.Equal(1, meters.Sum("platform.metrics.writes", ("rpc.method", "ReportTokenUsageBatch"), ("outcome", "REPLAYED")));
+    }
+
+    [Fact]
     public void TheseAndOnlyTheseMethodsAreWrites() =>
         Assert.Equal(["RebuildIndicators", "ReportTokenUsage", "ReportTokenUsageBatch", "ReportTrainingCorpus"], WriteMethods.Of(fixture.Host.Services));
 }

@@ -164,6 +164,32 @@ public sealed class WritePathTests(TradingFixture fixture)
     }
 
     [Fact]
+    public async Task CommittedWritesFeedTheDomainMetersAndRetriesAndRefusalsOnlyTheWriteCounter()
+    {
+        using var meters = new MeterRecorder(fixture.Services);
+        var exchange = await fixture.NewExchangeAsync();
+        var listing = await fixture.NewOtherListingAsync(exchange.Code);
+        var place = Purchase(listing);
+        var trade = await Client.PlaceTradeAsync(place);
+        await Client.PlaceTradeAsync(place);
+        await Client.ConfirmPaymentAsync(new ConfirmPaymentRequest { RequestId = NewId(), TradeId = trade.Id, AmountFen = 250 });
+        await Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { RequestId = NewId(), TradeId = trade.Id });
+        await Client.SettleTradeAsync(new SettleTradeRequest { RequestId = NewId(), TradeId = trade.Id });
+        await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () =>
+            await Client.SettleTradeAsync(new SettleTradeRequest { RequestId = NewId(), TradeId = trade.Id }));
+
+        (string, string) On(string step) => ("platform.trade.event", step);
+        var here = ("platform.exchange", exchange.Code);
+        Assert.Equal((1, 1), (meters.Sum("platform.trading.listings", ("platform.listing.event", "created"), here), meters.Sum("platform.trading.trades", On("placed"), here)));
+        Assert.Equal((100, 250), (meters.Sum("platform.trading.trade_amount", On("placed"), here), meters.Sum("platform.trading.trade_amount", On("settled"), here)));
+        Assert.Equal(1, meters.Sum("platform.trading.trades", On("settled"), here, ("platform.trade.type", "purchase")));
+        Assert.Equal((1, 1, 1), (
+            meters.Sum("platform.trading.writes", ("rpc.method", "PlaceTrade"), ("outcome", "OK")),
+            meters.Sum("platform.trading.writes", ("rpc.method", "PlaceTrade"), ("outcome", "REPLAYED")),
+            meters.Sum("platform.trading.writes", ("rpc.method", "SettleTrade"), ("outcome", "FAILED_PRECONDITION"))));
+    }
+
+    [Fact]
     public async Task AnExchangeSeesTheTrailOfItsOwnListingsAndTradesAndNoOneElse()
     {
         var exchange = await fixture.NewExchangeAsync();

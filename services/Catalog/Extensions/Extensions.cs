@@ -1,9 +1,11 @@
 using Platform.Catalog.Data;
 using Platform.Catalog.Model;
+using Platform.Catalog.Telemetry;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Postgres;
 using Platform.Infrastructure.Retention;
+using Platform.Infrastructure.Writes;
 
 namespace Platform.Catalog.Extensions;
 
@@ -20,6 +22,7 @@ internal static class Extensions
 
         builder.Services.AddPlatformGrpc(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IDomainMeters, CatalogMeters>();
         builder.Services.AddOptions<CertificationOptions>()
             .BindConfiguration(CertificationOptions.SectionName)
             .Validate(o => o.NoticePeriod >= TimeSpan.Zero, "Catalog:Certification:NoticePeriod must not be negative")

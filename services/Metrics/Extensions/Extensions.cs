@@ -5,10 +5,12 @@ using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Postgres;
 using Platform.Infrastructure.Retention;
+using Platform.Infrastructure.Writes;
 using Platform.Metrics.Caching;
 using Platform.Metrics.Consumers;
 using Platform.Metrics.Data;
 using Platform.Metrics.Grpc;
+using Platform.Metrics.Telemetry;
 using StackExchange.Redis;
 
 namespace Platform.Metrics.Extensions;
@@ -52,6 +54,8 @@ internal static class Extensions
         builder.Services.AddPlatformGrpc(builder.Configuration);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<MetricsGrpcService>, HeadlineBinding.MethodProvider>());
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<MetricsMeters>();
+        builder.Services.AddSingleton<IDomainMeters>(services => services.GetRequiredService<MetricsMeters>());
         builder.Services.AddOptions<CacheOptions>().BindConfiguration("Metrics:Cache");
         builder.Services.AddSingleton<ChangeSignal>();
         builder.Services.AddSingleton<IRemoteCache, RedisRemoteCache>();

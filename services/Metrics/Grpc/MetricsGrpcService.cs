@@ -8,6 +8,7 @@ using Platform.Audit.V1;
 using Platform.Metrics.Caching;
 using Platform.Metrics.Computation;
 using Platform.Metrics.Data;
+using Platform.Metrics.Telemetry;
 using Platform.Metrics.V1;
 
 namespace Platform.Metrics.Grpc;
@@ -15,6 +16,8 @@ namespace Platform.Metrics.Grpc;
 [BindServiceMethod(typeof(HeadlineBinding), nameof(HeadlineBinding.BindService))]
 internal sealed class MetricsGrpcService(
     IndicatorReader reader,
+    WriteMeters meters,
+    MetricsMeters domainMeters,
     TieredCache cache,
     ChangeSignal changes,
     TokenUsageWriter tokenUsage,
@@ -97,6 +100,7 @@ internal sealed class MetricsGrpcService(
         var cancellationToken = context.CancellationToken;
         var today = Calculations.Today(time);
         long received = 0, messages = 0;
+        Int128 tokens = 0;
         await using var ingestion = new TokenUsageIngestion(tokenUsage, IngestLanes, IngestBatchSize / IngestLanes, cancellationToken);
         try
         {
@@ -113,6 +117,7 @@ internal sealed class MetricsGrpcService(
                     var usage = usages[i];
                     var day = Validated(usage, i, today, $"message {messages}: ", EarlierStored);
                     await ingestion.AddAsync(new TokenUsageKey(day, usage.Provider, usage.Model), usage.Tokens);
+                    tokens += usage.Tokens;
                 }
 
                 received += usages.Count;
@@ -123,7 +128,10 @@ internal sealed class MetricsGrpcService(
             // A stream carries no request id (its reports replace by key, so a re-sent stream changes nothing more):
             // the write path is its audit event alone.
             await audit.AppendAsync(AuditEntry.Ok(WriteCall.Of(context), time.GetUtcNow(), "", [], null), cancellationToken);
-            return new ReportTokenUsageResponse { Received = received, Stored = stored };
+            var response = new ReportTokenUsageResponse { Received = received, Stored = stored };
+            meters.Committed(WriteCall.Of(context), response);
+            domainMeters.TokensReported(tokens);
+            return response;
         }
         finally
         {
@@ -149,7 +157,8 @@ internal sealed class MetricsGrpcService(
         var response = await writes.RunAsync(WriteCall.Of(context), new(request.RequestId, request), ReportTokenUsageResponse.Parser, async (connection, transaction) =>
         {
             var stored = await tokenUsage.WriteAsync(connection, transaction, batch, context.CancellationToken);
-            return new Written<ReportTokenUsageResponse>(new() { Received = request.Usages.Count, Stored = stored }, []);
+            return new Written<ReportTokenUsageResponse>(new() { Received = request.Usages.Count, Stored = stored }, [],
+                Committed: () => domainMeters.TokensReported(request.Usages.Aggregate(Int128.Zero, (sum, u) => sum + u.Tokens)));
         }, context.CancellationToken);
         if (response.Stored > 0)
         {

@@ -71,6 +71,8 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<Outbox.Outbox>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => new Telemetry.ServiceMeter(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), serviceName));
+        builder.Services.AddSingleton<Writes.WriteMeters>();
         builder.Services.AddSingleton<Writes.AuditTrail>();
         builder.Services.AddSingleton<Writes.WritePath>();
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");

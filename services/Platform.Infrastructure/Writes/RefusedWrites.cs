@@ -27,7 +27,7 @@ public sealed class WriteMethodAttribute : Attribute
 /// decisions about the request and are not recorded. A refusal the authorisation middleware makes (no or a wrong
 /// token) is recorded by <see cref="GrpcAuthorizationResultHandler"/> through <see cref="RecordAsync(HttpContext, StatusCode, string)"/>.
 /// </summary>
-public sealed partial class RefusedWriteInterceptor(AuditTrail audit, TimeProvider time, ILogger<RefusedWriteInterceptor> logger) : Interceptor
+public sealed partial class RefusedWriteInterceptor(AuditTrail audit, WriteMeters meters, TimeProvider time, ILogger<RefusedWriteInterceptor> logger) : Interceptor
 {
     private static readonly HashSet<StatusCode> Refusals =
     [
@@ -69,7 +69,7 @@ public sealed partial class RefusedWriteInterceptor(AuditTrail audit, TimeProvid
     private async Task RecordAsync(ServerCallContext context, IMessage? request, Status status)
     {
         var (requestId, resourceIds) = request is null ? ("", []) : RequestFacts(request);
-        await RecordAsync(audit, time, logger,
+        await RecordAsync(audit, meters, time, logger,
             AuditEntry.Refused(Caller.Of(context), WriteCall.MethodName(context.Method), time.GetUtcNow(), requestId, resourceIds, status));
     }
 
@@ -83,13 +83,14 @@ public sealed partial class RefusedWriteInterceptor(AuditTrail audit, TimeProvid
 
         var services = context.RequestServices;
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-        return RecordAsync(trail, time, services.GetRequiredService<ILogger<RefusedWriteInterceptor>>(),
+        return RecordAsync(trail, services.GetRequiredService<WriteMeters>(), time, services.GetRequiredService<ILogger<RefusedWriteInterceptor>>(),
             AuditEntry.Refused(new Caller(context.User), WriteCall.MethodName(context.Request.Path), time.GetUtcNow(), "", [], new Status(code, message)));
     }
 
-    /// <summary>Appends the event; a trail that cannot be written is logged, never turned into the caller's error.</summary>
-    private static async Task RecordAsync(AuditTrail audit, TimeProvider time, ILogger logger, AuditEntry entry)
+    /// <summary>Counts the refusal and appends its event; a trail that cannot be written is logged, never turned into the caller's error.</summary>
+    private static async Task RecordAsync(AuditTrail audit, WriteMeters meters, TimeProvider time, ILogger logger, AuditEntry entry)
     {
+        meters.Count(entry.Method, entry.Outcome);
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), time);

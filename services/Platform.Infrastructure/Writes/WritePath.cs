@@ -20,7 +20,7 @@ namespace Platform.Infrastructure.Writes;
 /// earlier's commit (the primary key of <c>write_requests</c>), then finds the id taken, rolls its change back and
 /// answers the earlier's answer; so does one whose change fails (or deadlocks) while the earlier committed.
 /// </remarks>
-public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox, TimeProvider time)
+public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox, TimeProvider time, WriteMeters meters)
 {
     /// <summary>A batch's answer stays under gRPC clients' default 4 MB receive limit, with room for framing.</summary>
     public const int MaxBatchResponseBytes = 4 * 1024 * 1024 - 64 * 1024;
@@ -115,6 +115,11 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         }
 
         var fresh = Enumerable.Range(0, items.Count).Where(i => !stored.ContainsKey(items[i].RequestId)).ToArray();
+        if (stored.Count > 0)
+        {
+            meters.Count(call.Method, WriteMeters.Replayed, items.Count - fresh.Length);
+        }
+
         if (fresh.Length == 0)
         {
             return responses;
@@ -176,6 +181,7 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         {
             responses[i] = outcomeOf[i].Response;
             outcomeOf[i].Committed?.Invoke();
+            meters.Committed(call, responses[i]);
         }
 
         return responses;

@@ -3,9 +3,11 @@ using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Postgres;
 using Platform.Infrastructure.Retention;
+using Platform.Infrastructure.Writes;
 using Platform.Trading.Consumers;
 using Platform.Trading.Data;
 using Platform.Trading.Grpc;
+using Platform.Trading.Telemetry;
 
 namespace Platform.Trading.Extensions;
 
@@ -25,6 +27,7 @@ internal static class Extensions
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
         builder.Services.AddPlatformGrpc(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IDomainMeters, TradingMeters>();
         builder.Services.AddSingleton<ExchangeRepository>();
         builder.Services.AddSingleton<ListingRepository>();
         builder.Services.AddSingleton<TradeRepository>();

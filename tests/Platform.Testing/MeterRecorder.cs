@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Infrastructure.Telemetry;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// Records what a host's own meter (<see cref="ServiceMeter"/>) measures while it is alive, so a test can assert what an
+/// operator's dashboard would show: the sum of an instrument's measurements with given tags.
+/// </summary>
+public sealed class MeterRecorder : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentQueue<(string Instrument, long Value, KeyValuePair<string, object?>[] Tags)> _measurements = new();
+
+    public MeterRecorder(IServiceProvider services)
+    {
+        var meter = services.GetRequiredService<ServiceMeter>().Meter;
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => _measurements.Enqueue((instrument.Name, value, tags.ToArray())));
+        _listener.Start();
+    }
+
+    /// <summary>The sum of <paramref name="instrument"/>'s measurements that carry every one of <paramref name="tags"/>.</summary>
+    public long Sum(string instrument, params (string Key, string Value)[] tags) =>
+        _measurements
+            .Where(m => m.Instrument == instrument && tags.All(t => m.Tags.Any(x => x.Key == t.Key && Equals(x.Value as string, t.Value))))
+            .Sum(m => m.Value);
+
+    public void Dispose() => _listener.Dispose();
+}
