@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -94,6 +95,10 @@ public sealed class PlatformFixture : IAsyncLifetime
     public GrpcChannel Channel(string service, string? token) => GrpcChannel.ForAddress(
         _app!.GetEndpoint(service, ResourceNames.GrpcEndpoint),
         new GrpcChannelOptions { HttpHandler = TestTokens.WithToken(new SocketsHttpHandler(), token) });
+
+    /// <summary>Runs a dashboard command of <paramref name="resource"/>, as an operator clicking it would.</summary>
+    public Task<ExecuteCommandResult> ExecuteCommandAsync(string resource, string command, CancellationToken cancellationToken) =>
+        _app!.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command, cancellationToken);
 
     public async Task DisposeAsync()
     {

@@ -9,12 +9,14 @@ using Platform.TokenClient;
 using Platform.Tooling;
 
 // usage: scenario-loader [--seed N] [--concurrency N] [--catalog URL] [--trading URL] [--metrics URL]
-//                        [--catch-up-timeout SECONDS] [--table-only] [--verify]
+//                        [--catch-up-timeout SECONDS] [--table-only] [--verify] [--rebuild]
 // A load prints the headline table, then verifies it (recomputes H1–H8 from the list APIs). --table-only prints
-// the table without loading, --verify verifies without loading, both together do both.
+// the table without loading, --verify verifies without loading, both together do both. --rebuild asks metrics to
+// rebuild the indicators from its records (RebuildIndicators) instead of loading, before any table or verification.
 var settings = new Dictionary<string, string>(StringComparer.Ordinal);
 var tableOnly = false;
 var verifyOnly = false;
+var rebuild = false;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--table-only")
@@ -24,6 +26,10 @@ for (var i = 0; i < args.Length; i++)
     else if (args[i] == "--verify")
     {
         verifyOnly = true;
+    }
+    else if (args[i] == "--rebuild")
+    {
+        rebuild = true;
     }
     else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
     {
@@ -57,7 +63,7 @@ if (ToolCredentials.Resolve("scenario-loader") is { } credentials)
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 
-var load = !tableOnly && !verifyOnly;
+var load = !tableOnly && !verifyOnly && !rebuild;
 ScenarioPlan? plan = null;
 if (load)
 {
@@ -66,6 +72,14 @@ if (load)
         $"{plan.Trades.Count:N0} trades, {plan.TokenUsage.Count:N0} token-usage reports, {plan.Corpora.Count} training corpora");
     var elapsed = await new ScenarioRunner(options, plan).RunAsync(cancel.Token);
     Console.WriteLine($"Loaded in {elapsed.TotalSeconds:0.0}s (through the public gRPC APIs, until metrics had consumed every event)");
+}
+
+if (rebuild)
+{
+    using var channel = ToolChannels.Open(options.Metrics);
+    var rebuilt = await new MetricsService.MetricsServiceClient(channel).RebuildIndicatorsAsync(
+        new RebuildIndicatorsRequest { RequestId = Guid.NewGuid().ToString() }, cancellationToken: cancel.Token);
+    Console.WriteLine($"Indicators rebuilt from metrics' records in {rebuilt.ElapsedMs:N0} ms (the headline cache cleared and filled again).");
 }
 
 var ok = true;

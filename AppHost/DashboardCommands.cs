@@ -1,0 +1,114 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Platform.AppHost;
+
+/// <summary>
+/// The platform's own commands on the dashboard. Each runs the scenario loader resource once with the arguments of the
+/// command (its console log on the dashboard shows the output: the headline table, the verification) and succeeds or
+/// fails as the loader exits: loading the national scenario (seed), verifying the figures, rebuilding the indicators.
+/// </summary>
+internal static class DashboardCommands
+{
+    /// <summary>The loader's arguments for its next start: none for the automatic load at startup.</summary>
+    private sealed class NextRun
+    {
+        public string[] Arguments { get; set; } = [];
+    }
+
+    private static readonly TimeSpan LongestRun = TimeSpan.FromMinutes(15);
+
+    /// <summary>The loader's commands, and on <paramref name="metrics"/> the one that rebuilds its indicators (through the loader).</summary>
+    public static IResourceBuilder<ProjectResource> WithLoaderCommands(this IResourceBuilder<ProjectResource> loader, IResourceBuilder<ProjectResource> metrics)
+    {
+        var next = new NextRun();
+        loader.WithArgs(context =>
+        {
+            foreach (var argument in next.Arguments)
+            {
+                context.Args.Add(argument);
+            }
+
+            next.Arguments = [];
+        });
+
+        loader.WithCommand("load-scenario", "Load the national scenario",
+            context =>
+            {
+                var seed = context.Arguments?["seed"]?.Value is { Length: > 0 } given ? given : "42";
+                return int.TryParse(seed, NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                    ? RunAsync(loader.Resource, next, ["--seed", seed], context)
+                    : Task.FromResult(CommandResults.Failure($"The seed must be a whole number, not '{seed}'."));
+            },
+            new CommandOptions
+            {
+                Description = "Loads the national scenario through the public gRPC APIs (datasets, listings, trades, token usage, corpora), " +
+                    "then prints the headline table and verifies it. Writes are idempotent by request id: loading a seed again adds nothing.",
+                ConfirmationMessage = "Load the national scenario into this platform? Its records become part of the national figures.",
+                IconName = "ArrowUpload",
+                Arguments = [new InteractionInput { Name = "seed", Label = "Seed", InputType = InputType.Number, Value = "42", Description = "The scenario's random seed (42: the article's)." }],
+            });
+
+        loader.WithCommand("verify-figures", "Verify the figures",
+            context => RunAsync(loader.Resource, next, ["--verify"], context),
+            new CommandOptions
+            {
+                Description = "Recomputes H1–H8 from the list APIs and compares them with the headline (the loader's --verify): succeeds when every figure agrees.",
+                IconName = "CheckmarkCircle",
+            });
+        metrics.WithCommand("rebuild-indicators", "Rebuild the indicators",
+            context => RunAsync(loader.Resource, next, ["--rebuild"], context),
+            new CommandOptions
+            {
+                Description = "Recomputes every headline indicator from metrics' records (RebuildIndicators, as the scenario loader's client) " +
+                    "and clears and refills the headline cache.",
+                ConfirmationMessage = "Rebuild the indicators from the records now? Readers get the rebuilt figures; the records are unchanged.",
+                IconName = "ArrowSync",
+            });
+        return loader;
+    }
+
+    private static async Task<ExecuteCommandResult> RunAsync(ProjectResource loader, NextRun next, string[] arguments, ExecuteCommandContext context)
+    {
+        var notifications = context.Services.GetRequiredService<ResourceNotificationService>();
+        var commands = context.Services.GetRequiredService<ResourceCommandService>();
+        next.Arguments = arguments;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        timeout.CancelAfter(LongestRun);
+
+        // Watch from before the start, so the run's own Running → Finished is seen, not the previous run's state.
+        var watching = WaitForRunAsync(notifications, loader.Name, timeout.Token);
+        var started = await commands.ExecuteCommandAsync(loader, KnownResourceCommands.StartCommand, timeout.Token);
+        if (!started.Success)
+        {
+            next.Arguments = [];
+            return CommandResults.Failure($"The scenario loader did not start: {started.Message}");
+        }
+
+        var exitCode = await watching;
+        return exitCode == 0
+            ? CommandResults.Success()
+            : CommandResults.Failure($"The scenario loader ended with exit code {exitCode}: see its console log.");
+    }
+
+    private static async Task<int?> WaitForRunAsync(ResourceNotificationService notifications, string name, CancellationToken cancellationToken)
+    {
+        var running = false;
+        await foreach (var update in notifications.WatchAsync(cancellationToken))
+        {
+            if (update.Resource.Name != name)
+            {
+                continue;
+            }
+
+            var state = update.Snapshot.State?.Text;
+            running |= state == KnownResourceStates.Running;
+            if (running && KnownResourceStates.TerminalStates.Contains(state))
+            {
+                return update.Snapshot.ExitCode;
+            }
+        }
+
+        return null;
+    }
+}
