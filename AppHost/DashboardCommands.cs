@@ -14,6 +14,9 @@ internal static class DashboardCommands
     private sealed class NextRun
     {
         public string[] Arguments { get; set; } = [];
+
+        /// <summary>One command at a time runs the loader (a second would change the first's arguments).</summary>
+        public SemaphoreSlim Gate { get; } = new(1, 1);
     }
 
     private static readonly TimeSpan LongestRun = TimeSpan.FromMinutes(15);
@@ -28,8 +31,6 @@ internal static class DashboardCommands
             {
                 context.Args.Add(argument);
             }
-
-            next.Arguments = [];
         });
 
         loader.WithCommand("load-scenario", "Load the national scenario",
@@ -72,23 +73,36 @@ internal static class DashboardCommands
     {
         var notifications = context.Services.GetRequiredService<ResourceNotificationService>();
         var commands = context.Services.GetRequiredService<ResourceCommandService>();
+        if (!await next.Gate.WaitAsync(TimeSpan.Zero, context.CancellationToken))
+        {
+            return CommandResults.Failure("Another command is running the scenario loader: try again when it has finished.");
+        }
+
         next.Arguments = arguments;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         timeout.CancelAfter(LongestRun);
 
-        // Watch from before the start, so the run's own Running → Finished is seen, not the previous run's state.
-        var watching = WaitForRunAsync(notifications, loader.Name, timeout.Token);
-        var started = await commands.ExecuteCommandAsync(loader, KnownResourceCommands.StartCommand, timeout.Token);
-        if (!started.Success)
+        try
         {
-            next.Arguments = [];
-            return CommandResults.Failure($"The scenario loader did not start: {started.Message}");
-        }
+            // Watch from before the start, so the run's own Running → Finished is seen, not the previous run's state.
+            var watching = WaitForRunAsync(notifications, loader.Name, timeout.Token);
+            var started = await commands.ExecuteCommandAsync(loader, KnownResourceCommands.StartCommand, timeout.Token);
+            if (!started.Success)
+            {
+                return CommandResults.Failure($"The scenario loader did not start: {started.Message}");
+            }
 
-        var exitCode = await watching;
-        return exitCode == 0
-            ? CommandResults.Success()
-            : CommandResults.Failure($"The scenario loader ended with exit code {exitCode}: see its console log.");
+            var exitCode = await watching;
+            return exitCode == 0
+                ? CommandResults.Success()
+                : CommandResults.Failure($"The scenario loader ended with exit code {exitCode}: see its console log.");
+        }
+        finally
+        {
+            // A later start (the dashboard's own Start or Restart) loads with the defaults again.
+            next.Arguments = [];
+            next.Gate.Release();
+        }
     }
 
     private static async Task<int?> WaitForRunAsync(ResourceNotificationService notifications, string name, CancellationToken cancellationToken)
