@@ -7,9 +7,9 @@ using Platform.AppHost.Servers;
 var builder = DistributedApplication.CreateBuilder(args);
 builder.Services.AddHostedService<ResourceStateLogger>();
 
-// Fixed gRPC ports for people and tools on this machine; tests turn them off to run beside a running platform.
+// Fixed gRPC and HTTP ports for people and tools on this machine; tests turn them off to run beside a running platform.
 var fixedPorts = builder.Configuration.GetValue("Platform:FixedPorts", true);
-int? GrpcPort(int port) => fixedPorts ? port : null;
+int? FixedPort(int port) => fixedPorts ? port : null;
 
 // The token service first: every service validates tokens against it, trading and the tools get theirs from it. Its
 // clients file and signing key live under .data/identity (generated on first start, never committed).
@@ -43,7 +43,7 @@ var rabbitMq = builder.AddRabbitMqServer(ResourceNames.RabbitMq);
 // Metrics starts first: its queues must exist before catalog and trading publish, or the broker would drop events
 // nobody is bound to yet (queues are durable, so this matters on a new broker).
 var metrics = builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launchProfileName: null)
-    .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.MetricsGrpcPort))
+    .WithGrpcAndHealthEndpoints(FixedPort(ResourceNames.MetricsGrpcPort), FixedPort(ResourceNames.MetricsHttpPort))
     .WithTokenAuthority(identity, authority)
     .WithEnvironment($"ConnectionStrings__{ResourceNames.MetricsDb}", postgres.Database("metrics"))
     .WaitFor(postgres)
@@ -51,7 +51,7 @@ var metrics = builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launch
     .WithReference(rabbitMq).WaitFor(rabbitMq);
 
 var catalog = builder.AddProject<Projects.Catalog>(ResourceNames.Catalog, launchProfileName: null)
-    .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.CatalogGrpcPort))
+    .WithGrpcAndHealthEndpoints(FixedPort(ResourceNames.CatalogGrpcPort), FixedPort(ResourceNames.CatalogHttpPort))
     .WithTokenAuthority(identity, authority)
     .WithEnvironment($"ConnectionStrings__{ResourceNames.CatalogDb}", postgres.Database("catalog"))
     .WithEnvironment(PageTokenKeyVariable, pageTokenKey)
@@ -65,7 +65,7 @@ if (builder.Configuration["Platform:CertificationNoticePeriod"] is { Length: > 0
 }
 
 var trading = builder.AddProject<Projects.Trading>(ResourceNames.Trading, launchProfileName: null)
-    .WithGrpcAndHealthEndpoints(GrpcPort(ResourceNames.TradingGrpcPort))
+    .WithGrpcAndHealthEndpoints(FixedPort(ResourceNames.TradingGrpcPort), FixedPort(ResourceNames.TradingHttpPort))
     .WithTokenAuthority(identity, authority)
     .WithClientCredentials(IdentityClients.Trading, clientSecrets)
     .WithEnvironment($"ConnectionStrings__{ResourceNames.TradingDb}", postgres.Database("trading"))

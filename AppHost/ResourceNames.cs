@@ -28,4 +28,9 @@ public static class ResourceNames
     public const int IdentityPort = 5041;
     public const int TradingGrpcPort = 5021;
     public const int MetricsGrpcPort = 5031;
+
+    /// <summary>Fixed local HTTP/1.1 ports in development (health, JSON): the gRPC port + 1.</summary>
+    public const int CatalogHttpPort = 5012;
+    public const int TradingHttpPort = 5022;
+    public const int MetricsHttpPort = 5032;
 }

@@ -5,14 +5,15 @@ namespace Platform.AppHost;
 internal static class ServiceExtensions
 {
     /// <summary>
-    /// Gives a service its two Kestrel endpoints: <c>grpc</c> (HTTP/2 without TLS, at a fixed port in development unless null)
-    /// and <c>http</c> (HTTP/1.1 for /health and /alive, which Aspire's HTTP health check speaks).
+    /// Gives a service its two Kestrel endpoints, each at a fixed port in development unless null: <c>grpc</c> (HTTP/2
+    /// without TLS) and <c>http</c> (HTTP/1.1: /health and /alive, which Aspire's HTTP health check speaks, and the JSON
+    /// routes of the service's methods).
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithGrpcAndHealthEndpoints(this IResourceBuilder<ProjectResource> project, int? grpcPort)
+    public static IResourceBuilder<ProjectResource> WithGrpcAndHealthEndpoints(this IResourceBuilder<ProjectResource> project, int? grpcPort, int? httpPort)
     {
         // Not proxied: calls reach Kestrel directly rather than through DCP's proxy, which costs a core under load.
         var grpcTarget = grpcPort ?? FreePort.Next();
-        var httpTarget = FreePort.Next();
+        var httpTarget = httpPort ?? FreePort.Next();
         project
             .WithHttpEndpoint(name: ResourceNames.GrpcEndpoint, port: grpcTarget, targetPort: grpcTarget, isProxied: false)
             .WithHttpEndpoint(name: ResourceNames.HttpEndpoint, port: httpTarget, targetPort: httpTarget, isProxied: false);

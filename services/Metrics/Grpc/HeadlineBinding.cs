@@ -16,6 +16,9 @@ internal static class HeadlineBinding
 {
     public const string MethodName = "GetHeadlineIndicators";
 
+    /// <summary>The service's descriptor, where JSON transcoding looks for the methods' HTTP routes.</summary>
+    public static Google.Protobuf.Reflection.ServiceDescriptor Descriptor => MetricsService.Descriptor;
+
     public static readonly Method<GetHeadlineIndicatorsRequest, SerializedHeadline> Method = new(
         MethodType.Unary,
         MetricsService.Descriptor.FullName,
@@ -28,12 +31,15 @@ internal static class HeadlineBinding
             context => throw new NotSupportedException("The server only writes headline snapshots.")));
 
     /// <summary>
-    /// Binds every generated method of the service except <c>GetHeadlineIndicators</c>, which
-    /// <see cref="MethodProvider"/> binds with <see cref="Method"/>. Named by <see cref="BindServiceMethodAttribute"/>
-    /// on <see cref="MetricsGrpcService"/>; its second parameter tells grpc-dotnet which base declares the handlers.
+    /// Binds every generated method of the service, for gRPC except <c>GetHeadlineIndicators</c>, which
+    /// <see cref="MethodProvider"/> binds with <see cref="Method"/>; JSON transcoding binds that one too (its JSON is
+    /// written from the message). Named by <see cref="BindServiceMethodAttribute"/> on <see cref="MetricsGrpcService"/>;
+    /// its second parameter tells grpc-dotnet which base declares the handlers.
     /// </summary>
     public static void BindService(ServiceBinderBase binder, MetricsService.MetricsServiceBase service) =>
-        MetricsService.BindService(new SkippingBinder(binder, MethodName), service);
+        MetricsService.BindService(
+            binder.GetType().Name.StartsWith("JsonTranscoding", StringComparison.Ordinal) ? binder : new SkippingBinder(binder, MethodName),
+            service);
 
     /// <summary>Adds the pre-serialised <c>GetHeadlineIndicators</c> endpoint.</summary>
     internal sealed class MethodProvider : IServiceMethodProvider<MetricsGrpcService>

@@ -43,6 +43,14 @@ internal sealed class MetricsGrpcService(
         return (await reader.GetHeadlineAsync(context.CancellationToken)).Bytes(request.View);
     }
 
+    /// <summary><c>GetHeadlineIndicators</c> as a message: for the JSON route (gRPC calls are answered by <see cref="GetHeadlineSnapshot"/>).</summary>
+    [AllowAnonymous]
+    public override async Task<HeadlineIndicators> GetHeadlineIndicators(GetHeadlineIndicatorsRequest request, ServerCallContext context)
+    {
+        RequestValidation.ValidateView(request.View);
+        return (await reader.GetHeadlineAsync(context.CancellationToken)).Message(request.View);
+    }
+
     [AllowAnonymous]
     public override async Task WatchHeadlineIndicators(
         WatchHeadlineIndicatorsRequest request, IServerStreamWriter<HeadlineIndicators> responseStream, ServerCallContext context)

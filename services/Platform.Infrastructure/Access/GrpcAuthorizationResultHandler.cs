@@ -9,8 +9,9 @@ namespace Platform.Infrastructure.Access;
 /// <summary>
 /// Answers a gRPC call the authorisation middleware refuses with a gRPC status (trailers-only) naming the right the
 /// method needs: UNAUTHENTICATED without a valid token, PERMISSION_DENIED with one that lacks the right. Without this a
-/// client sees a bare HTTP 401/403, which it reports as a generic "Bad gRPC response". A refused write is recorded in
-/// the audit trail.
+/// client sees a bare HTTP 401/403, which it reports as a generic "Bad gRPC response". A JSON caller (gRPC JSON
+/// transcoding) gets HTTP 401/403 with the same status as a <c>google.rpc.Status</c> body. A refused write is recorded
+/// in the audit trail.
 /// </summary>
 internal sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
@@ -18,7 +19,8 @@ internal sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareR
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Succeeded || context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true)
+        var json = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Grpc.JsonTranscoding.GrpcJsonTranscodingMetadata>() is not null;
+        if (authorizeResult.Succeeded || (!json && context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true))
         {
             await _default.HandleAsync(next, context, policy, authorizeResult);
             return;
@@ -35,6 +37,15 @@ internal sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareR
         // A refused write is in the audit trail too.
         await Writes.RefusedWriteInterceptor.RecordAsync(context, status, message);
         var response = context.Response;
+        if (json)
+        {
+            // As JSON transcoding answers any other status: the HTTP code and a google.rpc.Status body.
+            response.StatusCode = status == StatusCode.Unauthenticated ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
+            await response.WriteAsJsonAsync(new { code = (int)status, message, details = Array.Empty<object>() });
+            return;
+        }
+
+
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/grpc";
         response.Headers["grpc-status"] = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);

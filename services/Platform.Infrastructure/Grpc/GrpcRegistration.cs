@@ -25,7 +25,8 @@ public static class GrpcRegistration
     /// the interceptors in order — per-client write limits, refused writes recorded in the audit trail, exceptions mapped to exact statuses, text PostgreSQL
     /// cannot store refused before a handler sees it, malformed messages of a client stream refused (a single request's
     /// body is checked by <see cref="MalformedRequestMiddleware"/>, which <c>Program.cs</c> adds); and the page-token codec (<see cref="PageTokens"/>, keyed by
-    /// <c>Platform:PageTokenKey</c>). A service adds its own options through <paramref name="configure"/>.
+    /// <c>Platform:PageTokenKey</c>); and JSON over HTTP for every method with a <c>google.api.http</c> route in its proto
+    /// (gRPC JSON transcoding: the same handlers, interceptors and statuses). A service adds its own options through <paramref name="configure"/>.
     /// </summary>
     public static IGrpcServerBuilder AddPlatformGrpc(this IServiceCollection services, IConfiguration configuration, Action<GrpcServiceOptions>? configure = null)
     {
@@ -44,6 +45,18 @@ public static class GrpcRegistration
             options.Interceptors.Add<UnstorableTextInterceptor>();
             options.Interceptors.Add<MalformedStreamInterceptor>();
             configure?.Invoke(options);
+        }).AddJsonTranscoding(json =>
+        {
+            // int64 as JSON strings, as the proto3 JSON mapping writes them: volumes (up to 10^18 bytes) and amounts in fen
+            // exceed the 2^53 a JavaScript number holds exactly.
+            json.JsonSettings.WriteInt64sAsStrings = true;
+
+            // The error details a status may carry (field violations, the resource not found, …), written into the JSON
+            // google.rpc.Status body as "@type"-tagged objects.
+            json.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
+                Google.Rpc.BadRequest.Descriptor, Google.Rpc.ResourceInfo.Descriptor, Google.Rpc.ErrorInfo.Descriptor,
+                Google.Rpc.PreconditionFailure.Descriptor, Google.Rpc.QuotaFailure.Descriptor, Google.Rpc.RetryInfo.Descriptor,
+                Google.Rpc.Help.Descriptor, Google.Rpc.LocalizedMessage.Descriptor);
         });
     }
 }
