@@ -26,7 +26,9 @@ internal static class ServiceExtensions
             .WithEnvironment("Kestrel__Endpoints__http__Protocols", "Http1")
             // The services run as Production; a development app host turns gRPC reflection on, for buf curl.
             .WithEnvironment("Platform__Grpc__Reflection", project.ApplicationBuilder.Environment.IsDevelopment() ? "true" : "false")
-            .WithHttpHealthCheck("/health", endpointName: ResourceNames.HttpEndpoint);
+            .WithHttpHealthCheck("/health", endpointName: ResourceNames.HttpEndpoint)
+            // A link on the dashboard to the service's OpenAPI page (its JSON routes, browsable and callable).
+            .WithUrl(ReferenceExpression.Create($"{http.Property(EndpointProperty.Url)}/swagger"), "OpenAPI");
     }
 
     /// <summary>The token service's address (its discovery document and JWKS are under it), once it is healthy.</summary>

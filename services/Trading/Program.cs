@@ -9,6 +9,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseOpenApiPages();
 app.UseMalformedRequestRefusal();
 app.MapDefaultEndpoints();
 app.MapGrpcService<TradingGrpcService>();

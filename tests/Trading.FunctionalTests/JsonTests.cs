@@ -34,4 +34,22 @@ public sealed class JsonTests(TradingFixture fixture)
             $$"""{"requestId":"{{Guid.NewGuid()}}"}""");
         Assert.Equal((HttpStatusCode.OK, "TRADE_STATUS_PAID"), (paid, payment.GetProperty("status").GetString()));
     }
+
+    [Fact]
+    public async Task TheOpenApiDocumentAndPageArePublic()
+    {
+        var (status, document) = await SendAsync(HttpMethod.Get, "/swagger/v1/swagger.json", null);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/v1/trades", out var trades) && trades.TryGetProperty("post", out _), paths.ToString()[..Math.Min(500, paths.ToString().Length)]);
+        Assert.Contains("/v1/trades/{tradeId}:settle", paths.EnumerateObject().Select(p => p.Name));
+
+        using var http = fixture.RawHttp(null);
+        using var page = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(fixture.BaseAddress, "/swagger/index.html")), CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+
+        // Everything else still needs what its method needs.
+        var (anonymous, _) = await SendAsync(HttpMethod.Post, "/v1/trades", null, "{}");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
+    }
 }

@@ -21,6 +21,7 @@ internal static class Extensions
         builder.AddRetention();
 
         builder.Services.AddPlatformGrpc(builder.Configuration);
+        builder.Services.AddOpenApiPages("Platform catalog service");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IDomainMeters, CatalogMeters>();
         builder.Services.AddOptions<CertificationOptions>()

@@ -52,6 +52,7 @@ internal static class Extensions
         });
 
         builder.Services.AddPlatformGrpc(builder.Configuration);
+        builder.Services.AddOpenApiPages("Platform metrics service");
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<MetricsGrpcService>, HeadlineBinding.MethodProvider>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MetricsMeters>();

@@ -26,6 +26,7 @@ internal static class Extensions
         builder.Services.AddServiceGrpcClient<CatalogService.CatalogServiceClient>(CatalogServiceName);
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
         builder.Services.AddPlatformGrpc(builder.Configuration);
+        builder.Services.AddOpenApiPages("Platform trading service");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IDomainMeters, TradingMeters>();
         builder.Services.AddSingleton<ExchangeRepository>();
