@@ -48,4 +48,34 @@ public sealed class JsonTests(MetricsFixture fixture)
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(body.TryGetProperty("h1CertifiedDatasets", out _), body.ToString());
     }
+
+    [Fact]
+    public async Task WatchingTheHeadlineIsAStreamOfJsonObjects()
+    {
+        using var http = fixture.Host.RawHttp(null);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(fixture.Host.BaseAddress, "/v1/headline:watch"));
+        using var response = await http.SendAsync(request, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // The first snapshot arrives at once; the stream stays open for the next (read one object, then leave).
+        var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+        var buffer = new byte[256 * 1024];
+        var read = 0;
+        JsonElement? first = null;
+        while (first is null)
+        {
+            var n = await stream.ReadAsync(buffer.AsMemory(read), timeout.Token);
+            Assert.True(n > 0, "the stream ended before its first snapshot");
+            read += n;
+            var reader = new Utf8JsonReader(buffer.AsSpan(0, read), isFinalBlock: false, state: default);
+            if (JsonDocument.TryParseValue(ref reader, out var document))
+            {
+                first = document.RootElement.Clone();
+                document.Dispose();
+            }
+        }
+
+        Assert.True(first.Value.TryGetProperty("h1CertifiedDatasets", out _), first.Value.ToString());
+    }
 }
