@@ -119,6 +119,19 @@ public sealed class WritePathTests(MetricsFixture fixture)
     }
 
     [Fact]
+    public async Task FigureReadsAreCountedByTheTierThatAnsweredThem()
+    {
+        using var meters = new MeterRecorder(fixture.Host.Services);
+        await Client.RebuildIndicatorsAsync(new RebuildIndicatorsRequest { RequestId = NewId() });
+        await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+        await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+
+        // The rebuild dropped every cached value and computed the figures again; the reads after it are answered from memory.
+        Assert.True(meters.Sum("platform.metrics.cache.reads", ("platform.cache.tier", "computed")) >= 1);
+        Assert.True(meters.Sum("platform.metrics.cache.reads", ("platform.cache.tier", "local")) >= 2);
+    }
+
+    [Fact]
     public void TheseAndOnlyTheseMethodsAreWrites() =>
         Assert.Equal(["RebuildIndicators", "ReportTokenUsage", "ReportTokenUsageBatch", "ReportTrainingCorpus"], WriteMethods.Of(fixture.Host.Services));
 }

@@ -18,7 +18,8 @@ internal sealed partial class TieredCache(
     ChangeSignal signal,
     IOptions<CacheOptions> options,
     TimeProvider time,
-    ILogger<TieredCache> logger)
+    ILogger<TieredCache> logger,
+    Telemetry.CacheMeters? meters = null)
 {
     private readonly ConcurrentDictionary<string, LocalEntry> _local = new(StringComparer.Ordinal);
     // Striped rather than one per key: series keys are open-ended, and a gate per key would never be freed.
@@ -53,6 +54,7 @@ internal sealed partial class TieredCache(
             && entry.Generation == Volatile.Read(ref _generation)
             && time.GetTimestamp() < entry.ExpiresAt)
         {
+            meters?.LocalHit();
             return ValueTask.FromResult((TOut)entry.Value);
         }
 
@@ -139,6 +141,7 @@ internal sealed partial class TieredCache(
             var localGeneration = Volatile.Read(ref _generation);
             if (_local.TryGetValue(key, out var entry) && entry.Generation == localGeneration && time.GetTimestamp() < entry.ExpiresAt)
             {
+                meters?.LocalHit();
                 return (TOut)entry.Value;
             }
 
@@ -178,6 +181,7 @@ internal sealed partial class TieredCache(
 
         if (cached is not null)
         {
+            meters?.RedisHit();
             return cached;
         }
 
@@ -198,6 +202,7 @@ internal sealed partial class TieredCache(
 
                 if (cached is not null)
                 {
+                    meters?.RedisHit();
                     return cached;
                 }
             }
@@ -257,7 +262,10 @@ internal sealed partial class TieredCache(
     private async Task<TData> ComputeAsync<TData>(Func<CancellationToken, Task<TData>> compute, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _computations);
-        return await compute(cancellationToken);
+        var started = time.GetTimestamp();
+        var data = await compute(cancellationToken);
+        meters?.Computed(time.GetElapsedTime(started));
+        return data;
     }
 
     /// <summary>

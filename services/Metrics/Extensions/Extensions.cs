@@ -60,6 +60,7 @@ internal static class Extensions
         builder.Services.AddOptions<CacheOptions>().BindConfiguration("Metrics:Cache");
         builder.Services.AddSingleton<ChangeSignal>();
         builder.Services.AddSingleton<IRemoteCache, RedisRemoteCache>();
+        builder.Services.AddSingleton<CacheMeters>();
         builder.Services.AddSingleton<TieredCache>();
         builder.Services.AddHostedService<ChangeSubscriber>();
         builder.Services.AddSingleton<IndicatorQueries>();

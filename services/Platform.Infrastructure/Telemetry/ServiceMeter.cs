@@ -24,6 +24,9 @@ public sealed class ServiceMeter
     public Counter<long> Counter(string name, string unit, string description) =>
         Meter.CreateCounter<long>(_prefix + name, unit, description);
 
+    public Histogram<double> Histogram(string name, string unit, string description, IReadOnlyList<double> buckets) =>
+        Meter.CreateHistogram(_prefix + name, unit, description, tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = buckets });
+
     /// <summary>An enum value as an attribute value, snake case as OpenTelemetry's are: <c>high_quality_dataset</c>.</summary>
     public static string Name(Enum value) =>
         string.Concat(value.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
