@@ -14,6 +14,20 @@ public sealed class EventIndicatorTests(MetricsFixture fixture)
     private static Breakdown? Domain(HeadlineIndicators h, string domain) => h.H2CertifiedVolume.ByDomain.SingleOrDefault(b => b.Key == domain);
 
     [Fact]
+    public async Task AConsumedEventsLagFromItsCommitIsMeasured()
+    {
+        using var meters = new MeterRecorder(Host.Services);
+        var written = DateTimeOffset.UtcNow.AddSeconds(-3);
+        await Host.PublishAsync(new DatasetRegistered(Guid.NewGuid(), Events.Facts(Events.Unique("lag"), 10), written), Guid.CreateVersion7(written));
+
+        // The outbox id (a version 7 UUID) carries the commit time: written 3 s ago, consumed now.
+        var lags = await Eventually.Returns(
+            () => Task.FromResult(meters.Values("platform.metrics.consumer_lag", ("messaging.message.type", nameof(DatasetRegistered)))),
+            values => values.Count > 0);
+        Assert.InRange(lags.Max(), 3.0, 60.0);
+    }
+
+    [Fact]
     public async Task TheDefaultBasicViewHasEveryFigureButNotThePerKeyLists()
     {
         var domain = Events.Unique("finance");

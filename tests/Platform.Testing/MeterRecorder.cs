@@ -12,7 +12,7 @@ namespace Platform.Testing;
 public sealed class MeterRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
-    private readonly ConcurrentQueue<(string Instrument, long Value, KeyValuePair<string, object?>[] Tags)> _measurements = new();
+    private readonly ConcurrentQueue<(string Instrument, double Value, KeyValuePair<string, object?>[] Tags)> _measurements = new();
 
     public MeterRecorder(IServiceProvider services)
     {
@@ -25,14 +25,20 @@ public sealed class MeterRecorder : IDisposable
             }
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => _measurements.Enqueue((instrument.Name, value, tags.ToArray())));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => _measurements.Enqueue((instrument.Name, value, tags.ToArray())));
         _listener.Start();
     }
 
     /// <summary>The sum of <paramref name="instrument"/>'s measurements that carry every one of <paramref name="tags"/>.</summary>
-    public long Sum(string instrument, params (string Key, string Value)[] tags) =>
+    public long Sum(string instrument, params (string Key, string Value)[] tags) => (long)Matching(instrument, tags).Sum();
+
+    /// <summary>The values a histogram (or any instrument) recorded with every one of <paramref name="tags"/>.</summary>
+    public IReadOnlyList<double> Values(string instrument, params (string Key, string Value)[] tags) => Matching(instrument, tags).ToList();
+
+    private IEnumerable<double> Matching(string instrument, (string Key, string Value)[] tags) =>
         _measurements
             .Where(m => m.Instrument == instrument && tags.All(t => m.Tags.Any(x => x.Key == t.Key && Equals(x.Value as string, t.Value))))
-            .Sum(m => m.Value);
+            .Select(m => m.Value);
 
     public void Dispose() => _listener.Dispose();
 }

@@ -29,6 +29,7 @@ public static class MessagingExtensions
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configureConsumers?.Invoke(bus);
+            bus.AddConsumeObserver<ConsumerLagObserver>();
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
                 // MassTransit's defaults, stated so they cannot drift: queues (and their exchanges) survive a broker
