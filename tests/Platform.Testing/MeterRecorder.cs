@@ -14,12 +14,17 @@ public sealed class MeterRecorder : IDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<(string Instrument, double Value, KeyValuePair<string, object?>[] Tags)> _measurements = new();
 
+    /// <summary>Records the meter of the host whose services these are.</summary>
     public MeterRecorder(IServiceProvider services)
+        : this(meter => ReferenceEquals(meter, services.GetRequiredService<ServiceMeter>().Meter))
     {
-        var meter = services.GetRequiredService<ServiceMeter>().Meter;
+    }
+
+    private MeterRecorder(Func<Meter, bool> recorded)
+    {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter, meter))
+            if (recorded(instrument.Meter))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -28,6 +33,12 @@ public sealed class MeterRecorder : IDisposable
         _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => _measurements.Enqueue((instrument.Name, value, tags.ToArray())));
         _listener.Start();
     }
+
+    /// <summary>
+    /// Records every host's meter of that name in this process: for what any replica of a service may do (the replicas of
+    /// a test compete for its queues).
+    /// </summary>
+    public static MeterRecorder AllReplicas(string meterName) => new(meter => meter.Name == meterName);
 
     /// <summary>The sum of <paramref name="instrument"/>'s measurements that carry every one of <paramref name="tags"/>.</summary>
     public long Sum(string instrument, params (string Key, string Value)[] tags) => (long)Matching(instrument, tags).Sum();
