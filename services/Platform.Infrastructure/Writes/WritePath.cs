@@ -133,9 +133,8 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         }
         catch (Exception error) when (error is not OperationCanceledException && claimed.Length > 0)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            var meanwhile = await StoredAsync(connection, null, call, claimed.Select(i => items[i].RequestId).ToArray(), cancellationToken);
-            if (meanwhile.Count > 0 || error is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected })
+            if (error is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected }
+                || await AnyStoredMeanwhileAsync(call, claimed.Select(i => items[i].RequestId).ToArray(), cancellationToken))
             {
                 throw new ClaimedMeanwhileException();
             }
@@ -221,6 +220,23 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         prior.Fingerprint.AsSpan().SequenceEqual(fingerprint)
             ? parser.ParseFrom(prior.Response)
             : throw naming.AlreadyExists(index, Reused(call, requestId));
+
+    /// <summary>
+    /// Whether a concurrent call stored one of these request ids while this one's change failed, read on a connection of
+    /// its own (this one's may be what failed). When that cannot be read either, the change's own error is the answer.
+    /// </summary>
+    private async Task<bool> AnyStoredMeanwhileAsync(WriteCall call, string[] requestIds, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            return (await StoredAsync(connection, null, call, requestIds, cancellationToken)).Count > 0;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            return false;
+        }
+    }
 
     private static async Task<Dictionary<string, StoredRequest>> StoredAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, WriteCall call, string[] requestIds, CancellationToken cancellationToken) =>
