@@ -135,9 +135,10 @@ internal sealed class MetricsGrpcService(
             var stored = await ingestion.CompleteAsync();
             // A stream carries no request id (its reports replace by key, so a re-sent stream changes nothing more):
             // the write path is its audit event alone.
-            await audit.AppendAsync(AuditEntry.Ok(WriteCall.Of(context), time.GetUtcNow(), "", [], null), cancellationToken);
+            var call = WriteCall.Of(context);
+            await audit.AppendAsync(AuditEntry.Ok(call, time.GetUtcNow(), "", [], null), cancellationToken);
             var response = new ReportTokenUsageResponse { Received = received, Stored = stored };
-            meters.Committed(WriteCall.Of(context), response);
+            meters.Committed(call, response);
             domainMeters.TokensReported(tokens);
             return response;
         }

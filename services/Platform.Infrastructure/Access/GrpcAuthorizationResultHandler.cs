@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
+using Platform.Infrastructure.Grpc;
 
 namespace Platform.Infrastructure.Access;
 
@@ -19,7 +20,7 @@ internal sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareR
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        var json = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Grpc.JsonTranscoding.GrpcJsonTranscodingMetadata>() is not null;
+        var json = context.IsJsonRoute();
         if (authorizeResult.Succeeded || (!json && context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true))
         {
             await _default.HandleAsync(next, context, policy, authorizeResult);

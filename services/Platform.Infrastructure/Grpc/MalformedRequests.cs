@@ -35,8 +35,7 @@ public sealed class MalformedRequestMiddleware(RequestDelegate next, IOptions<Gr
     public async Task InvokeAsync(HttpContext context)
     {
         // A JSON route (gRPC JSON transcoding) reads and answers JSON itself: a malformed body is its 400 INVALID_ARGUMENT.
-        var metadata = context.GetEndpoint()?.Metadata;
-        if (metadata?.GetMetadata<GrpcMethodMetadata>() is not { } grpc || metadata.GetMetadata<Microsoft.AspNetCore.Grpc.JsonTranscoding.GrpcJsonTranscodingMetadata>() is not null)
+        if (context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not { } grpc || context.IsJsonRoute())
         {
             await next(context);
             return;

@@ -21,7 +21,7 @@ internal sealed class ConsumerLagObserver(ServiceMeter meter, TimeProvider time)
     public Task PostConsume<T>(ConsumeContext<T> context)
         where T : class
     {
-        if (context.MessageId is { } id && WrittenAt(id) is { } written)
+        if (context.MessageId is { } id && Postgres.UuidV7.TimestampOf(id) is { } written)
         {
             _lag.Record(Math.Max(0, (time.GetUtcNow() - written).TotalSeconds), new KeyValuePair<string, object?>("messaging.message.type", typeof(T).Name));
         }
@@ -31,23 +31,4 @@ internal sealed class ConsumerLagObserver(ServiceMeter meter, TimeProvider time)
 
     public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
         where T : class => Task.CompletedTask;
-
-    /// <summary>The time a version 7 UUID was made at; null for any other id.</summary>
-    internal static DateTimeOffset? WrittenAt(Guid id)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        id.TryWriteBytes(bytes, bigEndian: true, out _);
-        if (bytes[6] >> 4 != 7)
-        {
-            return null;
-        }
-
-        long milliseconds = 0;
-        for (var i = 0; i < 6; i++)
-        {
-            milliseconds = (milliseconds << 8) | bytes[i];
-        }
-
-        return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
-    }
 }

@@ -19,4 +19,23 @@ public static class UuidV7
         Array.Sort(ids);
         return ids;
     }
+
+    /// <summary>The time a version 7 id was made at (its first 48 bits, Unix milliseconds); null for any other id.</summary>
+    public static DateTimeOffset? TimestampOf(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes, bigEndian: true, out _);
+        if (bytes[6] >> 4 != 7)
+        {
+            return null;
+        }
+
+        long milliseconds = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            milliseconds = (milliseconds << 8) | bytes[i];
+        }
+
+        return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+    }
 }

@@ -33,7 +33,7 @@ public sealed record AuditEntry(
     public static string OutcomeOf(StatusCode code) => code switch
     {
         StatusCode.OK => OkOutcome,
-        _ => string.Concat(code.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant(),
+        _ => Telemetry.ServiceMeter.Name(code).ToUpperInvariant(),
     };
 }
 

@@ -125,7 +125,8 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
             return responses;
         }
 
-        var claimed = fresh.Where(i => items[i].RequestId.Length > 0).ToArray();
+        // Positions in fresh (and in the work's outcomes) of the items that carry a request id.
+        var claimed = Enumerable.Range(0, fresh.Length).Where(k => items[fresh[k]].RequestId.Length > 0).ToArray();
         Written<T>[] outcomes;
         try
         {
@@ -134,7 +135,7 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         catch (Exception error) when (error is not OperationCanceledException && claimed.Length > 0)
         {
             if (error is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected }
-                || await AnyStoredMeanwhileAsync(call, claimed.Select(i => items[i].RequestId).ToArray(), cancellationToken))
+                || await AnyStoredMeanwhileAsync(call, claimed.Select(k => items[fresh[k]].RequestId).ToArray(), cancellationToken))
             {
                 throw new ClaimedMeanwhileException();
             }
@@ -156,17 +157,16 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
 
         // One statement: the request ids claimed with their first answers, and an audit event per item.
         var now = time.GetUtcNow();
-        var outcomeOf = fresh.Select((i, k) => (i, k)).ToDictionary(p => p.i, p => outcomes[p.k]);
         var parameters = AuditTrail.Parameters(
-            fresh.Select(i => AuditEntry.Ok(call, now, items[i].RequestId, outcomeOf[i].ResourceIds, outcomeOf[i].Owner)).ToArray());
+            fresh.Select((i, k) => AuditEntry.Ok(call, now, items[i].RequestId, outcomes[k].ResourceIds, outcomes[k].Owner)).ToArray());
         parameters.AddDynamicParams(new
         {
             caller = call.Caller.Id,
             method = call.Scope,
             now,
-            claimedRequestIds = claimed.Select(i => items[i].RequestId).ToArray(),
-            fingerprints = claimed.Select(i => fingerprints[i]).ToArray(),
-            responses = claimed.Select(i => outcomeOf[i].Response.ToByteArray()).ToArray(),
+            claimedRequestIds = claimed.Select(k => items[fresh[k]].RequestId).ToArray(),
+            fingerprints = claimed.Select(k => fingerprints[fresh[k]]).ToArray(),
+            responses = claimed.Select(k => outcomes[k].Response.ToByteArray()).ToArray(),
         });
         var count = await connection.QuerySingleAsync<int>(new CommandDefinition(ClaimAndAuditSql, parameters, transaction, cancellationToken: cancellationToken));
         if (count < claimed.Length)
@@ -176,11 +176,11 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
 
         await transaction.CommitAsync(cancellationToken);
         outbox.NotifyCommitted();
-        foreach (var i in fresh)
+        for (var k = 0; k < fresh.Length; k++)
         {
-            responses[i] = outcomeOf[i].Response;
-            outcomeOf[i].Committed?.Invoke();
-            meters.Committed(call, responses[i]);
+            responses[fresh[k]] = outcomes[k].Response;
+            outcomes[k].Committed?.Invoke();
+            meters.Committed(call, outcomes[k].Response);
         }
 
         return responses;
