@@ -6,7 +6,8 @@ namespace Platform.AppHost;
 /// <summary>
 /// The platform's own commands on the dashboard. Each runs the scenario loader resource once with the arguments of the
 /// command (its console log on the dashboard shows the output: the headline table, the verification) and succeeds or
-/// fails as the loader exits: loading the national scenario (seed), verifying the figures, rebuilding the indicators.
+/// fails as the loader exits: loading the national scenario (seed), verifying the figures, rebuilding the indicators,
+/// clearing the headline cache, pruning a service's expired bookkeeping rows now.
 /// </summary>
 internal static class DashboardCommands
 {
@@ -21,8 +22,12 @@ internal static class DashboardCommands
 
     private static readonly TimeSpan LongestRun = TimeSpan.FromMinutes(15);
 
-    /// <summary>The loader's commands, and on <paramref name="metrics"/> the one that rebuilds its indicators (through the loader).</summary>
-    public static IResourceBuilder<ProjectResource> WithLoaderCommands(this IResourceBuilder<ProjectResource> loader, IResourceBuilder<ProjectResource> metrics)
+    /// <summary>
+    /// The loader's commands; on <paramref name="metrics"/> those that rebuild its indicators and clear its cache, and on
+    /// each of the <paramref name="writers"/> the one that prunes its bookkeeping tables (all through the loader).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithLoaderCommands(
+        this IResourceBuilder<ProjectResource> loader, IResourceBuilder<ProjectResource> metrics, IReadOnlyList<IResourceBuilder<ProjectResource>> writers)
     {
         var next = new NextRun();
         loader.WithArgs(context =>
@@ -66,6 +71,30 @@ internal static class DashboardCommands
                 ConfirmationMessage = "Rebuild the indicators from the records now? Readers get the rebuilt figures; the records are unchanged.",
                 IconName = "ArrowSync",
             });
+        metrics.WithCommand("clear-headline-cache", "Clear the headline cache",
+            context => RunAsync(loader.Resource, next, ["--clear-cache"], context),
+            new CommandOptions
+            {
+                Description = "Drops every cached figure (each replica's memory and Redis) without recomputing (ClearHeadlineCache): " +
+                    "the next read computes the headline from metrics' records.",
+                ConfirmationMessage = "Clear the headline cache? The next reads compute the figures afresh (slower until the cache is filled again).",
+                IconName = "Delete",
+            });
+        foreach (var writer in writers)
+        {
+            var service = writer.Resource.Name;
+            writer.WithCommand("prune-retention", "Prune expired rows now",
+                context => RunAsync(loader.Resource, next, ["--prune", service], context),
+                new CommandOptions
+                {
+                    Description = $"Deletes {service}'s expired bookkeeping rows now (PruneRetention), as its background pruner does every hour: " +
+                        "published outbox rows, processed message ids, request ids past 7 days, audit events past their window. " +
+                        "The scenario loader's console log shows each table's deleted and remaining rows.",
+                    ConfirmationMessage = $"Delete {service}'s expired outbox, inbox, request-id and audit rows now?",
+                    IconName = "Broom",
+                });
+        }
+
         return loader;
     }
 

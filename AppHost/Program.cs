@@ -85,7 +85,7 @@ var scenario = builder.AddProject<Projects.Platform_ScenarioLoader>(ResourceName
     .WithReference(catalog.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(catalog)
     .WithReference(trading.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(trading)
     .WithReference(metrics.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(metrics);
-scenario.WithLoaderCommands(metrics);
+scenario.WithLoaderCommands(metrics, [catalog, trading, metrics]);
 if (!builder.Configuration.GetValue("Platform:LoadScenario", true))
 {
     scenario.WithExplicitStart();

@@ -27,12 +27,25 @@ public static class LocalServerExtensions
         // RabbitMQ can run beside this one); the AMQP port is allocated and proxied like the others.
         var distPort = builder.Configuration.GetValue("Platform:RabbitMqDistPort", 25772);
         var epmdPort = builder.Configuration.GetValue("Platform:RabbitMqEpmdPort", 4469);
-        return builder.AddServer(name, "rabbitmq.sh", endpoint => ReferenceExpression.Create(
+        var epmd = epmdPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var server = builder.AddServer(name, "rabbitmq.sh", endpoint => ReferenceExpression.Create(
                 $"amqp://guest:guest@{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.Port)}/"),
             resource => new RabbitMqHealthCheck(resource),
             distPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            epmdPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            epmd);
+
+        // The dead-letter commands run rabbitmqctl against the node this app host started; a configured broker is someone else's.
+        return server.Resource is LocalServerResource
+            ? server.WithDeadLetterCommands(RootOf(builder), Path.Combine(DataDirectoryOf(builder), name), epmd)
+            : server;
     }
+
+    private static string RootOf(IDistributedApplicationBuilder builder) => Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+
+    private static string DataDirectoryOf(IDistributedApplicationBuilder builder) =>
+        builder.Configuration["Platform:DataDirectory"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, RootOf(builder))
+            : Path.Combine(RootOf(builder), ".data");
 
     /// <summary>A database on a PostgreSQL server, as a connection string for <c>WithEnvironment</c>.</summary>
     public static ReferenceExpression Database(this IResourceBuilder<IResourceWithConnectionString> server, string database) =>
@@ -54,10 +67,8 @@ public static class LocalServerExtensions
         }
         else
         {
-            var root = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
-            var dataDirectory = builder.Configuration["Platform:DataDirectory"] is { Length: > 0 } configured
-                ? Path.GetFullPath(configured, root)
-                : Path.Combine(root, ".data");
+            var root = RootOf(builder);
+            var dataDirectory = DataDirectoryOf(builder);
             var resource = new LocalServerResource(name, "bash", root, connectionString);
             var port = builder.Configuration.GetValue<int?>($"Platform:Ports:{name}") ?? FreePort.Next();
             server = builder.AddResource(resource)

@@ -1,6 +1,7 @@
 using Platform.Catalog.Extensions;
 using Platform.Catalog.Grpc;
 using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +14,7 @@ app.UseOpenApiPages();
 app.UseMalformedRequestRefusal();
 app.MapDefaultEndpoints();
 app.MapGrpcService<CatalogGrpcService>();
+app.MapGrpcService<OperationsGrpcService>();
 
 app.Run();
 

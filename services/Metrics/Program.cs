@@ -1,4 +1,5 @@
 using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Operations;
 using Platform.Metrics.Extensions;
 using Platform.Metrics.Grpc;
 
@@ -13,6 +14,7 @@ app.UseOpenApiPages();
 app.UseMalformedRequestRefusal();
 app.MapDefaultEndpoints();
 app.MapGrpcService<MetricsGrpcService>();
+app.MapGrpcService<OperationsGrpcService>();
 
 app.Run();
 

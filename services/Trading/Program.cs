@@ -1,4 +1,5 @@
 using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Operations;
 using Platform.Trading.Extensions;
 using Platform.Trading.Grpc;
 
@@ -13,6 +14,7 @@ app.UseOpenApiPages();
 app.UseMalformedRequestRefusal();
 app.MapDefaultEndpoints();
 app.MapGrpcService<TradingGrpcService>();
+app.MapGrpcService<OperationsGrpcService>();
 
 app.Run();
 

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Platform.AppHost;
 using Platform.Audit.V1;
+using Platform.Catalog.V1;
 using Platform.Metrics.V1;
 
 namespace Platform.EndToEnd.Tests;
@@ -23,5 +24,23 @@ public sealed class DashboardCommandTests(PlatformFixture platform)
         var metrics = new MetricsService.MetricsServiceClient(platform.Metrics);
         var events = (await metrics.ListAuditEventsAsync(new ListAuditEventsRequest { Method = "RebuildIndicators", ClientId = "scenario-loader", From = before })).Events;
         Assert.Equal("OK", Assert.Single(events).Outcome);
+    }
+
+    [Fact]
+    public async Task PruneAndClearTheCacheRunTheLoaderAndAreAuditedUnderItsClient()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var before = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(-1));
+        var pruned = await platform.ExecuteCommandAsync(ResourceNames.Catalog, "prune-retention", timeout.Token);
+        var cleared = await platform.ExecuteCommandAsync(ResourceNames.Metrics, "clear-headline-cache", timeout.Token);
+        Assert.True(pruned.Success, pruned.Message);
+        Assert.True(cleared.Success, cleared.Message);
+
+        var catalog = new CatalogService.CatalogServiceClient(platform.Catalog);
+        var prunes = (await catalog.ListAuditEventsAsync(new ListAuditEventsRequest { Method = "PruneRetention", ClientId = "scenario-loader", From = before })).Events;
+        Assert.Equal("OK", Assert.Single(prunes).Outcome);
+        var metrics = new MetricsService.MetricsServiceClient(platform.Metrics);
+        var clears = (await metrics.ListAuditEventsAsync(new ListAuditEventsRequest { Method = "ClearHeadlineCache", ClientId = "scenario-loader", From = before })).Events;
+        Assert.Equal("OK", Assert.Single(clears).Outcome);
     }
 }

@@ -62,6 +62,9 @@ public sealed class Mesh : IAsyncDisposable
 
     public IServiceProvider MetricsServices { get; private set; } = null!;
 
+    /// <summary>The running catalog host's services (a restart replaces them).</summary>
+    public IServiceProvider CatalogServices => _catalog.Services;
+
     /// <summary>
     /// Starts the three services; <paramref name="postgres"/> is a server of the test's own, else the shared one.
     /// Without <paramref name="inProcessMetrics"/> the test runs metrics itself (<see cref="MetricsSettings"/>) and

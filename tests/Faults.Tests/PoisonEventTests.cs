@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts;
 using Platform.Faults.Tests.Servers;
+using Platform.Testing;
 using Xunit.Abstractions;
 
 namespace Platform.Faults.Tests;
@@ -10,7 +11,8 @@ namespace Platform.Faults.Tests;
 /// <summary>
 /// Fault test 7: an event no consumer can apply goes to the consumer's error queue once its retries are spent; the
 /// events behind it are counted exactly; scripts/dead-letters.sh lists it and replays it (it fails again and returns
-/// to the error queue, and counts nothing, however often it is replayed).
+/// to the error queue, and counts nothing, however often it is replayed). Metrics' meter counts its retried attempts
+/// and each time it is dead-lettered.
 /// </summary>
 [Collection(FaultsCollection.Name)]
 public sealed class PoisonEventTests(FaultServers servers, ITestOutputHelper output)
@@ -22,6 +24,7 @@ public sealed class PoisonEventTests(FaultServers servers, ITestOutputHelper out
     {
         const string Name = "poison";
         await using var mesh = await Mesh.StartAsync(servers, Name);
+        using var meters = new MeterRecorder(mesh.MetricsServices);
         var burst = await Burst.CreateAsync(mesh);
         await burst.RoundAsync(0);
 
@@ -40,6 +43,12 @@ public sealed class PoisonEventTests(FaultServers servers, ITestOutputHelper out
         var listed = await WaitForErrorQueueAsync(mesh, 1, TimeSpan.FromSeconds(60));
         output.WriteLine($"[{Name}] dead-letters.sh list: {listed.Trim()}");
 
+        // Four retries (100 ms, 0.5, 2 and 5 s) before it was dead-lettered, once.
+        var consumer = ("messaging.destination.name", ErrorQueue[..^"_error".Length]);
+        Assert.Equal(1, meters.Sum("platform.metrics.events.dead_lettered", consumer, ("messaging.message.type", nameof(DatasetCertified))));
+        Assert.Equal(4, meters.Sum("platform.metrics.events.retried", consumer));
+        Assert.True(meters.Sum("platform.metrics.events.consumed", consumer, ("messaging.message.type", nameof(DatasetCertified))) > 0);
+
         var replayed = await DeadLettersAsync(mesh, "replay", ErrorQueue);
         output.WriteLine($"[{Name}] dead-letters.sh replay: {replayed.Trim()}");
         Assert.Equal(0, ErrorCount(await DeadLettersAsync(mesh, "list", "--all")));
@@ -49,6 +58,7 @@ public sealed class PoisonEventTests(FaultServers servers, ITestOutputHelper out
         await burst.RoundAsync(3);
         await Accounting.ConvergeAsync(output, Name + " after replay", mesh, burst, System.Diagnostics.Stopwatch.GetTimestamp(), TimeSpan.FromSeconds(30));
         Assert.Equal(1, ErrorCount(await DeadLettersAsync(mesh, "list")));
+        Assert.Equal(2, meters.Sum("platform.metrics.events.dead_lettered", consumer, ("messaging.message.type", nameof(DatasetCertified))));
     }
 
     private async Task<string> WaitForErrorQueueAsync(Mesh mesh, long messages, TimeSpan timeout)

@@ -42,6 +42,13 @@ public sealed class AccessTests(MetricsFixture fixture)
     }
 
     [Fact]
+    public async Task OnlyAnAdministratorClearsTheCache()
+    {
+        await GrpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await Anonymous.ClearHeadlineCacheAsync(new ClearHeadlineCacheRequest()));
+        await GrpcAssert.FailsWith(StatusCode.PermissionDenied, async () => await Reporter.ClearHeadlineCacheAsync(new ClearHeadlineCacheRequest()));
+    }
+
+    [Fact]
     public async Task ReportsNeedTheReporterRight()
     {
         var provider = Events.Unique("access");

@@ -132,6 +132,25 @@ public sealed class WritePathTests(MetricsFixture fixture)
     }
 
     [Fact]
+    public async Task ClearingTheCacheMakesTheNextReadComputeTheFiguresAndIsAudited()
+    {
+        await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+        using var meters = new MeterRecorder(fixture.Host.Services);
+
+        var cleared = await Client.ClearHeadlineCacheAsync(new ClearHeadlineCacheRequest());
+        await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+        await Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest());
+
+        // The first read after the clear computed the figures, the second was answered from memory.
+        Assert.NotNull(cleared.ClearedAt);
+        Assert.True(meters.Sum("platform.metrics.cache.reads", ("platform.cache.tier", "computed")) >= 1);
+        Assert.True(meters.Sum("platform.metrics.cache.reads", ("platform.cache.tier", "local")) >= 1);
+        Assert.Equal(1, meters.Sum("platform.metrics.writes", ("rpc.method", "ClearHeadlineCache"), ("outcome", "OK")));
+        var audit = await Client.ListAuditEventsAsync(new ListAuditEventsRequest { Method = "ClearHeadlineCache", PageSize = 1 });
+        Assert.Equal("OK", Assert.Single(audit.Events).Outcome);
+    }
+
+    [Fact]
     public void TheseAndOnlyTheseMethodsAreWrites() =>
-        Assert.Equal(["RebuildIndicators", "ReportTokenUsage", "ReportTokenUsageBatch", "ReportTrainingCorpus"], WriteMethods.Of(fixture.Host.Services));
+        Assert.Equal(["ClearHeadlineCache", "PruneRetention", "RebuildIndicators", "ReportTokenUsage", "ReportTokenUsageBatch", "ReportTrainingCorpus"], WriteMethods.Of(fixture.Host.Services));
 }

@@ -226,5 +226,5 @@ public sealed class WritePathTests(TradingFixture fixture)
 
     [Fact]
     public void TheseAndOnlyTheseMethodsAreWrites() =>
-        Assert.Equal(["BatchCreateListings", "CancelTrade", "ConfirmDelivery", "ConfirmPayment", "CreateExchange", "CreateListing", "Delist", "PlaceTrade", "RecordEquityContribution", "SettleTrade"], WriteMethods.Of(fixture.Services));
+        Assert.Equal(["BatchCreateListings", "CancelTrade", "ConfirmDelivery", "ConfirmPayment", "CreateExchange", "CreateListing", "Delist", "PlaceTrade", "PruneRetention", "RecordEquityContribution", "SettleTrade"], WriteMethods.Of(fixture.Services));
 }

@@ -2,21 +2,27 @@ using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Platform.Metrics.V1;
+using Platform.Operations.V1;
 using Platform.ScenarioLoader.Loading;
+using Platform.ScenarioLoader.Operations;
 using Platform.ScenarioLoader.Plan;
 using Platform.ScenarioLoader.Verify;
 using Platform.TokenClient;
 using Platform.Tooling;
 
 // usage: scenario-loader [--seed N] [--concurrency N] [--catalog URL] [--trading URL] [--metrics URL]
-//                        [--catch-up-timeout SECONDS] [--table-only] [--verify] [--rebuild]
+//                        [--catch-up-timeout SECONDS] [--table-only] [--verify] [--rebuild] [--clear-cache]
+//                        [--prune catalog|trading|metrics|all]
 // A load prints the headline table, then verifies it (recomputes H1–H8 from the list APIs). --table-only prints
 // the table without loading, --verify verifies without loading, both together do both. --rebuild asks metrics to
 // rebuild the indicators from its records (RebuildIndicators) instead of loading, before any table or verification.
+// The operator's calls, instead of loading: --clear-cache drops metrics' cached figures (ClearHeadlineCache);
+// --prune deletes the expired bookkeeping rows of a service, or of all three, now (PruneRetention) and prints them.
 var settings = new Dictionary<string, string>(StringComparer.Ordinal);
 var tableOnly = false;
 var verifyOnly = false;
 var rebuild = false;
+var clearCache = false;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--table-only")
@@ -30,6 +36,10 @@ for (var i = 0; i < args.Length; i++)
     else if (args[i] == "--rebuild")
     {
         rebuild = true;
+    }
+    else if (args[i] == "--clear-cache")
+    {
+        clearCache = true;
     }
     else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
     {
@@ -63,7 +73,14 @@ if (ToolCredentials.Resolve("scenario-loader") is { } credentials)
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 
-var load = !tableOnly && !verifyOnly && !rebuild;
+var prune = settings.GetValueOrDefault("prune");
+if (prune is not (null or "catalog" or "trading" or "metrics" or "all"))
+{
+    Console.Error.WriteLine($"--prune takes catalog, trading, metrics or all, not '{prune}'");
+    return 2;
+}
+
+var load = !tableOnly && !verifyOnly && !rebuild && !clearCache && prune is null;
 ScenarioPlan? plan = null;
 if (load)
 {
@@ -80,6 +97,26 @@ if (rebuild)
     var rebuilt = await new MetricsService.MetricsServiceClient(channel).RebuildIndicatorsAsync(
         new RebuildIndicatorsRequest { RequestId = Guid.NewGuid().ToString() }, cancellationToken: cancel.Token);
     Console.WriteLine($"Indicators rebuilt from metrics' records in {rebuilt.ElapsedMs:N0} ms (the headline cache cleared and filled again).");
+}
+
+if (clearCache)
+{
+    using var channel = ToolChannels.Open(options.Metrics);
+    var cleared = await new MetricsService.MetricsServiceClient(channel).ClearHeadlineCacheAsync(new ClearHeadlineCacheRequest(), cancellationToken: cancel.Token);
+    Console.WriteLine($"Headline cache cleared at {cleared.ClearedAt.ToDateTimeOffset():u}: the next read computes the figures from metrics' records.");
+}
+
+if (prune is not null)
+{
+    foreach (var (service, target) in new[] { ("catalog", options.Catalog), ("trading", options.Trading), ("metrics", options.Metrics) })
+    {
+        if (prune == "all" || prune == service)
+        {
+            using var channel = ToolChannels.Open(target);
+            var pruned = await new OperationsService.OperationsServiceClient(channel).PruneRetentionAsync(new PruneRetentionRequest(), cancellationToken: cancel.Token);
+            Console.WriteLine(RetentionTable.Format(service, pruned));
+        }
+    }
 }
 
 var ok = true;

@@ -215,6 +215,16 @@ internal sealed class MetricsGrpcService(
         }, context.CancellationToken);
     }
 
+    [Authorize(Policy = Rights.Admin)]
+    [WriteMethod]
+    public override Task<ClearHeadlineCacheResponse> ClearHeadlineCache(ClearHeadlineCacheRequest request, ServerCallContext context) =>
+        // No request id: clearing again is harmless.
+        writes.RunAsync(WriteCall.Of(context), new(string.Empty, request), ClearHeadlineCacheResponse.Parser, async (_, _) =>
+        {
+            await cache.InvalidateAsync();
+            return new Written<ClearHeadlineCacheResponse>(new() { ClearedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time.GetUtcNow()) }, []);
+        }, context.CancellationToken);
+
     /// <summary>The metrics audit trail; a reporter sees its own calls.</summary>
     [Authorize(Policy = Rights.Authenticated)]
     public override Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context) =>

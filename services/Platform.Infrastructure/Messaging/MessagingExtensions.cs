@@ -29,8 +29,8 @@ public static class MessagingExtensions
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configureConsumers?.Invoke(bus);
-            bus.AddConsumeObserver<ConsumerLagObserver>();
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            bus.AddConsumeObserver(services => services.GetRequiredService<EventMeters>());
+            bus.AddConfigureEndpointsCallback((registration, _, endpoint) =>
             {
                 // MassTransit's defaults, stated so they cannot drift: queues (and their exchanges) survive a broker
                 // restart, and a consumer's queue outlives the consumer's connection.
@@ -43,9 +43,15 @@ public static class MessagingExtensions
                 // Any failure is retried a few times in place (the consumer's transaction, inbox row included, was
                 // rolled back) before the message is faulted to the error queue. A database that is unreachable is
                 // retried without limit: giving up would drop an event for good while the store is merely restarting.
-                endpoint.UseMessageRetry(retry => retry.Intervals(100, 500, 2_000, 5_000));
+                var meters = registration.GetRequiredService<EventMeters>();
                 endpoint.UseMessageRetry(retry =>
                 {
+                    retry.Intervals(100, 500, 2_000, 5_000);
+                    retry.ConnectRetryObserver(meters);
+                });
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.ConnectRetryObserver(meters);
                     retry.Handle<NpgsqlException>(ex => ex.IsTransient);
                     retry.Handle<TimeoutException>();
                     retry.Exponential(int.MaxValue, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1));
@@ -71,9 +77,11 @@ public static class MessagingExtensions
 
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<Outbox.Outbox>();
+        builder.Services.AddSingleton<OutboxBacklog>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new Telemetry.ServiceMeter(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), serviceName));
         builder.Services.AddSingleton<Writes.WriteMeters>();
+        builder.Services.AddSingleton<EventMeters>();
         builder.Services.AddSingleton<Writes.AuditTrail>();
         builder.Services.AddSingleton<Writes.WritePath>();
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");

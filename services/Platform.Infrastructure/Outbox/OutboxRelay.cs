@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
@@ -7,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Platform.Infrastructure.Messaging;
 
 namespace Platform.Infrastructure.Outbox;
 
@@ -23,19 +23,19 @@ public sealed class OutboxOptions
 /// de-duplicate on it). Batches are claimed oldest first, but a batch's messages are published concurrently, so the
 /// broker may receive them in any order: consumers must not depend on the order of events. Rows are claimed with <c>for update skip locked</c>, so several
 /// replicas can relay side by side; a row is marked published only after the broker confirmed it, so a broker
-/// outage delays events but never loses them.
+/// outage delays events but never loses them. It also samples the backlog (<see cref="OutboxBacklog"/>) every few
+/// seconds, whether or not publishing works.
 /// </summary>
 public sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
     IBus bus,
     OutboxSignal signal,
+    EventMeters meters,
+    OutboxBacklog backlog,
     IOptions<OutboxOptions> options,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
     public static readonly ActivitySource ActivitySource = new("Platform.Outbox");
-    private static readonly Meter Meter = new("Platform.Outbox");
-    private static readonly Counter<long> Published = Meter.CreateCounter<long>("platform.outbox.published", "{message}");
-    private static readonly Counter<long> Failures = Meter.CreateCounter<long>("platform.outbox.failures", "{batch}");
 
     private static readonly Dictionary<string, Type> MessageTypes = typeof(Contracts.ListingCreated).Assembly
         .GetExportedTypes()
@@ -47,6 +47,7 @@ public sealed partial class OutboxRelay(
         var settings = options.Value;
         while (!stoppingToken.IsCancellationRequested)
         {
+            await backlog.SampleIfDueAsync(stoppingToken);
             int relayed;
             try
             {
@@ -58,7 +59,7 @@ public sealed partial class OutboxRelay(
             }
             catch (Exception ex)
             {
-                Failures.Add(1);
+                backlog.RelayFailed();
                 LogRelayFailed(logger, ex);
                 await Task.Delay(settings.RetryDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
@@ -130,7 +131,11 @@ public sealed partial class OutboxRelay(
             transaction,
             cancellationToken: CancellationToken.None));
         await transaction.CommitAsync(CancellationToken.None);
-        Published.Add(messages.Count);
+        foreach (var published in messages.GroupBy(m => m.Type.Name))
+        {
+            meters.Published(published.Key, published.Count());
+        }
+
         return rows.Count;
     }
 

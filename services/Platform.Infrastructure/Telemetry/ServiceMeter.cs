@@ -24,6 +24,10 @@ public sealed class ServiceMeter
     public Counter<long> Counter(string name, string unit, string description) =>
         Meter.CreateCounter<long>(_prefix + name, unit, description);
 
+    public ObservableGauge<T> Gauge<T>(string name, Func<IEnumerable<Measurement<T>>> observe, string unit, string description)
+        where T : struct =>
+        Meter.CreateObservableGauge(_prefix + name, observe, unit, description);
+
     public Histogram<double> Histogram(string name, string unit, string description, IReadOnlyList<double> buckets) =>
         Meter.CreateHistogram(_prefix + name, unit, description, tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = buckets });
 

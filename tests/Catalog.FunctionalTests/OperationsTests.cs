@@ -1,0 +1,54 @@
+using Dapper;
+using Grpc.Core;
+using Npgsql;
+using Platform.Audit.V1;
+using Platform.Operations.V1;
+using Platform.Testing;
+
+namespace Platform.Catalog.FunctionalTests;
+
+/// <summary>The operator's calls every writing service serves (here catalog's): PruneRetention.</summary>
+[Collection(CatalogCollection.Name)]
+public sealed class OperationsTests(CatalogFixture fixture)
+{
+    private OperationsService.OperationsServiceClient OperationsAs(string? token) => new(fixture.Invoker(token));
+
+    [Fact]
+    public async Task PruneRetentionDeletesExpiredRowsNowAnswersEachTableAndIsAudited()
+    {
+        var expired = Guid.CreateVersion7();
+        await using (var connection = new NpgsqlConnection(fixture.ConnectionString))
+        {
+            var longAgo = fixture.Time.GetUtcNow() - TimeSpan.FromDays(30);
+            await connection.ExecuteAsync(
+                "insert into outbox_messages (id, message_type, payload, created_at, published_at) values (@expired, 'Platform.Contracts.DatasetRegistered', '{}', @longAgo, @longAgo)",
+                new { expired, longAgo });
+        }
+
+        var pruned = await OperationsAs(TestTokens.Admin).PruneRetentionAsync(new PruneRetentionRequest());
+
+        Assert.Equal(["outbox_messages", "processed_messages", "write_requests", "audit_events"], pruned.Tables.Select(t => t.Table));
+        Assert.True(pruned.Tables.Single(t => t.Table == "outbox_messages").Deleted >= 1);
+        await using (var connection = new NpgsqlConnection(fixture.ConnectionString))
+        {
+            Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from outbox_messages where id = @expired", new { expired }));
+        }
+
+        var audit = await fixture.Client.ListAuditEventsAsync(new ListAuditEventsRequest { Method = "PruneRetention", PageSize = 1 });
+        var audited = Assert.Single(audit.Events);
+        Assert.Equal("test-admin", audited.ClientId);
+        Assert.Equal("OK", audited.Outcome);
+    }
+
+    [Fact]
+    public async Task OnlyAnAdministratorMayPrune()
+    {
+        var provider = TestTokens.Mint("ops-provider", ["provider"], organisation: "某机构");
+
+        var denied = await Assert.ThrowsAsync<RpcException>(() => OperationsAs(provider).PruneRetentionAsync(new PruneRetentionRequest()).ResponseAsync);
+        var anonymous = await Assert.ThrowsAsync<RpcException>(() => OperationsAs(null).PruneRetentionAsync(new PruneRetentionRequest()).ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, anonymous.StatusCode);
+    }
+}
