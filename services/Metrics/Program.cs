@@ -12,6 +12,7 @@ var app = builder.Build();
 
 app.UseOpenApiPages();
 app.UseMalformedRequestRefusal();
+app.UseSeriesCsv();
 app.MapDefaultEndpoints();
 app.MapGrpcService<MetricsGrpcService>();
 app.MapGrpcService<OperationsGrpcService>();

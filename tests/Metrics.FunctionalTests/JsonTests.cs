@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Platform.Metrics.V1;
 using Platform.Testing;
 
 namespace Platform.Metrics.FunctionalTests;
@@ -47,6 +48,47 @@ public sealed class JsonTests(MetricsFixture fixture)
         var (status, body) = await SendAsync(HttpMethod.Get, "/v1/headline", null);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(body.TryGetProperty("h1CertifiedDatasets", out _), body.ToString());
+    }
+
+    [Fact]
+    public async Task ASeriesAskedForAsCsvIsOneRowPerPeriodWithTheValuesOfTheGrpcAnswer()
+    {
+        const string Day = "2011-03-09";
+        await fixture.Host.Client.ReportTokenUsageBatchAsync(new ReportTokenUsageBatchRequest
+        {
+            Usages = { new TokenUsage { Provider = Events.Unique("csv"), Model = "m", Day = Day, Tokens = 1_234 } },
+        });
+        var request = new GetIndicatorSeriesRequest { Indicator = Indicator.H6DailyTokens, FromDay = "2011-03-08", ToDay = "2011-03-10", Granularity = Granularity.Day };
+        var series = await fixture.Host.Client.GetIndicatorSeriesAsync(request);
+
+        using var http = fixture.Host.RawHttp(null);
+        using var ask = new HttpRequestMessage(HttpMethod.Get,
+            new Uri(fixture.Host.BaseAddress, "/v1/indicatorSeries?indicator=INDICATOR_H6_DAILY_TOKENS&fromDay=2011-03-08&toDay=2011-03-10&granularity=GRANULARITY_DAY"));
+        ask.Headers.Accept.ParseAdd("text/csv");
+        using var response = await http.SendAsync(ask, CancellationToken.None);
+        var rows = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("indicator,granularity,period_start,value,unit,record_count,as_of", rows[0]);
+        Assert.Equal(series.Points.Count, rows.Length - 1);
+        var reported = rows.Single(r => r.Split(',')[2] == Day).Split(',');
+        var point = series.Points.Single(p => p.PeriodStart == Day);
+        Assert.Equal(["INDICATOR_H6_DAILY_TOKENS", "GRANULARITY_DAY", Day, point.ValueExact.Value, series.Unit, point.RecordCount.ToString(System.Globalization.CultureInfo.InvariantCulture)], reported[..6]);
+        Assert.True(point.Value >= 1_234);
+    }
+
+    [Fact]
+    public async Task AnInvalidSeriesAskedForAsCsvIsStillABadRequestWithAStatusBody()
+    {
+        using var http = fixture.Host.RawHttp(null);
+        using var ask = new HttpRequestMessage(HttpMethod.Get, new Uri(fixture.Host.BaseAddress, "/v1/indicatorSeries?indicator=INDICATOR_H6_DAILY_TOKENS&fromDay=never"));
+        ask.Headers.Accept.ParseAdd("text/csv");
+        using var response = await http.SendAsync(ask, CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(3, body.RootElement.GetProperty("code").GetInt32());
     }
 
     [Fact]
