@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Google.Protobuf;
 using Grpc.Core;
 using Platform.Audit.V1;
@@ -114,6 +116,33 @@ public sealed class WritePathTests(TradingFixture fixture)
             new RecordEquityContributionRequest { RequestId = NewId(), ListingId = listing.Id, ReceivingCompany = "某公司", ValuationFen = 1_000, EquityShareBps = 100 },
             null,
             r => r.EquityShareBps = 200);
+    }
+
+    [Fact]
+    public async Task AWriteHasASpanNamedForItsOperationWithItsRequestIdAndTheResourcesWritten()
+    {
+        var listing = await fixture.NewOtherListingAsync((await fixture.NewExchangeAsync()).Code);
+        var request = Purchase(listing);
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Platform.Writes",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var trade = await Client.PlaceTradeAsync(request);
+        await Client.PlaceTradeAsync(request);
+
+        var mine = spans.Where(s => s.GetTagItem("platform.request_ids") is string[] ids && ids.Contains(request.RequestId)).ToArray();
+        Assert.Equal(2, mine.Length);
+        Assert.All(mine, s => Assert.Equal("write PlaceTrade", s.DisplayName));
+        Assert.All(mine, s => Assert.Equal("test-admin", s.GetTagItem("enduser.id")));
+        Assert.Contains(trade.Id, (string[])mine[0].GetTagItem("platform.resource_ids")!);
+        // The retry wrote nothing: it was answered from the stored answer.
+        Assert.Equal(1, mine[1].GetTagItem("platform.write.replayed"));
+        Assert.Null(mine[1].GetTagItem("platform.resource_ids"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dapper;
 using Google.Protobuf;
 using Npgsql;
@@ -22,6 +23,12 @@ namespace Platform.Infrastructure.Writes;
 /// </remarks>
 public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox, TimeProvider time, WriteMeters meters)
 {
+    /// <summary>
+    /// The write's own span, named for the operation (<c>write PlaceTrade</c>) under the call's server span, with who wrote
+    /// (<c>enduser.id</c>), the request ids, the resources written and how many items were replayed from stored answers.
+    /// </summary>
+    public static readonly ActivitySource ActivitySource = new("Platform.Writes");
+
     /// <summary>A batch's answer stays under gRPC clients' default 4 MB receive limit, with room for framing.</summary>
     public const int MaxBatchResponseBytes = 4 * 1024 * 1024 - 64 * 1024;
 
@@ -68,16 +75,29 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         where T : IMessage<T>
     {
         var fingerprints = items.Select(i => i.RequestId.Length > 0 ? RequestFingerprint.Of(i.Request) : []).ToArray();
+        using var activity = ActivitySource.StartActivity($"write {call.Method}");
+        if (activity is not null)
+        {
+            activity.SetTag("enduser.id", call.Caller.Id);
+            activity.SetTag("platform.write.items", items.Count);
+            activity.SetTag("platform.request_ids", items.Select(i => i.RequestId).Where(id => id.Length > 0).Take(MaxTaggedIds).ToArray());
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 // The first attempt does not look for stored answers (a retried request is rare): its claim finds them.
-                return await TryRunAsync(call, items, fingerprints, naming, parser, work, readStored: attempt > 1, cancellationToken);
+                return await TryRunAsync(call, items, fingerprints, naming, parser, work, readStored: attempt > 1, activity, cancellationToken);
             }
             catch (ClaimedMeanwhileException) when (attempt < MaxAttempts)
             {
                 // A request id was stored before (or meanwhile, by a concurrent call): the next attempt answers its answer.
+            }
+            catch (Exception error) when (activity is not null && error is not ClaimedMeanwhileException)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, error is global::Grpc.Core.RpcException rpc ? rpc.StatusCode.ToString() : error.GetType().Name);
+                throw;
             }
             catch (ClaimedMeanwhileException)
             {
@@ -88,6 +108,9 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
 
     private const int MaxAttempts = 3;
 
+    /// <summary>A batch of 500 items tags its first ids only: a span is for finding a write, not for carrying a batch.</summary>
+    private const int MaxTaggedIds = 20;
+
     /// <summary>
     /// One attempt: answers the items whose request ids are stored (when <paramref name="readStored"/>), runs the others'
     /// change, then claims their ids with the answers. A claim that finds its id taken (by an earlier call, or a concurrent
@@ -96,7 +119,7 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
     /// </summary>
     private async Task<T[]> TryRunAsync<T>(
         WriteCall call, IReadOnlyList<WriteItem> items, byte[][] fingerprints, ItemNaming naming, MessageParser<T> parser,
-        Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work, bool readStored, CancellationToken cancellationToken)
+        Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work, bool readStored, Activity? activity, CancellationToken cancellationToken)
         where T : IMessage<T>
     {
         var responses = new T[items.Count];
@@ -120,6 +143,7 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
             meters.Count(call.Method, WriteMeters.Replayed, items.Count - fresh.Length);
         }
 
+        activity?.SetTag("platform.write.replayed", items.Count - fresh.Length);
         if (fresh.Length == 0)
         {
             return responses;
@@ -176,6 +200,7 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
 
         await transaction.CommitAsync(cancellationToken);
         outbox.NotifyCommitted();
+        activity?.SetTag("platform.resource_ids", outcomes.SelectMany(o => o.ResourceIds).Take(MaxTaggedIds).ToArray());
         for (var k = 0; k < fresh.Length; k++)
         {
             responses[fresh[k]] = outcomes[k].Response;
