@@ -1,3 +1,4 @@
+extern alias catalog;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -6,20 +7,21 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Platform.Catalog.V1;
 using Platform.Testing;
+using CatalogProgram = catalog::Program;
 
 namespace Platform.Catalog.FunctionalTests;
 
 /// <summary>The per-client write limit and the message-size limit, on a catalog of its own with tight limits.</summary>
 public sealed class CallLimitTests : IAsyncLifetime
 {
-    private WebApplicationFactory<Program>? _factory;
+    private WebApplicationFactory<CatalogProgram>? _factory;
     private GrpcChannel? _channel;
     private CatalogService.CatalogServiceClient _client = null!;
 
     public async Task InitializeAsync()
     {
         var connectionString = await TestServers.CreateDatabaseAsync("catalog_limits");
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
+        _factory = new WebApplicationFactory<CatalogProgram>().WithWebHostBuilder(host => host
             .UseSetting("ConnectionStrings:catalogdb", connectionString)
             .UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq("catalog"))
             // Two writes, then one more an hour later: the third write of the test cannot pass, however slow the machine.

@@ -1,3 +1,4 @@
+extern alias catalog;
 using Dapper;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
@@ -8,13 +9,14 @@ using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Platform.Catalog.V1;
 using Platform.Testing;
+using CatalogProgram = catalog::Program;
 
 namespace Platform.Catalog.FunctionalTests;
 
 /// <summary>The catalog service in-process, on its own new database and the tests' broker, with a clock the tests move.</summary>
 public sealed class CatalogFixture : IAsyncLifetime
 {
-    private WebApplicationFactory<Program>? _factory;
+    private WebApplicationFactory<CatalogProgram>? _factory;
     private GrpcChannel? _channel;
 
     public CatalogService.CatalogServiceClient Client { get; private set; } = null!;
@@ -28,7 +30,7 @@ public sealed class CatalogFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestServers.CreateDatabaseAsync("catalog_tests");
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
+        _factory = new WebApplicationFactory<CatalogProgram>().WithWebHostBuilder(host => host
             .UseSetting("ConnectionStrings:catalogdb", ConnectionString)
             .UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq("catalog"))
             .ConfigureTestServices(services =>

@@ -1,4 +1,5 @@
 using Dapper;
+using Google.Protobuf;
 using Grpc.Core;
 using Npgsql;
 using Platform.Audit.V1;
@@ -11,7 +12,17 @@ namespace Platform.Catalog.FunctionalTests;
 [Collection(CatalogCollection.Name)]
 public sealed class OperationsTests(CatalogFixture fixture)
 {
-    private OperationsService.OperationsServiceClient OperationsAs(string? token) => new(fixture.Invoker(token));
+    /// <summary>
+    /// PruneRetention called as any client would. The test reaches the operations messages through the infrastructure
+    /// (which serves them), so it calls the method by its descriptor rather than through a second, generated client.
+    /// </summary>
+    private static readonly Method<PruneRetentionRequest, PruneRetentionResponse> PruneRetention = new(
+        MethodType.Unary, OperationsService.Descriptor.FullName, "PruneRetention",
+        Marshallers.Create(m => m.ToByteArray(), PruneRetentionRequest.Parser.ParseFrom),
+        Marshallers.Create(m => m.ToByteArray(), PruneRetentionResponse.Parser.ParseFrom));
+
+    private AsyncUnaryCall<PruneRetentionResponse> PruneAs(string? token) =>
+        fixture.Invoker(token).AsyncUnaryCall(PruneRetention, null, new CallOptions(), new PruneRetentionRequest());
 
     [Fact]
     public async Task PruneRetentionDeletesExpiredRowsNowAnswersEachTableAndIsAudited()
@@ -25,7 +36,7 @@ public sealed class OperationsTests(CatalogFixture fixture)
                 new { expired, longAgo });
         }
 
-        var pruned = await OperationsAs(TestTokens.Admin).PruneRetentionAsync(new PruneRetentionRequest());
+        var pruned = await PruneAs(TestTokens.Admin);
 
         Assert.Equal(["outbox_messages", "processed_messages", "write_requests", "audit_events"], pruned.Tables.Select(t => t.Table));
         Assert.True(pruned.Tables.Single(t => t.Table == "outbox_messages").Deleted >= 1);
@@ -45,8 +56,8 @@ public sealed class OperationsTests(CatalogFixture fixture)
     {
         var provider = TestTokens.Mint("ops-provider", ["provider"], organisation: "某机构");
 
-        var denied = await Assert.ThrowsAsync<RpcException>(() => OperationsAs(provider).PruneRetentionAsync(new PruneRetentionRequest()).ResponseAsync);
-        var anonymous = await Assert.ThrowsAsync<RpcException>(() => OperationsAs(null).PruneRetentionAsync(new PruneRetentionRequest()).ResponseAsync);
+        var denied = await Assert.ThrowsAsync<RpcException>(() => PruneAs(provider).ResponseAsync);
+        var anonymous = await Assert.ThrowsAsync<RpcException>(() => PruneAs(null).ResponseAsync);
 
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
         Assert.Equal(StatusCode.Unauthenticated, anonymous.StatusCode);

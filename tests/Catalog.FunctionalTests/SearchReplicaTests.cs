@@ -1,3 +1,4 @@
+extern alias catalog;
 using Dapper;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Npgsql;
 using Platform.Catalog.V1;
 using Platform.Testing;
+using CatalogProgram = catalog::Program;
 
 namespace Platform.Catalog.FunctionalTests;
 
@@ -15,12 +17,12 @@ public sealed class SearchReplicaTests
 {
     private sealed class Replica : IAsyncDisposable
     {
-        private readonly WebApplicationFactory<Program> _factory;
+        private readonly WebApplicationFactory<CatalogProgram> _factory;
         private readonly GrpcChannel _channel;
 
         public Replica(string connectionString)
         {
-            _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
+            _factory = new WebApplicationFactory<CatalogProgram>().WithWebHostBuilder(host => host
                 .UseSetting("ConnectionStrings:catalogdb", connectionString)
                 .UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq("catalog"))
                 .UseSetting("Catalog:Search:PollInterval", "00:00:00.100")

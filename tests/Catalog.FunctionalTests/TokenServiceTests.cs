@@ -1,4 +1,5 @@
 extern alias identity;
+extern alias catalog;
 using System.Net;
 using System.Text.Json;
 using Grpc.Core;
@@ -11,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Catalog.V1;
 using Platform.Testing;
 using IdentityProgram = identity::Program;
+using CatalogProgram = catalog::Program;
 
 namespace Platform.Catalog.FunctionalTests;
 
@@ -91,8 +93,8 @@ public sealed class TokenServiceTests(CatalogFixture fixture) : IAsyncLifetime
         Assert.Contains("unsupported_grant_type", await password.Content.ReadAsStringAsync());
     }
 
-    private WebApplicationFactory<Program> Catalog(WebApplicationFactory<IdentityProgram> identity) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
+    private WebApplicationFactory<CatalogProgram> Catalog(WebApplicationFactory<IdentityProgram> identity) =>
+        new WebApplicationFactory<CatalogProgram>().WithWebHostBuilder(host => host
             .UseSetting("ConnectionStrings:catalogdb", fixture.ConnectionString)
             .UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq("catalog"))
             .UseSetting("Identity:Authority", Authority)

@@ -1,10 +1,11 @@
+extern alias metrics;
 using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Platform.Contracts;
 using Platform.Infrastructure.Messaging;
-using Platform.Metrics.Data;
+using metrics::Platform.Metrics.Data;
 using Platform.Metrics.V1;
 using Platform.Testing;
 

@@ -1,3 +1,4 @@
+extern alias metrics;
 using Grpc.Net.Client;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
@@ -5,21 +6,22 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Platform.Metrics.Caching;
+using metrics::Platform.Metrics.Caching;
 using Platform.Metrics.V1;
 using Platform.Testing;
+using MetricsProgram = metrics::Program;
 
 namespace Platform.Metrics.FunctionalTests;
 
 /// <summary>One metrics replica in-process on the test servers.</summary>
 public sealed class MetricsHost : IAsyncDisposable
 {
-    private readonly WebApplicationFactory<Program> _factory;
+    private readonly WebApplicationFactory<MetricsProgram> _factory;
     private readonly GrpcChannel _channel;
 
     internal MetricsHost(string connectionString, string redis, string? applicationName, IReadOnlyDictionary<string, string>? settings = null)
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        _factory = new WebApplicationFactory<MetricsProgram>().WithWebHostBuilder(host =>
         {
             host.UseSetting("ConnectionStrings:metricsdb", connectionString)
                 .UseSetting("ConnectionStrings:redis", redis)

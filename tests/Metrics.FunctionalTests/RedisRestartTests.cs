@@ -1,11 +1,12 @@
+extern alias metrics;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Grpc.Core;
-using Platform.Metrics.Caching;
-using Platform.Metrics.Computation;
-using Platform.Metrics.Data;
+using metrics::Platform.Metrics.Caching;
+using metrics::Platform.Metrics.Computation;
+using metrics::Platform.Metrics.Data;
 using Platform.Metrics.V1;
 using Platform.Testing;
 using StackExchange.Redis;

@@ -1,3 +1,4 @@
+extern alias trading;
 using System.Text.Json;
 using Dapper;
 using Grpc.Net.Client;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.Http;
 using Npgsql;
 using Platform.Testing;
 using Platform.Trading.V1;
+using TradingProgram = trading::Program;
 
 namespace Platform.Trading.FunctionalTests;
 
@@ -19,7 +21,7 @@ namespace Platform.Trading.FunctionalTests;
 /// </summary>
 public sealed class TradingFixture : IAsyncLifetime
 {
-    private WebApplicationFactory<Program>? _factory;
+    private WebApplicationFactory<TradingProgram>? _factory;
     private GrpcChannel? _channel;
 
     public FakeCatalog Catalog { get; } = new();
@@ -34,7 +36,7 @@ public sealed class TradingFixture : IAsyncLifetime
     {
         await Catalog.StartAsync();
         ConnectionString = await TestServers.CreateDatabaseAsync("trading_tests");
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
+        _factory = new WebApplicationFactory<TradingProgram>().WithWebHostBuilder(host => host
             .UseSetting("ConnectionStrings:tradingdb", ConnectionString)
             .UseSetting("ConnectionStrings:rabbitmq", TestServers.RabbitMq("trading"))
             // Service discovery resolves http://_grpc.catalog to this; the handler below delivers it in-process.
