@@ -22,6 +22,7 @@ var clientSecrets = IdentityClients.Ensure(identityData);
 var identityPort = fixedPorts ? ResourceNames.IdentityPort : FreePort.Next();
 var authority = $"http://127.0.0.1:{identityPort}/";
 var identity = builder.AddProject<Projects.Identity>(ResourceNames.Identity, launchProfileName: null)
+    .WithPlainHttp()
     .WithHttpEndpoint(name: ResourceNames.HttpEndpoint, port: identityPort, targetPort: identityPort, isProxied: false)
     .WithEnvironment("Kestrel__Endpoints__http__Url", $"http://localhost:{identityPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}")
     .WithEnvironment("Kestrel__Endpoints__http__Protocols", "Http1")
@@ -43,6 +44,7 @@ var rabbitMq = builder.AddRabbitMqServer(ResourceNames.RabbitMq);
 // Metrics starts first: its queues must exist before catalog and trading publish, or the broker would drop events
 // nobody is bound to yet (queues are durable, so this matters on a new broker).
 var metrics = builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launchProfileName: null)
+    .WithPlainHttp()
     .WithGrpcAndHealthEndpoints(FixedPort(ResourceNames.MetricsGrpcPort), FixedPort(ResourceNames.MetricsHttpPort))
     .WithTokenAuthority(identity, authority)
     .WithEnvironment($"ConnectionStrings__{ResourceNames.MetricsDb}", postgres.Database("metrics"))
@@ -51,6 +53,7 @@ var metrics = builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launch
     .WithReference(rabbitMq).WaitFor(rabbitMq);
 
 var catalog = builder.AddProject<Projects.Catalog>(ResourceNames.Catalog, launchProfileName: null)
+    .WithPlainHttp()
     .WithGrpcAndHealthEndpoints(FixedPort(ResourceNames.CatalogGrpcPort), FixedPort(ResourceNames.CatalogHttpPort))
     .WithTokenAuthority(identity, authority)
     .WithEnvironment($"ConnectionStrings__{ResourceNames.CatalogDb}", postgres.Database("catalog"))
@@ -65,6 +68,7 @@ if (builder.Configuration["Platform:CertificationNoticePeriod"] is { Length: > 0
 }
 
 var trading = builder.AddProject<Projects.Trading>(ResourceNames.Trading, launchProfileName: null)
+    .WithPlainHttp()
     .WithGrpcAndHealthEndpoints(FixedPort(ResourceNames.TradingGrpcPort), FixedPort(ResourceNames.TradingHttpPort))
     .WithTokenAuthority(identity, authority)
     .WithClientCredentials(IdentityClients.Trading, clientSecrets)
@@ -80,6 +84,7 @@ var trading = builder.AddProject<Projects.Trading>(ResourceNames.Trading, launch
 // The national scenario, loaded through the public gRPC APIs once everything is healthy. Platform:LoadScenario=false
 // leaves it for the dashboard's Start command.
 var scenario = builder.AddProject<Projects.Platform_ScenarioLoader>(ResourceNames.ScenarioLoader, launchProfileName: null)
+    .WithPlainHttp()
     .WithTokenAuthority(identity, authority)
     .WithClientCredentials(IdentityClients.ScenarioLoader, clientSecrets)
     .WithReference(catalog.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(catalog)

@@ -31,6 +31,16 @@ internal static class ServiceExtensions
             .WithUrl(ReferenceExpression.Create($"{http.Property(EndpointProperty.Url)}/swagger"), "OpenAPI");
     }
 
+    /// <summary>
+    /// Plain HTTP on loopback, no HTTPS certificate: Aspire configures the development certificate for every project
+    /// by default, and on a machine that trusts none (a fresh Debian, CI) the dashboard then opens with "No trusted
+    /// development certificate". Nothing here speaks TLS, so no project asks for a certificate.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPlainHttp(this IResourceBuilder<ProjectResource> project) =>
+#pragma warning disable ASPIRECERTIFICATES001 // Experimental in Aspire 13.6; the supported way to say a resource needs no certificate.
+        project.WithoutHttpsCertificate();
+#pragma warning restore ASPIRECERTIFICATES001
+
     /// <summary>The token service's address (its discovery document and JWKS are under it), once it is healthy.</summary>
     public static IResourceBuilder<ProjectResource> WithTokenAuthority(
         this IResourceBuilder<ProjectResource> project, IResourceBuilder<ProjectResource> identity, string authority) =>
