@@ -30,3 +30,10 @@ public sealed record DatasetUpdated(Guid DatasetId, long Version, string Status,
 
 /// <summary>A certified dataset was retired: it no longer counts as high-quality and its listings are delisted.</summary>
 public sealed record DatasetRetired(Guid DatasetId, DateTimeOffset RetiredAt);
+
+/// <summary>
+/// An evaluation of a certified dataset was recorded (metrics' H9): the dataset's domain and modality and whether it
+/// was annotated, the metric (lower_snake_case, e.g. accuracy) and the relative uplift in basis points (1,500 = +15 %).
+/// </summary>
+public sealed record EvaluationRecorded(
+    Guid EvaluationId, Guid DatasetId, string Domain, string Modality, bool Annotated, string Metric, int UpliftBp, DateTimeOffset EvaluatedAt);

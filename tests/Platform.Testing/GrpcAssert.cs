@@ -23,4 +23,8 @@ public static class GrpcAssert
         Assert.Contains(badRequest.FieldViolations, v => v.Field == field);
         return badRequest;
     }
+
+    /// <summary>The fields an INVALID_ARGUMENT's <c>google.rpc.BadRequest</c> names, in its order.</summary>
+    public static IReadOnlyList<string> ViolatedFields(RpcException error) =>
+        error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Field).ToArray() ?? [];
 }

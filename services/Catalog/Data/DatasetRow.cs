@@ -14,7 +14,8 @@ internal sealed class DatasetRow
         "id, name, name_en, description_zh, description_en, domain, modality, volume_bytes, record_count, token_count, " +
         "language_shares::text as language_shares, annotation_base_code, annotation_method, annotated_fraction_bp, quality_grade, " +
         "licence, access_level, provider_organisation, province, keywords, edition, status, version, certificate_number, " +
-        "certified_at, notice_started_at, notice_ends_at, open_objection_count, retired_at, rejection_reason, created_at, updated_at";
+        "certified_at, notice_started_at, notice_ends_at, open_objection_count, retired_at, rejection_reason, created_at, updated_at, " +
+        "evaluation_count, evaluation_best_uplift_bp, evaluation_median_uplift_bp";
 
     public Guid Id { get; set; }
     public string Name { get; set; } = "";
@@ -48,6 +49,9 @@ internal sealed class DatasetRow
     public string Rejection_Reason { get; set; } = "";
     public DateTime Created_At { get; set; }
     public DateTime Updated_At { get; set; }
+    public int Evaluation_Count { get; set; }
+    public int? Evaluation_Best_Uplift_Bp { get; set; }
+    public int? Evaluation_Median_Uplift_Bp { get; set; }
 
     public CertificationStatus StatusValue => (CertificationStatus)Status;
 
@@ -89,6 +93,19 @@ internal sealed class DatasetRow
             CreatedAt = Time(Created_At),
             UpdatedAt = Time(Updated_At),
         };
+        if (Evaluation_Count > 0)
+        {
+            message.Evaluations = new EvaluationSummary { Count = Evaluation_Count };
+            if (Evaluation_Best_Uplift_Bp is { } best)
+            {
+                message.Evaluations.BestUpliftBp = best;
+            }
+
+            if (Evaluation_Median_Uplift_Bp is { } median)
+            {
+                message.Evaluations.MedianUpliftBp = median;
+            }
+        }
         foreach (var share in JsonSerializer.Deserialize(Language_Shares, StoredJson.Default.StoredShareArray) ?? [])
         {
             message.LanguageShares.Add(new V1.LanguageShare { Code = share.Code, BasisPoints = share.Bp });

@@ -33,5 +33,7 @@ internal static class Extensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndex>());
         builder.Services.AddSingleton<DatasetStore>();
         builder.Services.AddSingleton<DatasetQueries>();
+        builder.Services.AddSingleton<EvaluationStore>();
+        builder.Services.AddSingleton<EvaluationQueries>();
     }
 }

@@ -11,7 +11,9 @@ using Platform.Audit.V1;
 
 namespace Platform.Catalog.Grpc;
 
-internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries queries, PageTokens pageTokens, AuditTrail audit) : CatalogService.CatalogServiceBase
+internal sealed class CatalogGrpcService(
+    DatasetStore store, DatasetQueries queries, EvaluationStore evaluations, EvaluationQueries evaluationQueries, PageTokens pageTokens, AuditTrail audit, TimeProvider time)
+    : CatalogService.CatalogServiceBase
 {
     private const int MaxSearchTerms = 8;
 
@@ -164,6 +166,47 @@ internal sealed class CatalogGrpcService(DatasetStore store, DatasetQueries quer
             .Require(reason.Length <= DatasetValidation.MaxTextLength, "reason", $"must be at most {DatasetValidation.MaxTextLength} characters")
             .ThrowIfAny();
         return store.RaiseObjectionAsync(WriteCall.Of(context), new(request.RequestId, request), id, objector, reason, context.CancellationToken);
+    }
+
+    /// <summary>By a certifier, or by the dataset's provider; a dataset the caller may not see is NOT_FOUND to it.</summary>
+    [Authorize(Policy = Rights.Authenticated)]
+    [WriteMethod]
+    public override async Task<Evaluation> RecordEvaluation(RecordEvaluationRequest request, ServerCallContext context)
+    {
+        var evaluation = EvaluationValidation.Validate(request, time.GetUtcNow());
+        var caller = Caller.Of(context);
+        var dataset = DatasetAccess.Readable(caller, await store.FindAsync(evaluation.DatasetId, context.CancellationToken), request.DatasetId);
+        if (!caller.Has(Rights.Certifier))
+        {
+            DatasetAccess.RequireOwn(caller, dataset.Provider?.Organisation);
+        }
+
+        return await evaluations.RecordAsync(WriteCall.Of(context), new(request.RequestId, request), evaluation, context.CancellationToken);
+    }
+
+    [AllowAnonymous]
+    public override async Task<ListEvaluationsResponse> ListEvaluations(ListEvaluationsRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        var datasetId = violations.OptionalUuid(request.DatasetId, "dataset_id", "dataset");
+        var model = request.Model.Trim();
+        violations.Require(request.DatasetId.Length > 0 ^ model.Length > 0, request.DatasetId.Length > 0 ? "model" : "dataset_id",
+                "exactly one of dataset_id and model is required")
+            .Require(model.Length <= DatasetValidation.MaxNameLength, "model", $"must be at most {DatasetValidation.MaxNameLength} characters");
+        var pageSize = PageSize.Of(request.PageSize, violations);
+        var pageQuery = PageQuery.Of(nameof(ListEvaluations), datasetId?.ToString(), model);
+        var after = pageTokens.Decode(request.PageToken, pageQuery, violations);
+        violations.ThrowIfAny();
+
+        var page = await evaluationQueries.ListAsync(datasetId, model.Length > 0 ? model : null, pageSize + 1, after?.Ticks, context.CancellationToken);
+        var response = new ListEvaluationsResponse { Evaluations = { page.Take(pageSize).Select(p => p.Evaluation) } };
+        if (page.Count > pageSize)
+        {
+            // The key is the last evaluation's place in the order of recording.
+            response.NextPageToken = pageTokens.Encode(pageQuery, new PageKey(page[pageSize - 1].Seq, Guid.Parse(page[pageSize - 1].Evaluation.Id)));
+        }
+
+        return response;
     }
 
     [Authorize(Policy = Rights.Certifier)]
