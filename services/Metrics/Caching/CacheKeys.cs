@@ -3,7 +3,7 @@ namespace Platform.Metrics.Caching;
 /// <summary>Every Redis key and channel the metrics service uses, in one place.</summary>
 internal static class CacheKeys
 {
-    private const string Prefix = "metrics:v1:";
+    private const string Prefix = "metrics:v2:";
 
     /// <summary>Incremented on every change of the records; a cached value is valid only with the current generation.</summary>
     public const string Generation = Prefix + "generation";

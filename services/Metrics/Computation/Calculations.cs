@@ -1,3 +1,5 @@
+using Platform.Metrics.Data;
+
 namespace Platform.Metrics.Computation;
 
 /// <summary>The pure arithmetic behind the indicators: exact ratios, periods, cumulative series, growth.</summary>
@@ -165,6 +167,40 @@ internal static class Calculations
 
         return points;
     }
+
+    /// <summary>H9's threshold: a dataset counts when its median uplift is strictly above 15 %.</summary>
+    public const long UpliftThresholdBasisPoints = 1_500;
+
+    /// <summary>
+    /// The p-th percentile (0..1) of sorted values, interpolated linearly between the two nearest (PostgreSQL's
+    /// percentile_cont), in decimal and rounded half away from zero.
+    /// </summary>
+    public static long Percentile(IReadOnlyList<int> sorted, decimal p)
+    {
+        var position = p * (sorted.Count - 1);
+        var lower = (int)decimal.Floor(position);
+        var upper = Math.Min(lower + 1, sorted.Count - 1);
+        var value = sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
+        return (long)decimal.Round(value, MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>H9 per domain × modality × annotated, from each evaluated dataset's sorted uplifts; ordered by the three.</summary>
+    public static List<UpliftData> Uplifts(IReadOnlyList<EvaluatedDataset> datasets) =>
+        datasets.GroupBy(d => (d.Domain, d.Modality, d.Annotated))
+            .OrderBy(g => g.Key.Domain, StringComparer.Ordinal).ThenBy(g => g.Key.Modality, StringComparer.Ordinal).ThenBy(g => g.Key.Annotated)
+            .Select(g =>
+            {
+                var all = g.SelectMany(d => d.Uplifts).Order().ToArray();
+                return new UpliftData(g.Key.Domain, g.Key.Modality, g.Key.Annotated, all.Length, g.Count(),
+                    Percentile(all, 0.5m), Percentile(all, 0.1m), Percentile(all, 0.9m),
+                    g.Count(d => Percentile(d.Uplifts, 0.5m) > UpliftThresholdBasisPoints));
+            })
+            .ToList();
+
+    /// <summary>A signed basis-point figure as a percent with two decimals: -1,667 is "-16.67".</summary>
+    public static RatioValue Percent(long basisPoints) =>
+        new(basisPoints, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{(basisPoints < 0 ? "-" : "")}{Math.Abs(basisPoints) / 100}.{Math.Abs(basisPoints) % 100:D2}"), "percent");
 }
 
 internal sealed record RatioValue(long BasisPoints, string Value, string Unit);
@@ -178,3 +214,6 @@ internal readonly record struct DayDelta(DateOnly Day, long CountDelta, decimal 
 internal readonly record struct DayTotal(DateOnly Day, decimal Tokens, long Reports);
 
 internal sealed record PointValue(DateOnly PeriodStart, decimal Value, long RecordCount);
+
+/// <summary>One evaluated dataset of an H9 group, its uplifts sorted ascending.</summary>
+internal sealed record EvaluatedDataset(string Domain, string Modality, bool Annotated, IReadOnlyList<int> Uplifts);

@@ -50,6 +50,9 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
             select b.code, b.name, b.city, b.province, count(d.dataset_id) as dataset_count, coalesce(sum(d.volume_bytes), 0) as volume_bytes
             from annotation_bases b left join datasets d on d.annotation_base_code = b.code and d.certified_at is not null and (d.retired_at is null or d.retired_at < d.certified_at)
             group by b.code, b.name, b.city, b.province order by b.code;
+
+            select domain, modality, annotated, dataset_id as DatasetId, array_agg(uplift_bp order by uplift_bp) as Uplifts
+            from evaluations group by domain, modality, annotated, dataset_id;
             """,
             new { today = Calculations.Format(today) },
             cancellationToken: cancellationToken));
@@ -65,6 +68,9 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
         var bases = (await results.ReadAsync<BaseRow>())
             .Select(b => new BaseData(b.Code, b.Name, b.City, b.Province, b.Dataset_Count, b.Volume_Bytes))
             .ToList();
+
+        var uplifts = Calculations.Uplifts(
+            (await results.ReadAsync<EvaluatedDatasetRow>()).Select(r => new EvaluatedDataset(r.Domain, r.Modality, r.Annotated, r.Uplifts)).ToList());
 
         var total = groups.Single(g => g.Grouping_Id == 7);
         return new HeadlineData(
@@ -83,7 +89,8 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
             day?.Tokens ?? 0,
             day?.Reports ?? 0,
             models,
-            bases);
+            bases,
+            uplifts);
     }
 
     public async Task<ExchangeShareData> ComputeExchangeSharesAsync(string exchangeCode, int fromYear, int toYear, CancellationToken cancellationToken)
@@ -194,6 +201,16 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
     private sealed record DayRow(string Day, decimal Tokens, long Reports);
 
     private sealed record ModelRow(string Provider, string Model, long TotalTokens, long ChineseTokens, DateTime AsOf);
+
+    /// <summary>Properties, not a record: Npgsql reports an array column as System.Array, which no constructor parameter matches.</summary>
+    private sealed class EvaluatedDatasetRow
+    {
+        public string Domain { get; set; } = "";
+        public string Modality { get; set; } = "";
+        public bool Annotated { get; set; }
+        public Guid DatasetId { get; set; }
+        public int[] Uplifts { get; set; } = [];
+    }
 
     private sealed record BaseRow(string Code, string Name, string City, string Province, long Dataset_Count, decimal Volume_Bytes);
 

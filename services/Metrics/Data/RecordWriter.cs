@@ -145,6 +145,26 @@ internal static class RecordWriter
                 Column("reason", NpgsqlDbType.Text, segment, e => e.Reason)),
         ], ct);
 
+    /// <summary>An evaluation is recorded once and never changes: a redelivery is ignored.</summary>
+    public static Task EvaluationRecordedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EvaluationRecorded> events, CancellationToken ct) =>
+        WriteAsync(connection, transaction, events, e => e.EvaluationId, segment =>
+        [
+            Unnest(
+                """
+                insert into evaluations (evaluation_id, dataset_id, domain, modality, annotated, metric, uplift_bp, evaluated_at)
+                select u.evaluation_id, u.dataset_id, u.domain, u.modality, u.annotated, u.metric, u.uplift_bp, u.evaluated_at from {rows} order by u.evaluation_id
+                on conflict (evaluation_id) do nothing
+                """,
+                Column("evaluation_id", NpgsqlDbType.Uuid, segment, e => e.EvaluationId),
+                Column("dataset_id", NpgsqlDbType.Uuid, segment, e => e.DatasetId),
+                Column("domain", NpgsqlDbType.Text, segment, e => e.Domain),
+                Column("modality", NpgsqlDbType.Text, segment, e => e.Modality),
+                Column("annotated", NpgsqlDbType.Boolean, segment, e => e.Annotated),
+                Column("metric", NpgsqlDbType.Text, segment, e => e.Metric),
+                Column("uplift_bp", NpgsqlDbType.Integer, segment, e => e.UpliftBp),
+                Column("evaluated_at", NpgsqlDbType.TimestampTz, segment, e => e.EvaluatedAt.UtcDateTime)),
+        ], ct);
+
     public static Task TradeSettledAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<TradeSettled> events, CancellationToken ct) =>
         WriteAsync(connection, transaction, events, e => e.TradeId, segment =>
         [

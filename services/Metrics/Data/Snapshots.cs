@@ -22,13 +22,18 @@ internal sealed record HeadlineData(
     decimal LatestDayTokens,
     long LatestDayReports,
     List<ModelCorpusData> Models,
-    List<BaseData> Bases);
+    List<BaseData> Bases,
+    List<UpliftData> Uplifts);
 
 internal sealed record BreakdownData(string Key, long DatasetCount, decimal VolumeBytes);
 
 internal sealed record ExchangeYearData(string ExchangeCode, int Year, decimal HighQualityAmountFen, decimal TotalAmountFen, long TradeCount, long HighQualityTradeCount);
 
 internal sealed record ModelCorpusData(string Provider, string Model, long TotalTokens, long ChineseTokens, DateTimeOffset AsOf);
+
+/// <summary>One H9 group: its evaluations' uplift percentiles and its datasets above the threshold (basis points).</summary>
+internal sealed record UpliftData(
+    string Domain, string Modality, bool Annotated, long EvaluationCount, long DatasetCount, long MedianBp, long P10Bp, long P90Bp, long DatasetsAboveThreshold);
 
 internal sealed record BaseData(string Code, string Name, string City, string Province, long DatasetCount, decimal VolumeBytes);
 

@@ -34,6 +34,7 @@ internal static class Extensions
             bus.AddConsumer<ListingDelistedConsumer, RecordConsumerDefinition<ListingDelistedConsumer>>();
             bus.AddConsumer<TradeSettledConsumer, RecordConsumerDefinition<TradeSettledConsumer>>();
             bus.AddConsumer<EquityContributionRecordedConsumer, RecordConsumerDefinition<EquityContributionRecordedConsumer>>();
+            bus.AddConsumer<EvaluationRecordedConsumer, RecordConsumerDefinition<EvaluationRecordedConsumer>>();
         });
         builder.AddRetention();
 

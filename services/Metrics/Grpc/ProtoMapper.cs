@@ -25,6 +25,7 @@ internal sealed class HeadlineSnapshot
         Basic.H2CertifiedVolume?.ByAnnotationBase.Clear();
         Basic.H7ChineseTrainingShare?.Models.Clear();
         Basic.H8AnnotationBases?.Bases.Clear();
+        Basic.H9EvaluationUplift?.Groups.Clear();
         FullBytes = new SerializedHeadline(full.ToByteArray());
         BasicBytes = new SerializedHeadline(Basic.ToByteArray());
         Fingerprint = fingerprint;
@@ -61,6 +62,7 @@ internal static class ProtoMapper
     private static readonly string[] TokenKinds = ["TokenUsageReport"];
     private static readonly string[] CorpusKinds = ["TrainingCorpusReport"];
     private static readonly string[] BaseKinds = ["AnnotationBase", "DatasetCertified", "DatasetRetired"];
+    private static readonly string[] EvaluationKinds = ["EvaluationRecorded"];
 
     public static HeadlineSnapshot ToSnapshot(HeadlineData data)
     {
@@ -123,8 +125,36 @@ internal static class ProtoMapper
                     }),
                 },
             },
+            H9EvaluationUplift = ToMessage(data.Uplifts ?? [], asOf),
         };
         return message;
+    }
+
+    /// <summary>H9: every group, and the article's (annotated healthcare imaging) on its own.</summary>
+    private static EvaluationUplifts ToMessage(List<UpliftData> uplifts, Timestamp asOf)
+    {
+        var groups = uplifts.Select(u => new EvaluationUplift
+        {
+            Domain = u.Domain,
+            Modality = u.Modality,
+            Annotated = u.Annotated,
+            EvaluationCount = u.EvaluationCount,
+            DatasetCount = u.DatasetCount,
+            MedianUplift = ToMessage(Calculations.Percent(u.MedianBp)),
+            P10Uplift = ToMessage(Calculations.Percent(u.P10Bp)),
+            P90Uplift = ToMessage(Calculations.Percent(u.P90Bp)),
+            DatasetsAboveThreshold = ToMessage(Calculations.Share(u.DatasetsAboveThreshold, u.DatasetCount)),
+        }).ToList();
+        var evaluations = uplifts.Sum(u => u.EvaluationCount);
+        return new EvaluationUplifts
+        {
+            HealthcareImagingAnnotated = groups.SingleOrDefault(g => g is { Domain: "healthcare", Modality: "image", Annotated: true }),
+            Groups = { groups },
+            Threshold = ToMessage(Calculations.Share(Calculations.UpliftThresholdBasisPoints, 10_000)),
+            EvaluationCount = evaluations,
+            AsOf = asOf,
+            Provenance = Provenance(evaluations, EvaluationKinds),
+        };
     }
 
     public static ExchangeShares ToMessage(List<ExchangeYearData> years, DateTimeOffset computedAt) => new()

@@ -1,0 +1,13 @@
+using Npgsql;
+using Platform.Contracts;
+using Platform.Metrics.Caching;
+using Platform.Metrics.Data;
+
+namespace Platform.Metrics.Consumers;
+
+internal sealed class EvaluationRecordedConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<EvaluationRecordedConsumer> logger)
+    : RecordConsumer<EvaluationRecorded>(dataSource, cache, logger)
+{
+    protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EvaluationRecorded> messages, CancellationToken cancellationToken) =>
+        RecordWriter.EvaluationRecordedAsync(connection, transaction, messages, cancellationToken);
+}
