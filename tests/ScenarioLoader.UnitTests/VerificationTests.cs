@@ -227,6 +227,34 @@ public sealed class VerificationTests
     }
 
     [Fact]
+    public void UpliftIsRecomputedForAnnotatedHealthcareImagingOnly()
+    {
+        Dataset Imaging(string id, bool annotated) => new()
+        {
+            Id = id, Status = CertificationStatus.Certified, Domain = Domain.Healthcare, Modality = Modality.Image,
+            Annotation = annotated ? new Annotation { BaseCode = "chengdu", Method = AnnotationMethod.Expert } : null,
+        };
+        Evaluation Of(string dataset, int upliftBp) => new() { DatasetId = dataset, UpliftBp = upliftBp };
+
+        var figures = UpliftRecomputation.HealthcareImagingAnnotated(
+            [Of("a", 1_800), Of("a", 2_600), Of("b", 1_400), Of("c", 500)], [Imaging("a", true), Imaging("b", true), Imaging("c", false)]);
+
+        // Sorted 1,400 1,800 2,600: median 1,800, p10 1,480, p90 2,440; a's median (2,200) is above 15 %, b's is not.
+        Assert.Equal(new UpliftFigures(4, 3, 2, 1_800, 1_480, 2_440, 1), figures);
+    }
+
+    [Fact]
+    public void AMedianUpliftThatDiffersIsADisagreement()
+    {
+        var metrics = Metrics();
+        metrics.Headline.H9EvaluationUplift.HealthcareImagingAnnotated.MedianUplift.BasisPoints += 1;
+
+        var rows = VerificationTable.Build(Recomputed(), metrics);
+
+        Assert.Equal(["H9 median uplift"], rows.Where(r => !r.Agrees).Select(r => r.Indicator));
+    }
+
+    [Fact]
     public void APerBaseCountThatDiffersIsADisagreement()
     {
         var metrics = Metrics();
@@ -252,6 +280,8 @@ public sealed class VerificationTests
         100,
         30_500,
         Recomputation.ChineseShare([Corpus("m1", 10, 8), Corpus("m2", 10, 5)]),
+        new UpliftFigures(4, 3, 2, 1_800, 1_480, 2_440, 1),
+        "catalog ListEvaluations",
         42);
 
     private static MetricsFigures Metrics() => new(
@@ -284,6 +314,19 @@ public sealed class VerificationTests
             {
                 BaseCount = new Measure { Value = 2 },
                 Bases = { new MetricsBase { Code = "chengdu", DatasetCount = 1, VolumeBytes = 100 }, new MetricsBase { Code = "hefei" } },
+            },
+            H9EvaluationUplift = new EvaluationUplifts
+            {
+                EvaluationCount = 4,
+                HealthcareImagingAnnotated = new EvaluationUplift
+                {
+                    EvaluationCount = 3,
+                    DatasetCount = 2,
+                    MedianUplift = new Ratio { BasisPoints = 1_800 },
+                    P10Uplift = new Ratio { BasisPoints = 1_480 },
+                    P90Uplift = new Ratio { BasisPoints = 2_440 },
+                    DatasetsAboveThreshold = new Ratio { BasisPoints = 5_000, Value = "50.00" },
+                },
             },
         },
         new IndicatorSeries { Growth = Growth(100, 30_000) },

@@ -32,6 +32,7 @@ public static class HeadlineTable
         var multiple = first == 0 ? 0 : (double)last / first;
         var h7 = h.H7ChineseTrainingShare;
         var max = h7.Maximum?.BasisPoints / 100.0 ?? 0;
+        var h9 = h.H9EvaluationUplift?.HealthcareImagingAnnotated;
 
         return
         [
@@ -48,6 +49,9 @@ public static class HeadlineTable
                 F($"{h7.ModelsAboveThreshold.Value} of {h7.ModelCount} models > 60 %, max {max:0.0} % ({h7.MaximumModel})"),
                 h7.ModelsAboveThreshold.Value * 2 > h7.ModelCount && Within(max, 80)),
             new("H8 national annotation bases", "7", h.H8AnnotationBases.BaseCount.Value.ToString(CultureInfo.InvariantCulture), h.H8AnnotationBases.BaseCount.Value == 7),
+            new("H9 annotated medical imaging: model accuracy uplift", "> 15 %",
+                h9 is null ? "no evaluation" : F($"median +{h9.MedianUplift.Value} % (10th–90th percentile {h9.P10Uplift.Value}–{h9.P90Uplift.Value} %), {h9.EvaluationCount:N0} evaluations of {h9.DatasetCount:N0} datasets"),
+                h9 is not null && h9.MedianUplift.BasisPoints > 1_500),
         ];
     }
 

@@ -51,6 +51,9 @@ public sealed record TokenUsagePlan(string Provider, string Model, DateOnly Day,
 
 public sealed record CorpusPlan(string Model, string Provider, long TotalTokens, long ChineseTokens, DateTimeOffset AsOf);
 
+/// <summary>An evaluation of a certified dataset: a model's accuracy without and with it (catalog RecordEvaluation).</summary>
+public sealed record EvaluationPlan(int Index, int DatasetIndex, string Model, double ScoreWithout, double ScoreWith, DateTimeOffset EvaluatedAt);
+
 /// <summary>The whole national picture, generated deterministically from a seed by <see cref="ScenarioGenerator"/>.</summary>
 public sealed record ScenarioPlan(
     int Seed,
@@ -58,4 +61,5 @@ public sealed record ScenarioPlan(
     IReadOnlyList<ListingPlan> Listings,
     IReadOnlyList<TradePlan> Trades,
     IReadOnlyList<TokenUsagePlan> TokenUsage,
-    IReadOnlyList<CorpusPlan> Corpora);
+    IReadOnlyList<CorpusPlan> Corpora,
+    IReadOnlyList<EvaluationPlan> Evaluations);

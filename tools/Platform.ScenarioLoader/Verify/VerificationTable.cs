@@ -20,6 +20,8 @@ public sealed record RecomputedFigures(
     long FirstDayTokens,
     long LastDayTokens,
     ChineseShareFigures ChineseShare,
+    UpliftFigures Uplift,
+    string EvaluationSource,
     int Seed);
 
 /// <summary>What the metrics service says: the headline snapshot and the two H6 series whose growth the headline shows.</summary>
@@ -44,6 +46,7 @@ public static class VerificationTable
         rows.AddRange(TokenRows(r, m));
         rows.AddRange(ChineseShareRows(r, h.H7ChineseTrainingShare));
         rows.AddRange(AnnotationBaseRows(r, h.H8AnnotationBases));
+        rows.AddRange(UpliftRows(r, h.H9EvaluationUplift));
         return rows;
     }
 
@@ -161,6 +164,23 @@ public static class VerificationTable
             $"{N(ourCount, "datasets")}, {N(ourBytes, "bytes")}" + (mismatches.Count == 0 ? string.Empty : $" (differ: {string.Join("; ", mismatches)})"),
             $"{N(theirCount, "datasets")}, {N(theirBytes, "bytes")}",
             mismatches.Count == 0);
+    }
+
+    private static IEnumerable<Row> UpliftRows(RecomputedFigures r, EvaluationUplifts? metrics)
+    {
+        var (u, them) = (r.Uplift, metrics?.HealthcareImagingAnnotated);
+        yield return Exact("H9 evaluations recorded", r.EvaluationSource, u.TotalEvaluations, metrics?.EvaluationCount, "evaluations");
+        var source = r.EvaluationSource + ", of certified annotated healthcare imaging datasets";
+        yield return Exact("H9 annotated medical imaging: evaluations", source, u.Evaluations, them?.EvaluationCount, "evaluations");
+        yield return Exact("H9 annotated medical imaging: datasets evaluated", source, u.Datasets, them?.DatasetCount, "datasets");
+        yield return Exact("H9 median uplift", source, u.MedianBp, them?.MedianUplift?.BasisPoints, "bp");
+        yield return Exact("H9 10th percentile uplift", source, u.P10Bp, them?.P10Uplift?.BasisPoints, "bp");
+        yield return Exact("H9 90th percentile uplift", source, u.P90Bp, them?.P90Uplift?.BasisPoints, "bp");
+        var share = Recomputation.Share(u.DatasetsAboveThreshold, u.Datasets);
+        yield return new Row("H9 datasets whose median uplift is above 15 %", source,
+            string.Create(CultureInfo.InvariantCulture, $"{share.Value} % ({u.DatasetsAboveThreshold:N0} / {u.Datasets:N0})"),
+            them?.DatasetsAboveThreshold is { } t ? $"{t.Value} %" : "missing",
+            them?.DatasetsAboveThreshold is { } theirs && theirs.BasisPoints == share.BasisPoints && theirs.Value == share.Value);
     }
 
     private static string ShareText(string percent, long highQuality, long total) =>

@@ -10,7 +10,7 @@ using Platform.Trading.V1;
 namespace Platform.ScenarioLoader.Verify;
 
 /// <summary>
-/// Recomputes H1–H8 from the catalog's and trading's public list APIs (read-only calls) and compares them with
+/// Recomputes H1–H9 from the catalog's and trading's public list APIs (read-only calls) and compares them with
 /// what the metrics service serves. Token usage and training corpora are stored only by metrics, so H6 is
 /// recomputed from metrics' own daily series and H7 from the loader's deterministic plan (the plan just loaded, or the
 /// one generated again from the seed).
@@ -55,12 +55,13 @@ public sealed class Verifier(LoaderOptions options, IReadOnlyList<CorpusPlan>? p
         var datasets = Timed("catalog datasets", ListCertifiedDatasetsAsync(catalog, ct));
         var bases = catalog.ListAnnotationBasesAsync(new ListAnnotationBasesRequest(), cancellationToken: ct).ResponseAsync;
         var market = Timed("trading", ListMarketAsync(trading, ct));
+        var evaluations = Timed("catalog evaluations", ListEvaluationsAsync(catalog, ct));
         var plan = Timed("plan", plannedCorpora is null ? Task.Run(() => ScenarioGenerator.Generate(options.Seed).Corpora, ct) : Task.FromResult(plannedCorpora));
         var headline = metrics.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = HeadlineView.Full }, cancellationToken: ct).ResponseAsync;
         var allDays = Series(metrics, Granularity.Day, "2024-01-01", Recomputation.Day(today), ct);
         var months = Series(metrics, Granularity.Month, "2024-01-01", "2025-06-30", ct);
         var days = Timed("metrics", Series(metrics, Granularity.Day, "2024-01-01", "2025-06-30", ct));
-        await Task.WhenAll(datasets, bases, market, plan, headline, allDays, months, days);
+        await Task.WhenAll(datasets, bases, market, evaluations, plan, headline, allDays, months, days);
 
         var (certified, datasetSource) = await datasets;
         var (listings, trades) = await market;
@@ -80,6 +81,8 @@ public sealed class Verifier(LoaderOptions options, IReadOnlyList<CorpusPlan>? p
             Recomputation.DayTokens(points, new DateOnly(2024, 1, 1)),
             Recomputation.DayTokens(points, new DateOnly(2025, 6, 30)),
             Recomputation.ChineseShare(await plan),
+            UpliftRecomputation.HealthcareImagingAnnotated(await evaluations, certified),
+            $"catalog ListEvaluations ({ScenarioGenerator.EvaluatedModels.Length} models in parallel)",
             options.Seed);
         var rows = VerificationTable.Build(recomputed, new MetricsFigures(await headline, await months, await days));
         return new Result(rows, clock.Elapsed, certified.Count, listings.Count, trades.Count, timings);
@@ -150,6 +153,14 @@ public sealed class Verifier(LoaderOptions options, IReadOnlyList<CorpusPlan>? p
         }, ct);
         return (await listings, await trades);
     }
+
+    /// <summary>Every evaluation of the scenario's models (ListEvaluations takes a model or a dataset: the models are few).</summary>
+    private static Task<List<Evaluation>> ListEvaluationsAsync(CatalogService.CatalogServiceClient catalog, CancellationToken ct) =>
+        Paging.ReadPartitionsAsync<string, Evaluation>(ScenarioGenerator.EvaluatedModels, Concurrency, async (model, token, c) =>
+        {
+            var page = await catalog.ListEvaluationsAsync(new ListEvaluationsRequest { Model = model, PageSize = MaxPageSize, PageToken = token }, cancellationToken: c);
+            return new Page<Evaluation>(page.Evaluations, page.NextPageToken);
+        }, ct);
 
     private static Task<IndicatorSeries> Series(MetricsService.MetricsServiceClient metrics, Granularity granularity, string from, string to, CancellationToken ct) =>
         metrics.GetIndicatorSeriesAsync(new GetIndicatorSeriesRequest
