@@ -14,11 +14,14 @@ internal static class CacheKeys
     /// <summary>The headline of one reporting day (its H6 is the day before): a new day never serves yesterday's snapshot.</summary>
     public static string Headline(DateOnly today) => $"{Prefix}headline:{today:yyyy-MM-dd}";
 
+    /// <summary>The headline at the end of a past day (GetHeadlineIndicators' as_of).</summary>
+    public static string HeadlineAsOf(DateOnly day) => $"{Prefix}headline-as-of:{day:yyyy-MM-dd}";
+
     public static string Series(int indicator, string from, string to, int granularity) =>
         $"{Prefix}series:{indicator}:{from}:{to}:{granularity}";
 
-    public static string ExchangeShare(string exchangeCode, int fromYear, int toYear) =>
-        $"{Prefix}exchange-share:{exchangeCode}:{fromYear}:{toYear}";
+    public static string ExchangeShare(string exchangeCode, int fromYear, int toYear, DateOnly? asOf = null) =>
+        $"{Prefix}exchange-share:{exchangeCode}:{fromYear}:{toYear}" + (asOf is { } day ? $":{day:yyyy-MM-dd}" : "");
 
     /// <summary>Short lock so that one replica computes a missing value while the others wait for it.</summary>
     public static string ComputeLock(string key) => key + ":lock";

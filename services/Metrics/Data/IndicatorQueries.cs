@@ -21,40 +21,55 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
 
     private const string CountedTokens = $"provider <> '{ReservedTestProvider}'";
 
-    public async Task<HeadlineData> ComputeHeadlineAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A dataset that counts at the cutoff (the end of an as_of day): certified before it and not retired, after that
+    /// certification, before it — the headline's <see cref="HighQuality"/> seen from then, and the series' definition.
+    /// </summary>
+    private static string HighQualityAt(string alias) =>
+        $"{alias}certified_at < @cutoff and not ({alias}retired_at is not null and {alias}retired_at > {alias}certified_at and {alias}retired_at < @cutoff)";
+
+    /// <param name="asOf">The figures at the end of that day (UTC+8), from the records' times; null for now.</param>
+    public async Task<HeadlineData> ComputeHeadlineAsync(DateOnly? asOf, CancellationToken cancellationToken)
     {
-        var computedAt = time.GetUtcNow();
+        DateTimeOffset? cutoff = asOf is { } asOfDay ? Calculations.StartOf(asOfDay.AddDays(1)).ToUniversalTime() : null;
+        var computedAt = cutoff ?? time.GetUtcNow();
         var today = Calculations.Today(time);
+        var (highQuality, baseDatasets, trades, listed, corpora, evaluations, latestDay) = cutoff is null
+            ? (HighQuality, "d.certified_at is not null and (d.retired_at is null or d.retired_at < d.certified_at)", "true",
+                "delisted_at is null", "true", "true", "day < @today::date")
+            : (HighQualityAt(""), HighQualityAt("d."), "settled_at < @cutoff",
+                "listed_at < @cutoff and (delisted_at is null or delisted_at >= @cutoff)", "as_of < @cutoff", "evaluated_at < @cutoff",
+                "day < @today::date and day <= @asOfDay::date");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
             $"""
             select grouping(domain, modality, annotation_base_code) as grouping_id, coalesce(domain, '') as domain,
                    coalesce(modality, '') as modality, coalesce(annotation_base_code, '') as base,
                    count(*) as dataset_count, coalesce(sum(volume_bytes), 0) as volume_bytes
-            from datasets where {HighQuality}
+            from datasets where {highQuality}
             group by grouping sets ((), (domain), (modality), (annotation_base_code));
 
-            select count(*), coalesce(sum(amount_fen), 0) from trades where product_kind = 'high_quality_dataset';
+            select count(*), coalesce(sum(amount_fen), 0) from trades where product_kind = 'high_quality_dataset' and {trades};
 
             select count(*), coalesce(sum(listed_volume_bytes), 0) from listings
-            where product_kind = 'high_quality_dataset' and listed_at is not null and delisted_at is null;
+            where product_kind = 'high_quality_dataset' and listed_at is not null and {listed};
 
-            {ExchangeYearsSql("true")};
+            {ExchangeYearsSql(trades)};
 
             select day::text as day, sum(tokens) as tokens, count(*) as reports from token_usage
-            where {CountedTokens} and day = (select max(day) from token_usage where {CountedTokens} and day < @today::date) group by day;
+            where {CountedTokens} and day = (select max(day) from token_usage where {CountedTokens} and {latestDay}) group by day;
 
             select provider, model, total_tokens as TotalTokens, chinese_tokens as ChineseTokens, as_of as AsOf
-            from training_corpus order by provider, model;
+            from training_corpus where {corpora} order by provider, model;
 
             select b.code, b.name, b.city, b.province, count(d.dataset_id) as dataset_count, coalesce(sum(d.volume_bytes), 0) as volume_bytes
-            from annotation_bases b left join datasets d on d.annotation_base_code = b.code and d.certified_at is not null and (d.retired_at is null or d.retired_at < d.certified_at)
+            from annotation_bases b left join datasets d on d.annotation_base_code = b.code and {baseDatasets}
             group by b.code, b.name, b.city, b.province order by b.code;
 
             select domain, modality, annotated, dataset_id as DatasetId, array_agg(uplift_bp order by uplift_bp) as Uplifts
-            from evaluations group by domain, modality, annotated, dataset_id;
+            from evaluations where {evaluations} group by domain, modality, annotated, dataset_id;
             """,
-            new { today = Calculations.Format(today) },
+            new { today = Calculations.Format(today), cutoff, asOfDay = asOf is { } last ? Calculations.Format(last) : null },
             cancellationToken: cancellationToken));
 
         var groups = (await results.ReadAsync<GroupRow>()).ToList();
@@ -93,16 +108,17 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
             uplifts);
     }
 
-    public async Task<ExchangeShareData> ComputeExchangeSharesAsync(string exchangeCode, int fromYear, int toYear, CancellationToken cancellationToken)
+    public async Task<ExchangeShareData> ComputeExchangeSharesAsync(string exchangeCode, int fromYear, int toYear, DateOnly? asOf, CancellationToken cancellationToken)
     {
-        var computedAt = time.GetUtcNow();
+        DateTimeOffset? cutoff = asOf is { } day ? Calculations.StartOf(day.AddDays(1)).ToUniversalTime() : null;
+        var computedAt = cutoff ?? time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ExchangeYearRow>(new CommandDefinition(
             $"""
-            select * from ({ExchangeYearsSql("(@exchange = '' or exchange_code = @exchange)")}) s
+            select * from ({ExchangeYearsSql("(@exchange = '' or exchange_code = @exchange)" + (cutoff is null ? "" : " and settled_at < @cutoff"))}) s
             where (@fromYear = 0 or year >= @fromYear) and (@toYear = 0 or year <= @toYear)
             """,
-            new { exchange = exchangeCode, fromYear, toYear },
+            new { exchange = exchangeCode, fromYear, toYear, cutoff },
             cancellationToken: cancellationToken));
         return new ExchangeShareData(rows.Select(ToData).ToList(), computedAt);
     }

@@ -10,8 +10,14 @@ internal sealed class IndicatorReader(TieredCache cache, IndicatorQueries querie
 {
     private DayKey? _headlineKey;
 
+    /// <param name="asOf">The figures at the end of that day (UTC+8), or null for now.</param>
+    public ValueTask<HeadlineSnapshot> GetHeadlineAsync(DateOnly? asOf, CancellationToken cancellationToken) =>
+        asOf is { } day
+            ? cache.GetAsync(CacheKeys.HeadlineAsOf(day), CacheJsonContext.Default.HeadlineData, ct => queries.ComputeHeadlineAsync(day, ct), ProtoMapper.ToSnapshot, cancellationToken)
+            : GetHeadlineAsync(cancellationToken);
+
     public ValueTask<HeadlineSnapshot> GetHeadlineAsync(CancellationToken cancellationToken) =>
-        cache.GetAsync(HeadlineKey(), CacheJsonContext.Default.HeadlineData, queries.ComputeHeadlineAsync, ProtoMapper.ToSnapshot, cancellationToken);
+        cache.GetAsync(HeadlineKey(), CacheJsonContext.Default.HeadlineData, ct => queries.ComputeHeadlineAsync(null, ct), ProtoMapper.ToSnapshot, cancellationToken);
 
     private string HeadlineKey()
     {
@@ -36,11 +42,11 @@ internal sealed class IndicatorReader(TieredCache cache, IndicatorQueries querie
             ProtoMapper.ToMessage,
             cancellationToken);
 
-    public ValueTask<ExchangeShareSeries> GetExchangeShareAsync(string exchangeCode, int fromYear, int toYear, CancellationToken cancellationToken) =>
+    public ValueTask<ExchangeShareSeries> GetExchangeShareAsync(string exchangeCode, int fromYear, int toYear, DateOnly? asOf, CancellationToken cancellationToken) =>
         cache.GetAsync(
-            CacheKeys.ExchangeShare(exchangeCode, fromYear, toYear),
+            CacheKeys.ExchangeShare(exchangeCode, fromYear, toYear, asOf),
             CacheJsonContext.Default.ExchangeShareData,
-            ct => queries.ComputeExchangeSharesAsync(exchangeCode, fromYear, toYear, ct),
+            ct => queries.ComputeExchangeSharesAsync(exchangeCode, fromYear, toYear, asOf, ct),
             ProtoMapper.ToSeries,
             cancellationToken);
 }

@@ -39,16 +39,16 @@ internal sealed class MetricsGrpcService(
     [AllowAnonymous]
     public async Task<SerializedHeadline> GetHeadlineSnapshot(GetHeadlineIndicatorsRequest request, ServerCallContext context)
     {
-        RequestValidation.ValidateView(request.View);
-        return (await reader.GetHeadlineAsync(context.CancellationToken)).Bytes(request.View);
+        var asOf = RequestValidation.ValidateHeadline(request, Calculations.Today(time));
+        return (await reader.GetHeadlineAsync(asOf, context.CancellationToken)).Bytes(request.View);
     }
 
     /// <summary><c>GetHeadlineIndicators</c> as a message: for the JSON route (gRPC calls are answered by <see cref="GetHeadlineSnapshot"/>).</summary>
     [AllowAnonymous]
     public override async Task<HeadlineIndicators> GetHeadlineIndicators(GetHeadlineIndicatorsRequest request, ServerCallContext context)
     {
-        RequestValidation.ValidateView(request.View);
-        return (await reader.GetHeadlineAsync(context.CancellationToken)).Message(request.View);
+        var asOf = RequestValidation.ValidateHeadline(request, Calculations.Today(time));
+        return (await reader.GetHeadlineAsync(asOf, context.CancellationToken)).Message(request.View);
     }
 
     [AllowAnonymous]
@@ -97,8 +97,8 @@ internal sealed class MetricsGrpcService(
     [AllowAnonymous]
     public override async Task<ExchangeShareSeries> GetExchangeShare(GetExchangeShareRequest request, ServerCallContext context)
     {
-        var exchangeCode = RequestValidation.ValidateExchangeShare(request);
-        return await reader.GetExchangeShareAsync(exchangeCode, request.FromYear, request.ToYear, context.CancellationToken);
+        var (exchangeCode, asOf) = RequestValidation.ValidateExchangeShare(request, Calculations.Today(time));
+        return await reader.GetExchangeShareAsync(exchangeCode, request.FromYear, request.ToYear, asOf, context.CancellationToken);
     }
 
     [Authorize(Policy = Rights.Reporter)]

@@ -125,9 +125,38 @@ internal static class RequestValidation
     }
 
     /// <summary>Validates the request; returns its exchange code as stored (upper-case; empty for every exchange), as trading matches it.</summary>
-    public static string ValidateExchangeShare(GetExchangeShareRequest request)
+    /// <summary>An optional as_of day: empty is now (null); otherwise a day from 2000-01-01 to yesterday (UTC+8).</summary>
+    public static DateOnly? AsOf(string value, DateOnly today, FieldViolations violations)
+    {
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        if (!TryParseDay(value, out var day))
+        {
+            violations.Add("as_of", "must be a day YYYY-MM-DD");
+            return null;
+        }
+
+        violations.Require(day >= EarliestDay, "as_of", "must not be before 2000-01-01")
+            .Require(day < today, "as_of", $"must be before today ({today:yyyy-MM-dd}, UTC+8): the figures of a day are known once it has ended");
+        return day;
+    }
+
+    public static DateOnly? ValidateHeadline(GetHeadlineIndicatorsRequest request, DateOnly today)
+    {
+        ValidateView(request.View);
+        var violations = new FieldViolations();
+        var asOf = AsOf(request.AsOf, today, violations);
+        violations.ThrowIfAny();
+        return asOf;
+    }
+
+    public static (string ExchangeCode, DateOnly? AsOf) ValidateExchangeShare(GetExchangeShareRequest request, DateOnly today)
     {
         var violations = new FieldViolations();
+        var asOf = AsOf(request.AsOf, today, violations);
         var code = request.ExchangeCode.Trim().ToUpperInvariant();
         violations.Require(code.Length == 0 || Fields.IsExchangeCode(code), "exchange_code",
             "must be an exchange code: 2–16 letters, digits or '_', starting with a letter");
@@ -135,7 +164,7 @@ internal static class RequestValidation
         violations.Require(request.ToYear is 0 or (>= 1900 and <= 9999), "to_year", "must be 0 or a year 1900-9999");
         violations.Require(request.FromYear == 0 || request.ToYear == 0 || request.FromYear <= request.ToYear, "to_year", "must not be before from_year");
         violations.ThrowIfAny();
-        return code;
+        return (code, asOf);
     }
 
     private static void RequireName(string value, string field, FieldViolations violations)
