@@ -92,7 +92,7 @@ internal sealed class DatasetStore(
             var datasets = ids.Select(id => inserted[id].ToMessage()).ToArray();
             await outbox.EnqueueManyAsync(connection, transaction,
                 datasets.Select((d, k) => new DatasetRegistered(ids[k], DatasetRow.Facts(d), now)).ToArray(), cancellationToken);
-            return datasets.Select(Written).ToArray();
+            return datasets.Select(d => Written(d, null)).ToArray();
         }, cancellationToken);
 
     /// <summary>Applies <paramref name="apply"/> (which merges and validates the masked fields) to the current dataset.</summary>
@@ -126,7 +126,7 @@ internal sealed class DatasetStore(
             var dataset = row.ToMessage();
             await outbox.EnqueueAsync(connection, transaction, new DatasetUpdated(
                 id, dataset.Version, ReferenceData.EnumName(dataset.Status), DatasetRow.Facts(dataset), now), cancellationToken);
-            return Written(dataset);
+            return Written(dataset, current);
         }, cancellationToken);
 
     /// <summary>DRAFT -> PUBLIC_NOTICE for every item in one transaction; the notice period starts now.</summary>
@@ -145,7 +145,7 @@ internal sealed class DatasetStore(
                 "status = @status, notice_started_at = @now, notice_ends_at = @endsAt",
                 new { status = (short)CertificationStatus.PublicNotice, now, endsAt = now + certification.Value.NoticePeriod },
                 cancellationToken);
-            return datasets.Select(Written).ToArray();
+            return datasets.Select((d, k) => Written(d, current[k])).ToArray();
         }, cancellationToken);
 
     public Task<Objection> RaiseObjectionAsync(WriteCall call, WriteItem item, Guid id, string objector, string reason, CancellationToken cancellationToken) =>
@@ -172,7 +172,8 @@ internal sealed class DatasetStore(
             };
             var changed = (await connection.QuerySingleAsync<DatasetRow>(new CommandDefinition(
                 $"select {DatasetRow.Columns} from datasets where id = @id", new { id }, transaction, cancellationToken: cancellationToken))).ToMessage();
-            return new Written<Objection>(objection, [id.ToString(), objection.Id], changed.Provider?.Organisation, () => index.Apply(changed));
+            return new Written<Objection>(objection, [id.ToString(), objection.Id], changed.Provider?.Organisation, () => index.Apply(changed),
+                [new RecordChange(id.ToString(), current.ToMessage(), changed)]);
         }, cancellationToken);
 
     /// <summary>
@@ -219,7 +220,7 @@ internal sealed class DatasetStore(
                 new { status = (short)CertificationStatus.Certified, certificates, now }, cancellationToken);
             await outbox.EnqueueManyAsync(connection, transaction,
                 datasets.Select((d, k) => new DatasetCertified(ids[k], d.CertificateNumber, DatasetRow.Facts(d), now)).ToArray(), cancellationToken);
-            return datasets.Select(Written).ToArray();
+            return datasets.Select((d, k) => Written(d, current[k])).ToArray();
         }, cancellationToken);
 
     public Task<Dataset> RejectAsync(WriteCall call, WriteItem item, Guid id, string reason, CancellationToken cancellationToken) =>
@@ -234,7 +235,7 @@ internal sealed class DatasetStore(
             var dataset = (await TransitionAsync(connection, transaction, [id],
                 "status = @status, rejection_reason = @reason, open_objection_count = 0",
                 new { status = (short)CertificationStatus.Rejected, reason, now }, cancellationToken))[0];
-            return Written(dataset);
+            return Written(dataset, current);
         }, cancellationToken);
 
     public Task<Dataset> RetireAsync(WriteCall call, WriteItem item, Guid id, CancellationToken cancellationToken) =>
@@ -247,7 +248,7 @@ internal sealed class DatasetStore(
                 "status = @status, retired_at = @now",
                 new { status = (short)CertificationStatus.Retired, now }, cancellationToken))[0];
             await outbox.EnqueueAsync(connection, transaction, new DatasetRetired(id, now), cancellationToken);
-            return Written(dataset);
+            return Written(dataset, current);
         }, cancellationToken);
 
     /// <summary>
@@ -301,7 +302,10 @@ internal sealed class DatasetStore(
     private static DateTimeOffset? Utc(DateTime? value) =>
         value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
 
-    /// <summary>A write's answer for one dataset: the dataset, its organisation as the owner, and its re-indexing once committed.</summary>
-    private Written<Dataset> Written(Dataset dataset) =>
-        new(dataset, [dataset.Id], dataset.Provider?.Organisation, () => index.Apply(dataset));
+    /// <summary>
+    /// A write's answer for one dataset: the dataset, its organisation as the owner, its re-indexing once committed, and
+    /// its change from <paramref name="before"/> (none: registered) for the dataset's history.
+    /// </summary>
+    private Written<Dataset> Written(Dataset dataset, DatasetRow? before) =>
+        new(dataset, [dataset.Id], dataset.Provider?.Organisation, () => index.Apply(dataset), [new RecordChange(dataset.Id, before?.ToMessage(), dataset)]);
 }

@@ -51,6 +51,7 @@ internal sealed class EvaluationStore(WritePath writes, Infrastructure.Outbox.Ou
                 id, e.DatasetId, ReferenceData.EnumName(changed.Domain), ReferenceData.EnumName(changed.Modality), annotated,
                 ReferenceData.EnumName(e.Metric), e.UpliftBp, e.EvaluatedAt), cancellationToken);
             var evaluation = EvaluationRow.Message(id, e, now);
-            return new Written<Evaluation>(evaluation, [evaluation.Id, evaluation.DatasetId], changed.Provider?.Organisation, () => index.Apply(changed));
+            return new Written<Evaluation>(evaluation, [evaluation.Id, evaluation.DatasetId], changed.Provider?.Organisation, () => index.Apply(changed),
+                [new RecordChange(changed.Id, dataset.ToMessage(), changed)]);
         }, cancellationToken);
 }

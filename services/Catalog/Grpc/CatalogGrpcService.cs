@@ -12,7 +12,7 @@ using Platform.Audit.V1;
 namespace Platform.Catalog.Grpc;
 
 internal sealed class CatalogGrpcService(
-    DatasetStore store, DatasetQueries queries, EvaluationStore evaluations, EvaluationQueries evaluationQueries, PageTokens pageTokens, AuditTrail audit, TimeProvider time)
+    DatasetStore store, DatasetQueries queries, EvaluationStore evaluations, EvaluationQueries evaluationQueries, PageTokens pageTokens, AuditTrail audit, HistoryTrail history, TimeProvider time)
     : CatalogService.CatalogServiceBase
 {
     private const int MaxSearchTerms = 8;
@@ -268,6 +268,11 @@ internal sealed class CatalogGrpcService(
     [Authorize(Policy = Rights.Authenticated)]
     public override Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context) =>
         audit.ListAsync(request, Caller.Of(context), context.CancellationToken);
+
+    /// <summary>A record's history; a provider sees its own changes and those of its organisation's datasets.</summary>
+    [Authorize(Policy = Rights.Authenticated)]
+    public override Task<Platform.History.V1.ListHistoryResponse> ListHistory(Platform.History.V1.ListHistoryRequest request, ServerCallContext context) =>
+        history.ListAsync(request, Caller.Of(context), context.CancellationToken);
 
     [AllowAnonymous]
     public override async Task<ListDatasetsResponse> ListDatasets(ListDatasetsRequest request, ServerCallContext context)

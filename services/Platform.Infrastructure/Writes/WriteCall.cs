@@ -34,7 +34,8 @@ public readonly record struct WriteItem(string RequestId, IMessage Request);
 /// the resources it wrote and their owner (organisation or exchange) for the audit trail, and what to do once the
 /// transaction has committed (refresh a cache, say).
 /// </summary>
-public sealed record Written<T>(T Response, IReadOnlyList<string> ResourceIds, string? Owner = null, Action? Committed = null);
+public sealed record Written<T>(
+    T Response, IReadOnlyList<string> ResourceIds, string? Owner = null, Action? Committed = null, IReadOnlyList<RecordChange>? Changes = null);
 
 /// <summary>The fingerprint of a request: SHA-256 of its protobuf bytes with <c>request_id</c> cleared.</summary>
 public static class RequestFingerprint

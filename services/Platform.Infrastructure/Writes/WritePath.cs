@@ -50,6 +50,10 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
             returning 1
         ), audited as (
         {AuditTrail.InsertSql}
+        ), changed as (
+            insert into record_history (record_id, occurred_at, caller, method, request_id, owner, changes)
+            select h.record_id, @now, @caller, @auditMethod, h.request_id, h.owner, h.changes::jsonb
+            from unnest(@historyRecordIds, @historyRequestIds, @historyOwners, @historyChanges) as h(record_id, request_id, owner, changes)
         )
         select count(*)::int from claimed
         """;
@@ -192,6 +196,7 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
             fingerprints = claimed.Select(k => fingerprints[fresh[k]]).ToArray(),
             responses = claimed.Select(k => outcomes[k].Response.ToByteArray()).ToArray(),
         });
+        AddHistory(parameters, call, items, fresh, outcomes);
         var count = await connection.QuerySingleAsync<int>(new CommandDefinition(ClaimAndAuditSql, parameters, transaction, cancellationToken: cancellationToken));
         if (count < claimed.Length)
         {
@@ -209,6 +214,31 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         }
 
         return responses;
+    }
+
+    /// <summary>The records the items changed, with their changed fields, for the statement's <c>record_history</c> insert.</summary>
+    private static void AddHistory<T>(DynamicParameters parameters, WriteCall call, IReadOnlyList<WriteItem> items, int[] fresh, Written<T>[] outcomes)
+    {
+        var rows = new List<(string RecordId, string RequestId, string? Owner, string Changes)>();
+        for (var k = 0; k < fresh.Length; k++)
+        {
+            foreach (var change in outcomes[k].Changes ?? [])
+            {
+                if (change.ChangesJson() is { } json)
+                {
+                    rows.Add((change.RecordId, items[fresh[k]].RequestId, outcomes[k].Owner, json));
+                }
+            }
+        }
+
+        parameters.AddDynamicParams(new
+        {
+            auditMethod = call.Method,
+            historyRecordIds = rows.Select(r => r.RecordId).ToArray(),
+            historyRequestIds = rows.Select(r => r.RequestId).ToArray(),
+            historyOwners = rows.Select(r => r.Owner).ToArray(),
+            historyChanges = rows.Select(r => r.Changes).ToArray(),
+        });
     }
 
     /// <summary>

@@ -105,8 +105,12 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, WritePath w
                 rows.Select((row, k) => new ListingCreated(
                     row.Id, row.ExchangeCode, row.ProductKind, row.DatasetId, row.ListedVolumeBytes, items[k].Listing.ListedAt)).ToArray(),
                 cancellationToken);
-            return rows.Select(row => new Written<Listing>(
-                row.ToMessage(), row.DatasetId is { } dataset ? [row.Id.ToString(), dataset.ToString()] : [row.Id.ToString()], row.ExchangeCode)).ToArray();
+            return rows.Select(row =>
+            {
+                var listing = row.ToMessage();
+                return new Written<Listing>(listing, row.DatasetId is { } dataset ? [listing.Id, dataset.ToString()] : [listing.Id], row.ExchangeCode,
+                    Changes: [new RecordChange(listing.Id, null, listing)]);
+            }).ToArray();
         }, cancellationToken);
 
     private static string AlreadyListed(NewListing listing) => $"Dataset '{listing.DatasetId}' is already listed on exchange '{listing.ExchangeCode}'.";
@@ -205,6 +209,7 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, WritePath w
             var row = await connection.QuerySingleOrDefaultAsync<ListingRow>(new CommandDefinition(
                 $"select {ListingRow.Columns} from listings where id = @id for update", new { id }, transaction, cancellationToken: cancellationToken))
                 ?? throw GrpcErrors.NotFound("Listing", id.ToString());
+            var before = row.ToMessage();
             if (row.Status != (short)ListingStatus.Delisted)
             {
                 if (delistedAt < row.ListedAt)
@@ -215,7 +220,8 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, WritePath w
                 row = await DelistAsync(connection, transaction, row, reason, delistedAt, cancellationToken);
             }
 
-            return new Written<Listing>(row.ToMessage(), [row.Id.ToString()], row.ExchangeCode);
+            var listing = row.ToMessage();
+            return new Written<Listing>(listing, [listing.Id], row.ExchangeCode, Changes: [new RecordChange(listing.Id, before, listing)]);
         }, cancellationToken);
 
     /// <summary>

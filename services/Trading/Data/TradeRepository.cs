@@ -87,7 +87,7 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, WritePath wri
                     cancellationToken);
             }
 
-            return Written(inserted);
+            return Written(inserted, null);
         }, cancellationToken);
 
     /// <summary>
@@ -144,7 +144,7 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, WritePath wri
                     cancellationToken);
             }
 
-            return Written(updated);
+            return Written(updated, trade);
         }, cancellationToken);
 
     /// <summary>One page in (placed_at, id) order, after <paramref name="after"/>.</summary>
@@ -201,5 +201,10 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, WritePath wri
     }
 
     /// <summary>A trade's answer: the trade, its id and its listing's as the resources, its exchange as their owner.</summary>
-    private static Written<Trade> Written(TradeRow row) => new(row.ToMessage(), [row.Id.ToString(), row.ListingId.ToString()], row.ExchangeCode);
+    /// <summary>A write's answer for one trade, with its change from <paramref name="before"/> (none: placed) for its history.</summary>
+    private static Written<Trade> Written(TradeRow row, TradeRow? before)
+    {
+        var trade = row.ToMessage();
+        return new(trade, [trade.Id, row.ListingId.ToString()], row.ExchangeCode, Changes: [new RecordChange(trade.Id, before?.ToMessage(), trade)]);
+    }
 }

@@ -19,7 +19,7 @@ internal sealed class TradingGrpcService(
     CatalogGateway catalog,
     PageTokens pageTokens,
     WritePath writes,
-    AuditTrail audit,
+    AuditTrail audit, HistoryTrail history,
     TimeProvider time) : TradingService.TradingServiceBase
 {
     [AllowAnonymous]
@@ -341,6 +341,11 @@ internal sealed class TradingGrpcService(
     [Authorize(Policy = Rights.Authenticated)]
     public override Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context) =>
         audit.ListAsync(request, Caller.Of(context), context.CancellationToken);
+
+    /// <summary>A record's history; an exchange sees its own changes and those of its listings and trades.</summary>
+    [Authorize(Policy = Rights.Authenticated)]
+    public override Task<Platform.History.V1.ListHistoryResponse> ListHistory(Platform.History.V1.ListHistoryRequest request, ServerCallContext context) =>
+        history.ListAsync(request, Caller.Of(context), context.CancellationToken);
 
     [AllowAnonymous]
     public override async Task<ExchangeStats> GetExchangeStats(GetExchangeStatsRequest request, ServerCallContext context)
