@@ -9,7 +9,8 @@ namespace Platform.Infrastructure.Writes;
 /// <summary>
 /// The one way a service writes. In one PostgreSQL transaction it answers the items whose request ids are stored, runs
 /// the others' change (which writes its rows and outbox events on the same connection and transaction), then claims
-/// their request ids with the first answers' bytes and appends an audit event per item; then commits, wakes the outbox
+/// their request ids with the first answers' bytes and appends an audit event per item and a history entry per changed
+/// record; then commits, wakes the outbox
 /// relay and runs each item's <see cref="Written{T}.Committed"/>.
 /// </summary>
 /// <remarks>
@@ -33,7 +34,8 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
     public const int MaxBatchResponseBytes = 4 * 1024 * 1024 - 64 * 1024;
 
     /// <summary>
-    /// Claims the request ids with their first answers and appends the audit events, in one statement; answers how many
+    /// Claims the request ids with their first answers and appends the audit events and the changed records' history
+    /// entries (<see cref="RecordChange"/>), in one statement; answers how many
     /// ids it claimed (fewer than given when a concurrent call with the same id committed first). PostgreSQL would plan
     /// it afresh on every call (a custom plan each time, for its CTEs and array parameters: a sixth of a PlaceTrade's
     /// database time); its generic plan is as good, so the transaction, which ends right after it, takes that.
