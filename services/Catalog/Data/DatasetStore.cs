@@ -248,6 +248,10 @@ internal sealed class DatasetStore(
                 "status = @status, retired_at = @now",
                 new { status = (short)CertificationStatus.Retired, now }, cancellationToken))[0];
             await outbox.EnqueueAsync(connection, transaction, new DatasetRetired(id, now), cancellationToken);
+            // The datasets derived from it need review (GetDatasetLineage's needs_review).
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update dataset_sources set source_retired_at = @now where source_id = @id and source_retired_at is null",
+                new { id, now }, transaction, cancellationToken: cancellationToken));
             return Written(dataset, current);
         }, cancellationToken);
 

@@ -35,5 +35,6 @@ internal static class Extensions
         builder.Services.AddSingleton<DatasetQueries>();
         builder.Services.AddSingleton<EvaluationStore>();
         builder.Services.AddSingleton<EvaluationQueries>();
+        builder.Services.AddSingleton<LineageStore>();
     }
 }

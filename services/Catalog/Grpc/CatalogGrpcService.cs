@@ -12,7 +12,7 @@ using Platform.Audit.V1;
 namespace Platform.Catalog.Grpc;
 
 internal sealed class CatalogGrpcService(
-    DatasetStore store, DatasetQueries queries, EvaluationStore evaluations, EvaluationQueries evaluationQueries, PageTokens pageTokens, AuditTrail audit, HistoryTrail history, TimeProvider time)
+    DatasetStore store, DatasetQueries queries, EvaluationStore evaluations, EvaluationQueries evaluationQueries, LineageStore lineage, PageTokens pageTokens, AuditTrail audit, HistoryTrail history, TimeProvider time)
     : CatalogService.CatalogServiceBase
 {
     private const int MaxSearchTerms = 8;
@@ -182,6 +182,32 @@ internal sealed class CatalogGrpcService(
         }
 
         return await evaluations.RecordAsync(WriteCall.Of(context), new(request.RequestId, request), evaluation, context.CancellationToken);
+    }
+
+    [Authorize(Policy = Rights.Provider)]
+    [WriteMethod]
+    public override async Task<DatasetLineage> SetDatasetSources(SetDatasetSourcesRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        violations.RequestIdOf(request.RequestId, required: false);
+        var id = DatasetValidation.Id(request.Id, "id", violations);
+        var sources = request.SourceIds.Select((s, i) => DatasetValidation.Id(s, $"source_ids[{i}]", violations)).ToArray();
+        violations.Require(sources.Length <= LineageStore.MaxSources, "source_ids", $"at most {LineageStore.MaxSources} sources")
+            .Require(sources.Distinct().Count() == sources.Length, "source_ids", "must not name a dataset twice")
+            .Require(!sources.Contains(id) || id == Guid.Empty, "source_ids", "must not name the dataset itself")
+            .ThrowIfAny();
+        var caller = Caller.Of(context);
+        var dataset = DatasetAccess.Readable(caller, await store.FindAsync(id, context.CancellationToken), request.Id);
+        DatasetAccess.RequireOwn(caller, dataset.Provider?.Organisation);
+        return await lineage.SetSourcesAsync(WriteCall.Of(context), new(request.RequestId, request), id, sources, context.CancellationToken);
+    }
+
+    [AllowAnonymous]
+    public override async Task<DatasetLineage> GetDatasetLineage(GetDatasetLineageRequest request, ServerCallContext context)
+    {
+        var id = ValidId(request.Id, "id");
+        DatasetAccess.Readable(Caller.Of(context), await store.FindAsync(id, context.CancellationToken), request.Id);
+        return await lineage.GetAsync(id, context.CancellationToken);
     }
 
     [AllowAnonymous]
