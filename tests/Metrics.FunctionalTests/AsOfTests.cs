@@ -27,7 +27,7 @@ public sealed class AsOfTests(MetricsFixture fixture)
         await Host.PublishAsync(Events.Certified(late, Events.Facts(domain, 500), At(2024, 12, 31, 23)));
         await Host.PublishAsync(new DatasetRetired(early, At(2025, 2, 1, 9)));
         await Eventually.Returns(() => Host.Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = HeadlineView.Full }).ResponseAsync,
-            h => h.H2CertifiedVolume.ByDomain.SingleOrDefault(b => b.Key == domain)?.DatasetCount == 1, because: "the events consumed");
+            h => h.H2CertifiedVolume.ByDomain.SingleOrDefault(b => b.Key == domain) is { DatasetCount: 1, VolumeBytes: 500 }, because: "all three events consumed");
 
         long? Bytes(HeadlineIndicators h) => h.H2CertifiedVolume.ByDomain.SingleOrDefault(b => b.Key == domain)?.VolumeBytes;
         // 23:00 in China on 2024-12-31 is still that day; the retirement on 2025-02-01 ends the early one's count.
