@@ -13,11 +13,7 @@ int? FixedPort(int port) => fixedPorts ? port : null;
 
 // The token service first: every service validates tokens against it, trading and the tools get theirs from it. Its
 // clients file and signing key live under .data/identity (generated on first start, never committed).
-var root = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
-var dataDirectory = builder.Configuration["Platform:DataDirectory"] is { Length: > 0 } configured
-    ? Path.GetFullPath(configured, root)
-    : Path.Combine(root, ".data");
-var identityData = Path.Combine(dataDirectory, "identity");
+var identityData = Path.Combine(LocalServerExtensions.DataDirectoryOf(builder), "identity");
 var clientSecrets = IdentityClients.Ensure(identityData);
 var identityPort = fixedPorts ? ResourceNames.IdentityPort : FreePort.Next();
 var authority = $"http://127.0.0.1:{identityPort}/";

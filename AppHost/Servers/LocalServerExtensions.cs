@@ -40,9 +40,11 @@ public static class LocalServerExtensions
             : server;
     }
 
-    private static string RootOf(IDistributedApplicationBuilder builder) => Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+    /// <summary>The repository's root: scripts/ and the default .data/ are under it.</summary>
+    public static string RootOf(IDistributedApplicationBuilder builder) => Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
 
-    private static string DataDirectoryOf(IDistributedApplicationBuilder builder) =>
+    /// <summary>Where the local servers and the token service keep their data: Platform:DataDirectory, else .data/.</summary>
+    public static string DataDirectoryOf(IDistributedApplicationBuilder builder) =>
         builder.Configuration["Platform:DataDirectory"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured, RootOf(builder))
             : Path.Combine(RootOf(builder), ".data");

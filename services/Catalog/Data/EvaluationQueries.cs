@@ -1,5 +1,4 @@
 using Dapper;
-using Google.Protobuf.WellKnownTypes;
 using Npgsql;
 using Platform.Catalog.V1;
 using Platform.Catalog.Validation;
@@ -27,9 +26,9 @@ internal sealed record EvaluationRow(
         UpliftBp = UpliftBp,
         TestSet = TestSet,
         Evaluator = Evaluator,
-        EvaluatedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(EvaluatedAt, DateTimeKind.Utc)),
+        EvaluatedAt = DatasetRow.Time(EvaluatedAt),
         MethodNote = MethodNote,
-        RecordedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(RecordedAt, DateTimeKind.Utc)),
+        RecordedAt = DatasetRow.Time(RecordedAt),
     };
 
     /// <summary>The message of an evaluation just recorded (as <see cref="ToMessage"/> would read it back).</summary>

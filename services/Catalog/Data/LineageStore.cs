@@ -1,5 +1,4 @@
 using Dapper;
-using Google.Protobuf.WellKnownTypes;
 using Npgsql;
 using Platform.Catalog.V1;
 using Platform.Infrastructure.Grpc;
@@ -74,7 +73,7 @@ internal sealed class LineageStore(NpgsqlDataSource dataSource, WritePath writes
             lineage.Sources.Add(new LineageSource
             {
                 DatasetId = sourceId.ToString(),
-                RetiredAt = retiredAt is { } at ? Timestamp.FromDateTime(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null,
+                RetiredAt = DatasetRow.Time(retiredAt),
             });
         }
 

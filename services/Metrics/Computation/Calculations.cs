@@ -15,6 +15,9 @@ internal static class Calculations
 
     public static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), ReportingOffset);
 
+    /// <summary>The end of a day in China Standard Time (the next day's start), in UTC: an as_of cutoff.</summary>
+    public static DateTimeOffset EndOf(DateOnly day) => StartOf(day.AddDays(1)).ToUniversalTime();
+
     public static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>n / d rounded half up, for n ≥ 0 and d &gt; 0, exactly (Int128 holds every product of a decimal total and 20,000).</summary>
@@ -199,8 +202,7 @@ internal static class Calculations
 
     /// <summary>A signed basis-point figure as a percent with two decimals: -1,667 is "-16.67".</summary>
     public static RatioValue Percent(long basisPoints) =>
-        new(basisPoints, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{(basisPoints < 0 ? "-" : "")}{Math.Abs(basisPoints) / 100}.{Math.Abs(basisPoints) % 100:D2}"), "percent");
+        new(basisPoints, (basisPoints < 0 ? "-" : "") + Hundredths(Int128.Abs(basisPoints)), "percent");
 }
 
 internal sealed record RatioValue(long BasisPoints, string Value, string Unit);

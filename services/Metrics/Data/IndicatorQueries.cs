@@ -31,7 +31,7 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
     /// <param name="asOf">The figures at the end of that day (UTC+8), from the records' times; null for now.</param>
     public async Task<HeadlineData> ComputeHeadlineAsync(DateOnly? asOf, CancellationToken cancellationToken)
     {
-        DateTimeOffset? cutoff = asOf is { } asOfDay ? Calculations.StartOf(asOfDay.AddDays(1)).ToUniversalTime() : null;
+        DateTimeOffset? cutoff = asOf is { } asOfDay ? Calculations.EndOf(asOfDay) : null;
         var computedAt = cutoff ?? time.GetUtcNow();
         var today = Calculations.Today(time);
         var (highQuality, baseDatasets, trades, listed, corpora, evaluations, latestDay) = cutoff is null
@@ -110,7 +110,7 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
 
     public async Task<ExchangeShareData> ComputeExchangeSharesAsync(string exchangeCode, int fromYear, int toYear, DateOnly? asOf, CancellationToken cancellationToken)
     {
-        DateTimeOffset? cutoff = asOf is { } day ? Calculations.StartOf(day.AddDays(1)).ToUniversalTime() : null;
+        DateTimeOffset? cutoff = asOf is { } day ? Calculations.EndOf(day) : null;
         var computedAt = cutoff ?? time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ExchangeYearRow>(new CommandDefinition(

@@ -76,5 +76,5 @@ public sealed class EventMeters(ServiceMeter meter, TimeProvider time) : IConsum
 
     /// <summary>The consumer's queue: the last segment of the endpoint's address (<c>metrics-dataset-certified</c>).</summary>
     private static string QueueOf(ConsumeContext context) =>
-        context.ReceiveContext?.InputAddress is { } address ? address.AbsolutePath.TrimEnd('/')[(address.AbsolutePath.TrimEnd('/').LastIndexOf('/') + 1)..] : "unknown";
+        context.ReceiveContext?.InputAddress is { } address ? address.Segments[^1].TrimEnd('/') : "unknown";
 }

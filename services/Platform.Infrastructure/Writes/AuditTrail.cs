@@ -100,15 +100,15 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource, PageTokens pageToken
         var to = Time(request.To, "to", violations);
         violations.Require(from is null || to is null || from <= to, "from", "must not be after to");
         var pageSize = PageSize.Of(request.PageSize, violations);
-        var scopes = caller.IsAdmin ? null : new[] { caller.Organisation, caller.Exchange }.OfType<string>().ToArray();
+        var scope = ReadScope.Of(caller);
         var pageQuery = PageQuery.Of(nameof(ListAsync), request.ClientId, request.Method, request.ResourceId, from?.UtcTicks, to?.UtcTicks,
-            caller.IsAdmin ? null : caller.Id, scopes is null ? null : string.Join('\n', scopes));
+            scope.PageQueryParts.Self, scope.PageQueryParts.Owners);
         var after = pageTokens.Decode(request.PageToken, pageQuery, violations);
         violations.ThrowIfAny();
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<AuditRow>(new CommandDefinition(
-            """
+            $"""
             select seq, id, occurred_at as OccurredAt, caller, caller_organisation as Organisation, caller_exchange as Exchange, method,
                    request_id as RequestId, resource_ids as ResourceIds, owner, outcome, detail
             from audit_events
@@ -118,7 +118,7 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource, PageTokens pageToken
               and (@from::timestamptz is null or occurred_at >= @from)
               and (@to::timestamptz is null or occurred_at < @to)
               and (@after::bigint is null or seq < @after)
-              and (@admin or caller = @self or owner = any(@scopes))
+              and {ReadScope.Sql}
             order by seq desc
             limit @limit
             """,
@@ -130,9 +130,9 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource, PageTokens pageToken
                 from,
                 to,
                 after = after?.Ticks,
-                admin = caller.IsAdmin,
-                self = caller.Id,
-                scopes = scopes ?? [],
+                admin = scope.Admin,
+                self = scope.Self,
+                owners = scope.Owners,
                 limit = pageSize + 1,
             },
             cancellationToken: cancellationToken))).AsList();

@@ -21,21 +21,21 @@ public sealed class HistoryTrail(NpgsqlDataSource dataSource, PageTokens pageTok
         violations.Require(request.RecordId.Length > 0, "record_id", Fields.Required)
             .Require(request.RecordId.Length <= Fields.MaxRequestIdLength, "record_id", $"must be at most {Fields.MaxRequestIdLength} characters");
         var pageSize = PageSize.Of(request.PageSize, violations);
-        var scopes = caller.IsAdmin ? null : new[] { caller.Organisation, caller.Exchange }.OfType<string>().ToArray();
-        var pageQuery = PageQuery.Of(nameof(ListAsync), request.RecordId, caller.IsAdmin ? null : caller.Id, scopes is null ? null : string.Join('\n', scopes));
+        var scope = ReadScope.Of(caller);
+        var pageQuery = PageQuery.Of(nameof(ListAsync), request.RecordId, scope.PageQueryParts.Self, scope.PageQueryParts.Owners);
         var after = pageTokens.Decode(request.PageToken, pageQuery, violations);
         violations.ThrowIfAny();
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<HistoryRow>(new CommandDefinition(
-            """
+            $"""
             select seq, record_id as RecordId, occurred_at as OccurredAt, caller, method, request_id as RequestId, changes::text as Changes
             from record_history
-            where record_id = @recordId and (@after::bigint is null or seq > @after) and (@admin or caller = @self or owner = any(@scopes))
+            where record_id = @recordId and (@after::bigint is null or seq > @after) and {ReadScope.Sql}
             order by seq
             limit @limit
             """,
-            new { recordId = request.RecordId, after = after?.Ticks, admin = caller.IsAdmin, self = caller.Id, scopes = scopes ?? [], limit = pageSize + 1 },
+            new { recordId = request.RecordId, after = after?.Ticks, admin = scope.Admin, self = scope.Self, owners = scope.Owners, limit = pageSize + 1 },
             cancellationToken: cancellationToken))).AsList();
 
         var response = new ListHistoryResponse { Entries = { rows.Take(pageSize).Select(r => r.ToMessage()) } };
