@@ -22,8 +22,12 @@ public sealed record DatasetFacts(
 /// <summary>A dataset was registered (status DRAFT).</summary>
 public sealed record DatasetRegistered(Guid DatasetId, DatasetFacts Facts, DateTimeOffset RegisteredAt);
 
-/// <summary>A dataset was certified as high-quality: from now on it counts in H1, H2 and H8.</summary>
-public sealed record DatasetCertified(Guid DatasetId, string CertificateNumber, DatasetFacts Facts, DateTimeOffset CertifiedAt);
+/// <summary>
+/// A dataset's revision was certified as high-quality: revision 1 (or whichever the dataset was at) by its
+/// certification, from when on it counts in H1, H2 and H8; a later revision of a certified dataset by
+/// CertifyDatasetRevision, from when on its <paramref name="Facts"/> are the dataset's counted content.
+/// </summary>
+public sealed record DatasetCertified(Guid DatasetId, string CertificateNumber, DatasetFacts Facts, DateTimeOffset CertifiedAt, int Revision = 1);
 
 /// <summary>A dataset's descriptive fields changed; <paramref name="Status"/> is its certification status (lower_snake_case).</summary>
 public sealed record DatasetUpdated(Guid DatasetId, long Version, string Status, DatasetFacts Facts, DateTimeOffset UpdatedAt);

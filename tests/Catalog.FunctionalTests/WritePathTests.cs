@@ -218,5 +218,5 @@ public sealed class WritePathTests(CatalogFixture fixture)
 
     [Fact]
     public void TheseAndOnlyTheseMethodsAreWrites() =>
-        Assert.Equal(["BatchCertifyDatasets", "BatchRegisterDatasets", "BatchSubmitForCertification", "CertifyDataset", "PruneRetention", "RaiseObjection", "RecordEvaluation", "RegisterDataset", "RejectDataset", "RetireDataset", "SetDatasetSources", "SubmitForCertification", "UpdateDataset"], WriteMethods.Of(fixture.Services));
+        Assert.Equal(["BatchCertifyDatasets", "BatchRegisterDatasets", "BatchSubmitForCertification", "CertifyDataset", "CertifyDatasetRevision", "CreateDatasetRevision", "PruneRetention", "RaiseObjection", "RecordEvaluation", "RegisterDataset", "RejectDataset", "RetireDataset", "SetDatasetSources", "SubmitForCertification", "UpdateDataset"], WriteMethods.Of(fixture.Services));
 }

@@ -40,6 +40,32 @@ public sealed class AsOfTests(MetricsFixture fixture)
     }
 
     [Fact]
+    public async Task ACertifiedRevisionCountsFromTheDayItWasCertifiedAndTheSeriesAgrees()
+    {
+        var domain = Events.Unique("revision");
+        var id = Guid.NewGuid();
+        await Host.PublishAsync(Events.Certified(id, Events.Facts(domain, 1_000), At(2024, 3, 1, 10)));
+        await Host.PublishAsync(Events.Certified(id, Events.Facts(domain, 1_600), At(2024, 9, 1, 10), revision: 2));
+        await Eventually.Returns(() => Host.Client.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = HeadlineView.Full }).ResponseAsync,
+            h => h.H2CertifiedVolume.ByDomain.SingleOrDefault(b => b.Key == domain) is { DatasetCount: 1, VolumeBytes: 1_600 }, because: "both certifications consumed");
+
+        (long, long)? Counted(HeadlineIndicators h) =>
+            h.H2CertifiedVolume.ByDomain.SingleOrDefault(b => b.Key == domain) is { } bucket ? (bucket.DatasetCount, bucket.VolumeBytes) : null;
+        Assert.Equal((1L, 1_000L), Counted(await FullAsOf("2024-08-31")));
+        Assert.Equal((1L, 1_600L), Counted(await FullAsOf("2024-09-01")));
+
+        // The series' day-to-day change on the revision's day is the difference of the two volumes, and no new dataset.
+        var request = new GetIndicatorSeriesRequest { Indicator = Indicator.H2CertifiedVolume, FromDay = "2024-08-31", ToDay = "2024-09-01", Granularity = Granularity.Day };
+        var counts = new GetIndicatorSeriesRequest { Indicator = Indicator.H1CertifiedDatasets, FromDay = "2024-08-31", ToDay = "2024-09-01", Granularity = Granularity.Day };
+        var (volumes, datasets, _) = await Eventually.Returns(
+            async () => ((await Host.Client.GetIndicatorSeriesAsync(request)).Points, (await Host.Client.GetIndicatorSeriesAsync(counts)).Points,
+                (await FullAsOf("2024-09-01")).H2CertifiedVolume.Total.Value),
+            r => r.Item3 == r.Item1[1].Value, because: "headline as of 2024-09-01 equal to the series' point");
+        Assert.Equal(600, volumes[1].Value - volumes[0].Value);
+        Assert.Equal(0, datasets[1].Value - datasets[0].Value);
+    }
+
+    [Fact]
     public async Task TheHeadlineAsOfADayEqualsTheSeriesValueForThatDay()
     {
         await Host.PublishAsync(Events.Certified(Guid.NewGuid(), Events.Facts(Events.Unique("series"), 4_096), At(2024, 12, 31, 8)));

@@ -79,12 +79,13 @@ public sealed class BatchConsumptionTests(MetricsFixture fixture)
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
 
-        // In one batch: a dataset certified twice (the second certificate is the older one: its facts must not win),
-        // and one updated twice, newest first.
+        // In one batch: a dataset's revisions 2 and 1 certified, the newer first (revision 1's facts must not win, its
+        // time is the dataset's certification), and one updated twice, newest first.
         await RecordWriter.DatasetCertifiedAsync(connection, transaction,
         [
-            Events.Certified(recertified, Events.Facts(domain, 500), t.AddMinutes(2)),
+            Events.Certified(recertified, Events.Facts(domain, 500), t.AddMinutes(2), revision: 2),
             Events.Certified(updated, Events.Facts(domain, 7), t),
+            Events.Certified(recertified, Events.Facts(domain, 999), t.AddMinutes(1)),
             Events.Certified(recertified, Events.Facts(domain, 999), t.AddMinutes(1)),
         ], CancellationToken.None);
         await RecordWriter.DatasetUpdatedAsync(connection, transaction,
@@ -97,7 +98,9 @@ public sealed class BatchConsumptionTests(MetricsFixture fixture)
         await transaction.CommitAsync();
 
         Assert.Equal(500, await fixture.QueryAsync<long>("select volume_bytes from datasets where dataset_id = @recertified", new { recertified }));
-        Assert.Equal(t.AddMinutes(2).UtcDateTime, await fixture.QueryAsync<DateTime>("select certified_at from datasets where dataset_id = @recertified", new { recertified }), TimeSpan.FromMilliseconds(1));
+        Assert.Equal(t.AddMinutes(1).UtcDateTime, await fixture.QueryAsync<DateTime>("select certified_at from datasets where dataset_id = @recertified", new { recertified }), TimeSpan.FromMilliseconds(1));
+        Assert.Equal("1:999 2:500", await fixture.QueryAsync<string>(
+            "select string_agg(revision || ':' || volume_bytes, ' ' order by revision) from certified_revisions where dataset_id = @recertified", new { recertified }));
         Assert.Equal((renamed, 70L), await fixture.QueryAsync<(string, long)>("select domain, volume_bytes from datasets where dataset_id = @updated", new { updated }));
         Assert.True(await fixture.QueryAsync<bool>("select retired_at > certified_at from datasets where dataset_id = @retiredFirst", new { retiredFirst }));
     }

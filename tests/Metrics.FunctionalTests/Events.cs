@@ -8,8 +8,8 @@ internal static class Events
     public static DatasetFacts Facts(string domain, long volumeBytes, string modality = "image", string? baseCode = null) =>
         new("测试数据集", domain, modality, volumeBytes, 10, 0, "Sichuan", "测试机构", baseCode, [new LanguageShare("zh", 10_000)]);
 
-    public static DatasetCertified Certified(Guid id, DatasetFacts facts, DateTimeOffset? at = null) =>
-        new(id, "HQ-" + id.ToString("N")[..8], facts, at ?? DateTimeOffset.UtcNow);
+    public static DatasetCertified Certified(Guid id, DatasetFacts facts, DateTimeOffset? at = null, int revision = 1) =>
+        new(id, "HQ-" + id.ToString("N")[..8], facts, at ?? DateTimeOffset.UtcNow, revision);
 
     public static ListingCreated Listed(Guid listingId, string exchange, long bytes, string kind = ProductKinds.HighQualityDataset) =>
         new(listingId, exchange, kind, kind == ProductKinds.HighQualityDataset ? Guid.NewGuid() : null, bytes, DateTimeOffset.UtcNow);

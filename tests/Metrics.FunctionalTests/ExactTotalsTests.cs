@@ -42,7 +42,10 @@ public sealed class ExactTotalsTests(MetricsFixture fixture)
             // The exabytes would saturate the int64 totals the other tests compare.
             await using var connection = new NpgsqlConnection(fixture.ConnectionString);
             await connection.OpenAsync();
-            await using var delete = new NpgsqlCommand("delete from datasets where domain = @domain; delete from listings where exchange_code = @exchange", connection);
+            await using var delete = new NpgsqlCommand("""
+                delete from certified_revisions where dataset_id in (select dataset_id from datasets where domain = @domain);
+                delete from datasets where domain = @domain; delete from listings where exchange_code = @exchange
+                """, connection);
             delete.Parameters.AddWithValue("domain", domain);
             delete.Parameters.AddWithValue("exchange", exchange);
             await delete.ExecuteNonQueryAsync();

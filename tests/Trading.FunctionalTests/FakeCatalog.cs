@@ -54,9 +54,13 @@ public sealed class FakeCatalog : CatalogService.CatalogServiceBase, IAsyncDispo
         Server = _app.GetTestServer();
     }
 
-    public Dataset Add(CertificationStatus status, long volumeBytes = 1_000_000_000, string name = "测试数据集")
+    /// <param name="revision">The revision the dataset's content is at (its certified one when CERTIFIED).</param>
+    public Dataset Add(CertificationStatus status, long volumeBytes = 1_000_000_000, string name = "测试数据集", int revision = 1)
     {
-        var dataset = new Dataset { Id = Guid.NewGuid().ToString(), Name = name, VolumeBytes = volumeBytes, Status = status };
+        var dataset = new Dataset
+        {
+            Id = Guid.NewGuid().ToString(), Name = name, VolumeBytes = volumeBytes, Status = status, Revision = revision, LatestRevision = revision,
+        };
         _datasets[dataset.Id] = dataset;
         return dataset;
     }

@@ -44,6 +44,33 @@ public sealed class ListingTests(TradingFixture fixture)
     }
 
     [Fact]
+    public async Task AListingSellsTheDatasetsCertifiedRevision()
+    {
+        var dataset = fixture.Catalog.Add(CertificationStatus.Certified, volumeBytes: 9_000_000_000, revision: 3);
+
+        var stale = HighQuality(dataset);
+        stale.DatasetRevision = 2;
+        var error = await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await fixture.Client.CreateListingAsync(stale));
+        Assert.Contains("revision 3", error.Status.Detail);
+        var named = HighQuality(dataset);
+        named.DatasetRevision = 3;
+        var listing = await fixture.Client.CreateListingAsync(named);
+        var other = HighQuality(dataset, "SH");
+
+        Assert.Equal((3, 9_000_000_000L), (listing.DatasetRevision, listing.ListedVolumeBytes));
+        Assert.Equal(3, (await fixture.Client.CreateListingAsync(other)).DatasetRevision);
+        Assert.Equal(listing, await fixture.Client.GetListingAsync(new GetListingRequest { Id = listing.Id }));
+        await GrpcAssert.InvalidField("dataset_revision", async () => await fixture.Client.CreateListingAsync(new CreateListingRequest
+        {
+            RequestId = Guid.NewGuid().ToString(), ExchangeCode = "BJ", ProductKind = ProductKind.Other, Name = "行业报告", ListedVolumeBytes = 1_000, DatasetRevision = 1,
+        }));
+        await GrpcAssert.InvalidField("dataset_revision", async () => await fixture.Client.CreateListingAsync(new CreateListingRequest
+        {
+            RequestId = Guid.NewGuid().ToString(), ExchangeCode = "BJ", DatasetId = dataset.Id, DatasetRevision = -1,
+        }));
+    }
+
+    [Fact]
     public async Task DatasetIdAloneMeansAHighQualityListingWithANegotiatedPrice()
     {
         var dataset = fixture.Catalog.Add(CertificationStatus.Certified, volumeBytes: 5_000);

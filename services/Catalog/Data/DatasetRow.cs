@@ -15,7 +15,7 @@ internal sealed class DatasetRow
         "language_shares::text as language_shares, annotation_base_code, annotation_method, annotated_fraction_bp, quality_grade, " +
         "licence, access_level, provider_organisation, province, keywords, edition, status, version, certificate_number, " +
         "certified_at, notice_started_at, notice_ends_at, open_objection_count, retired_at, rejection_reason, created_at, updated_at, " +
-        "evaluation_count, evaluation_best_uplift_bp, evaluation_median_uplift_bp";
+        "evaluation_count, evaluation_best_uplift_bp, evaluation_median_uplift_bp, revision, latest_revision";
 
     public Guid Id { get; set; }
     public string Name { get; set; } = "";
@@ -52,6 +52,8 @@ internal sealed class DatasetRow
     public int Evaluation_Count { get; set; }
     public int? Evaluation_Best_Uplift_Bp { get; set; }
     public int? Evaluation_Median_Uplift_Bp { get; set; }
+    public int Revision { get; set; }
+    public int Latest_Revision { get; set; }
 
     public CertificationStatus StatusValue => (CertificationStatus)Status;
 
@@ -92,6 +94,8 @@ internal sealed class DatasetRow
             RejectionReason = Rejection_Reason,
             CreatedAt = Time(Created_At),
             UpdatedAt = Time(Updated_At),
+            Revision = Revision,
+            LatestRevision = Latest_Revision,
         };
         if (Evaluation_Count > 0)
         {
@@ -106,13 +110,17 @@ internal sealed class DatasetRow
                 message.Evaluations.MedianUpliftBp = median;
             }
         }
-        foreach (var share in JsonSerializer.Deserialize(Language_Shares, StoredJson.Default.StoredShareArray) ?? [])
-        {
-            message.LanguageShares.Add(new V1.LanguageShare { Code = share.Code, BasisPoints = share.Bp });
-        }
-
+        message.LanguageShares.AddRange(Shares(Language_Shares));
         return message;
     }
+
+    /// <summary>Language shares as stored (<c>[{"code":"zh","bp":8000},...]</c>).</summary>
+    public static IEnumerable<V1.LanguageShare> Shares(string stored) =>
+        (JsonSerializer.Deserialize(stored, StoredJson.Default.StoredShareArray) ?? []).Select(s => new V1.LanguageShare { Code = s.Code, BasisPoints = s.Bp });
+
+    /// <summary>Language shares to store, the inverse of <see cref="Shares"/>.</summary>
+    public static string StoredShares(IEnumerable<V1.LanguageShare> shares) =>
+        JsonSerializer.Serialize(shares.Select(s => new StoredShare(s.Code, s.BasisPoints)).ToArray(), StoredJson.Default.StoredShareArray);
 
     public static Timestamp? Time(DateTime? value) =>
         value is { } v ? Timestamp.FromDateTime(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
@@ -129,7 +137,7 @@ internal sealed class DatasetRow
         volumeBytes = d.VolumeBytes,
         recordCount = d.RecordCount,
         tokenCount = d.TokenCount,
-        languageShares = JsonSerializer.Serialize(d.LanguageShares.Select(s => new StoredShare(s.Code, s.BasisPoints)).ToArray(), StoredJson.Default.StoredShareArray),
+        languageShares = StoredShares(d.LanguageShares),
         zhShareBp = DatasetValidation.ZhShare(d.LanguageShares),
         annotationBaseCode = d.Annotation.BaseCode.Length == 0 ? null : d.Annotation.BaseCode,
         annotationMethod = (short)d.Annotation.Method,

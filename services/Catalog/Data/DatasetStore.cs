@@ -71,8 +71,10 @@ internal sealed class DatasetStore(
             }
 
             // jsonb_to_recordset turns the rows (snake_case keys = column names) into one multi-row insert.
+            // Each dataset with its revision 1, in one statement.
             var inserted = (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
                 $"""
+                with inserted as (
                 insert into datasets (id, name, name_en, description_zh, description_en, domain, modality, volume_bytes, record_count,
                     token_count, language_shares, zh_share_bp, annotation_base_code, annotation_method, annotated_fraction_bp,
                     quality_grade, licence, access_level, provider_organisation, province, keywords, edition, search_text,
@@ -86,7 +88,11 @@ internal sealed class DatasetStore(
                     zh_share_bp int, annotation_base_code text, annotation_method smallint, annotated_fraction_bp int,
                     quality_grade smallint, licence smallint, access_level smallint, provider_organisation text, province text,
                     keywords text[], edition text, search_text text)
-                returning {DatasetRow.Columns}
+                returning {DatasetRow.Columns}),
+                revisions as (
+                    insert into dataset_revisions (dataset_id, revision, volume_bytes, record_count, token_count, language_shares, note, created_at)
+                    select id, 1, volume_bytes, record_count, token_count, language_shares::jsonb, '', @now from inserted)
+                select * from inserted
                 """, new { rows = rows.ToJsonString(), now, status = (short)CertificationStatus.Draft }, transaction, cancellationToken: cancellationToken)))
                 .ToDictionary(r => r.Id);
             var datasets = ids.Select(id => inserted[id].ToMessage()).ToArray();
@@ -218,8 +224,11 @@ internal sealed class DatasetStore(
             var datasets = await TransitionAsync(connection, transaction, ids,
                 "status = @status, certificate_number = (@certificates)[u.item::int], certified_at = @now, open_objection_count = 0",
                 new { status = (short)CertificationStatus.Certified, certificates, now }, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update dataset_revisions r set certified_at = @now from datasets d where d.id = any(@ids) and r.dataset_id = d.id and r.revision = d.revision",
+                new { ids, now }, transaction, cancellationToken: cancellationToken));
             await outbox.EnqueueManyAsync(connection, transaction,
-                datasets.Select((d, k) => new DatasetCertified(ids[k], d.CertificateNumber, DatasetRow.Facts(d), now)).ToArray(), cancellationToken);
+                datasets.Select((d, k) => new DatasetCertified(ids[k], d.CertificateNumber, DatasetRow.Facts(d), now, d.Revision)).ToArray(), cancellationToken);
             return datasets.Select((d, k) => Written(d, current[k])).ToArray();
         }, cancellationToken);
 

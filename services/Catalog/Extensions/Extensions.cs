@@ -36,5 +36,6 @@ internal static class Extensions
         builder.Services.AddSingleton<EvaluationStore>();
         builder.Services.AddSingleton<EvaluationQueries>();
         builder.Services.AddSingleton<LineageStore>();
+        builder.Services.AddSingleton<RevisionStore>();
     }
 }

@@ -12,7 +12,7 @@ using Platform.Audit.V1;
 namespace Platform.Catalog.Grpc;
 
 internal sealed class CatalogGrpcService(
-    DatasetStore store, DatasetQueries queries, EvaluationStore evaluations, EvaluationQueries evaluationQueries, LineageStore lineage, PageTokens pageTokens, AuditTrail audit, HistoryTrail history, TimeProvider time)
+    DatasetStore store, DatasetQueries queries, EvaluationStore evaluations, EvaluationQueries evaluationQueries, LineageStore lineage, RevisionStore revisions, PageTokens pageTokens, AuditTrail audit, HistoryTrail history, TimeProvider time)
     : CatalogService.CatalogServiceBase
 {
     private const int MaxSearchTerms = 8;
@@ -109,7 +109,7 @@ internal sealed class CatalogGrpcService(
         violations.Require(paths.Count > 0, "update_mask", "must name at least one field");
         foreach (var path in paths.Where(p => !DatasetMask.IsUpdatable(p)))
         {
-            violations.Add("update_mask", $"'{path}' is not an updatable field");
+            violations.Add("update_mask", DatasetMask.NotUpdatable(path));
         }
 
         violations.Require(request.ExpectedVersion >= 0, "expected_version", "must not be negative");
@@ -230,6 +230,63 @@ internal sealed class CatalogGrpcService(
         {
             // The key is the last evaluation's place in the order of recording.
             response.NextPageToken = pageTokens.Encode(pageQuery, new PageKey(page[pageSize - 1].Seq, Guid.Parse(page[pageSize - 1].Evaluation.Id)));
+        }
+
+        return response;
+    }
+
+    [Authorize(Policy = Rights.Provider)]
+    [WriteMethod]
+    public override Task<DatasetRevision> CreateDatasetRevision(CreateDatasetRevisionRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        violations.RequestIdOf(request.RequestId, required: false);
+        var id = DatasetValidation.Id(request.DatasetId, "dataset_id", violations);
+        var content = new Dataset
+        {
+            VolumeBytes = request.VolumeBytes,
+            RecordCount = request.RecordCount,
+            TokenCount = request.TokenCount,
+            LanguageShares = { request.LanguageShares.Select(s => s.Clone()) },
+        };
+        DatasetValidation.Measures(content, violations);
+        var note = request.Note.Trim();
+        violations.Require(note.Length > 0, "note", Fields.Required)
+            .Require(note.Length <= DatasetValidation.MaxTextLength, "note", $"must be at most {DatasetValidation.MaxTextLength} characters")
+            .Require(request.ExpectedVersion >= 0, "expected_version", "must not be negative")
+            .ThrowIfAny();
+        var caller = Caller.Of(context);
+        return revisions.CreateAsync(WriteCall.Of(context), new(request.RequestId, request), id, request.ExpectedVersion, content, note,
+            organisation => DatasetAccess.RequireOwn(caller, organisation), context.CancellationToken);
+    }
+
+    [Authorize(Policy = Rights.Certifier)]
+    [WriteMethod]
+    public override Task<Dataset> CertifyDatasetRevision(CertifyDatasetRevisionRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        violations.RequestIdOf(request.RequestId, required: false);
+        var id = DatasetValidation.Id(request.DatasetId, "dataset_id", violations);
+        violations.Require(request.Revision > 0, "revision", "must be a revision number (1 or more)").ThrowIfAny();
+        return revisions.CertifyAsync(WriteCall.Of(context), new(request.RequestId, request), id, request.Revision, context.CancellationToken);
+    }
+
+    [AllowAnonymous]
+    public override async Task<ListDatasetRevisionsResponse> ListDatasetRevisions(ListDatasetRevisionsRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        var id = DatasetValidation.Id(request.DatasetId, "dataset_id", violations);
+        var pageSize = PageSize.Of(request.PageSize, violations);
+        var pageQuery = PageQuery.Of(nameof(ListDatasetRevisions), id.ToString());
+        var after = pageTokens.Decode(request.PageToken, pageQuery, violations);
+        violations.ThrowIfAny();
+        DatasetAccess.Readable(Caller.Of(context), await store.FindAsync(id, context.CancellationToken), request.DatasetId);
+
+        var page = await revisions.ListAsync(id, (int?)after?.Ticks, pageSize + 1, context.CancellationToken);
+        var response = new ListDatasetRevisionsResponse { Revisions = { page.Take(pageSize) } };
+        if (page.Count > pageSize)
+        {
+            response.NextPageToken = pageTokens.Encode(pageQuery, new PageKey(page[pageSize - 1].Revision, id));
         }
 
         return response;

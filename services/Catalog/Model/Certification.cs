@@ -49,6 +49,20 @@ internal static class Certification
     public static string? CanUpdate(CertificationStatus status) =>
         status == CertificationStatus.Retired ? "a RETIRED dataset cannot be changed" : null;
 
+    /// <summary>A DRAFT dataset's revision describes it at once; a CERTIFIED one's awaits CertifyDatasetRevision.</summary>
+    public static string? CanRevise(CertificationStatus status) =>
+        status is CertificationStatus.Draft or CertificationStatus.Certified
+            ? null
+            : $"only a DRAFT or CERTIFIED dataset takes a new revision; it is {Name(status)}";
+
+    /// <summary>A CERTIFIED dataset's revision newer than its certified one (which CertifyDataset certified).</summary>
+    public static string? CanCertifyRevision(CertificationStatus status, int certifiedRevision, int revision) =>
+        status != CertificationStatus.Certified
+            ? $"only a CERTIFIED dataset's newer revision is certified on its own (CertifyDataset certifies the revision a dataset is at); it is {Name(status)}"
+            : revision <= certifiedRevision
+                ? $"revision {revision} is not newer than the certified revision {certifiedRevision}"
+                : null;
+
     /// <summary>HQ-&lt;year&gt;-&lt;sequence&gt;, the sequence restarting every year.</summary>
     public static string CertificateNumber(int year, long sequence) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"HQ-{year}-{sequence:D6}");

@@ -6,6 +6,9 @@ namespace Platform.Catalog.Validation;
 /// <summary>The field mask of UpdateDataset: which paths may change and how each is copied.</summary>
 internal static class DatasetMask
 {
+    /// <summary>The content fields: they change only by a new revision (CreateDatasetRevision).</summary>
+    private static readonly FrozenSet<string> Content = FrozenSet.Create(StringComparer.Ordinal, "volume_bytes", "record_count", "token_count", "language_shares");
+
     private static readonly FrozenDictionary<string, Action<Dataset, Dataset>> Setters = new Dictionary<string, Action<Dataset, Dataset>>
     {
         ["name"] = (from, to) => to.Name = from.Name,
@@ -14,14 +17,6 @@ internal static class DatasetMask
         ["description_en"] = (from, to) => to.DescriptionEn = from.DescriptionEn,
         ["domain"] = (from, to) => to.Domain = from.Domain,
         ["modality"] = (from, to) => to.Modality = from.Modality,
-        ["volume_bytes"] = (from, to) => to.VolumeBytes = from.VolumeBytes,
-        ["record_count"] = (from, to) => to.RecordCount = from.RecordCount,
-        ["token_count"] = (from, to) => to.TokenCount = from.TokenCount,
-        ["language_shares"] = (from, to) =>
-        {
-            to.LanguageShares.Clear();
-            to.LanguageShares.AddRange(from.LanguageShares.Select(s => s.Clone()));
-        },
         ["annotation"] = (from, to) => to.Annotation = from.Annotation?.Clone() ?? new Annotation(),
         ["annotation.base_code"] = (from, to) => to.Annotation.BaseCode = from.Annotation?.BaseCode ?? "",
         ["annotation.method"] = (from, to) => to.Annotation.Method = from.Annotation?.Method ?? AnnotationMethod.Unspecified,
@@ -41,6 +36,11 @@ internal static class DatasetMask
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static bool IsUpdatable(string path) => Setters.ContainsKey(path);
+
+    /// <summary>Why <paramref name="path"/> cannot be in an update mask.</summary>
+    public static string NotUpdatable(string path) => Content.Contains(path)
+        ? $"'{path}' is content: it changes only by a new revision (CreateDatasetRevision)"
+        : $"'{path}' is not an updatable field";
 
     /// <summary>Copies the masked fields of <paramref name="from"/> onto <paramref name="to"/>.</summary>
     public static void Apply(Dataset from, Dataset to, IEnumerable<string> paths)

@@ -52,17 +52,26 @@ internal static partial class DatasetValidation
         // A DRAFT may leave domain and modality UNSPECIFIED; SubmitForCertification requires them.
         v.Require(Enum.IsDefined(d.Domain), prefix + "domain", "is not a DOMAIN_ value");
         v.Require(Enum.IsDefined(d.Modality), prefix + "modality", "is not a MODALITY_ value");
-        v.Quantity(d.VolumeBytes, prefix + "volume_bytes", Quantities.MaxVolumeBytes, "bytes");
-        v.Quantity(d.RecordCount, prefix + "record_count", Quantities.MaxRecordCount, "records", allowZero: true);
-        v.Quantity(d.TokenCount, prefix + "token_count", Quantities.MaxTokens, "tokens", allowZero: true);
         v.Require(Enum.IsDefined(d.QualityGrade), prefix + "quality_grade", "is not a QUALITY_GRADE_ value");
         v.Require(Enum.IsDefined(d.Licence), prefix + "licence", "is not a LICENCE_ value");
         v.Require(Enum.IsDefined(d.AccessLevel), prefix + "access_level", "is not an ACCESS_LEVEL_ value");
 
-        LanguageShares(d, v, prefix);
+        Measures(d, v, prefix);
         Annotation(d, v, prefix);
         Provider(d, v, prefix);
         Keywords(d, v, prefix);
+    }
+
+    /// <summary>
+    /// Validates the content a revision carries (volume, records, tokens, language shares) and normalises the language
+    /// codes in place.
+    /// </summary>
+    public static void Measures(Dataset d, FieldViolations v, string prefix = "")
+    {
+        v.Quantity(d.VolumeBytes, prefix + "volume_bytes", Quantities.MaxVolumeBytes, "bytes");
+        v.Quantity(d.RecordCount, prefix + "record_count", Quantities.MaxRecordCount, "records", allowZero: true);
+        v.Quantity(d.TokenCount, prefix + "token_count", Quantities.MaxTokens, "tokens", allowZero: true);
+        LanguageShares(d, v, prefix);
     }
 
     private static void Text(string value, int max, string field, FieldViolations v) =>

@@ -28,16 +28,29 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
     private static string HighQualityAt(string alias) =>
         $"{alias}certified_at < @cutoff and not ({alias}retired_at is not null and {alias}retired_at > {alias}certified_at and {alias}retired_at < @cutoff)";
 
+    /// <summary>
+    /// The datasets as they stood at the cutoff: each one's volume is that of its latest revision certified before it
+    /// (the volume of the revision it was registered with while it was not certified yet).
+    /// </summary>
+    private const string DatasetsAtCutoff =
+        """
+        (select d.dataset_id, d.domain, d.modality, d.annotation_base_code, d.certified_at, d.retired_at,
+                coalesce(v.volume_bytes, d.volume_bytes) as volume_bytes
+         from datasets d left join lateral (
+             select r.volume_bytes from certified_revisions r where r.dataset_id = d.dataset_id and r.certified_at < @cutoff
+             order by r.certified_at desc limit 1) v on true)
+        """;
+
     /// <param name="asOf">The figures at the end of that day (UTC+8), from the records' times; null for now.</param>
     public async Task<HeadlineData> ComputeHeadlineAsync(DateOnly? asOf, CancellationToken cancellationToken)
     {
         DateTimeOffset? cutoff = asOf is { } asOfDay ? Calculations.EndOf(asOfDay) : null;
         var computedAt = cutoff ?? time.GetUtcNow();
         var today = Calculations.Today(time);
-        var (highQuality, baseDatasets, trades, listed, corpora, evaluations, latestDay) = cutoff is null
-            ? (HighQuality, "d.certified_at is not null and (d.retired_at is null or d.retired_at < d.certified_at)", "true",
+        var (datasets, highQuality, baseDatasets, trades, listed, corpora, evaluations, latestDay) = cutoff is null
+            ? ("datasets", HighQuality, "d.certified_at is not null and (d.retired_at is null or d.retired_at < d.certified_at)", "true",
                 "delisted_at is null", "true", "true", "day < @today::date")
-            : (HighQualityAt(""), HighQualityAt("d."), "settled_at < @cutoff",
+            : (DatasetsAtCutoff, HighQualityAt(""), HighQualityAt("d."), "settled_at < @cutoff",
                 "listed_at < @cutoff and (delisted_at is null or delisted_at >= @cutoff)", "as_of < @cutoff", "evaluated_at < @cutoff",
                 "day < @today::date and day <= @asOfDay::date");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -46,7 +59,7 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
             select grouping(domain, modality, annotation_base_code) as grouping_id, coalesce(domain, '') as domain,
                    coalesce(modality, '') as modality, coalesce(annotation_base_code, '') as base,
                    count(*) as dataset_count, coalesce(sum(volume_bytes), 0) as volume_bytes
-            from datasets where {highQuality}
+            from {datasets} datasets where {highQuality}
             group by grouping sets ((), (domain), (modality), (annotation_base_code));
 
             select count(*), coalesce(sum(amount_fen), 0) from trades where product_kind = 'high_quality_dataset' and {trades};
@@ -63,7 +76,7 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
             from training_corpus where {corpora} order by provider, model;
 
             select b.code, b.name, b.city, b.province, count(d.dataset_id) as dataset_count, coalesce(sum(d.volume_bytes), 0) as volume_bytes
-            from annotation_bases b left join datasets d on d.annotation_base_code = b.code and {baseDatasets}
+            from annotation_bases b left join {datasets} d on d.annotation_base_code = b.code and {baseDatasets}
             group by b.code, b.name, b.city, b.province order by b.code;
 
             select domain, modality, annotated, dataset_id as DatasetId, array_agg(uplift_bp order by uplift_bp) as Uplifts
@@ -144,12 +157,17 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
             var (sql, valueUnit) = indicator switch
             {
                 Indicator.H1CertifiedDatasets or Indicator.H2CertifiedVolume => (
+                    // A dataset counts from its first certification with that revision's volume; each later certified
+                    // revision replaces its volume by the new one; a retirement takes away the last.
                     $"""
-                    select (certified_at at time zone {Zone})::date::text as day, 1::bigint as count_delta, volume_bytes as value_delta
-                    from datasets where certified_at is not null
+                    select (certified_at at time zone {Zone})::date::text as day, (previous is null)::int::bigint as count_delta,
+                           volume_bytes - coalesce(previous, 0) as value_delta
+                    from (select certified_at, volume_bytes, lag(volume_bytes) over (partition by dataset_id order by certified_at) as previous
+                          from certified_revisions) r
                     union all
-                    select (retired_at at time zone {Zone})::date::text, -1, -volume_bytes
-                    from datasets where certified_at is not null and retired_at > certified_at
+                    select (d.retired_at at time zone {Zone})::date::text, -1, -coalesce(
+                        (select r.volume_bytes from certified_revisions r where r.dataset_id = d.dataset_id order by r.certified_at desc limit 1), d.volume_bytes)
+                    from datasets d where certified_at is not null and retired_at > certified_at
                     """,
                     indicator == Indicator.H1CertifiedDatasets ? "dataset" : "byte"),
                 Indicator.H3HighQualityTradeAmount => (

@@ -32,15 +32,30 @@ internal static class RecordWriter
         UpsertFactsAsync(connection, transaction, events, e => new DatasetRow(e.DatasetId, e.Facts, e.RegisteredAt, null, null),
             "registered_at", "u.at", "registered_at = least(datasets.registered_at, excluded.registered_at)", ct);
 
-    public static Task DatasetCertifiedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetCertified> events, CancellationToken ct) =>
-        UpsertFactsAsync(connection, transaction, events, e => new DatasetRow(e.DatasetId, e.Facts, e.CertifiedAt, e.CertificateNumber, null),
+    /// <summary>
+    /// The first certification starts the dataset's count (H1); every certified revision is kept (H2 as of a day), and
+    /// the latest one's facts are the dataset's (H2 now).
+    /// </summary>
+    public static async Task DatasetCertifiedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetCertified> events, CancellationToken ct)
+    {
+        await UpsertFactsAsync(connection, transaction, events, e => new DatasetRow(e.DatasetId, e.Facts, e.CertifiedAt, e.CertificateNumber, null),
             "certified_at, certificate_number", "u.at, u.certificate_number",
-            """
-            certified_at = greatest(datasets.certified_at, excluded.certified_at),
-            certificate_number = case when datasets.certified_at is null or excluded.certified_at >= datasets.certified_at
-                                      then excluded.certificate_number else datasets.certificate_number end
-            """,
+            "certified_at = least(datasets.certified_at, excluded.certified_at), certificate_number = coalesce(datasets.certificate_number, excluded.certificate_number)",
             ct);
+        await WriteAsync(connection, transaction, events, e => (e.DatasetId, e.Revision), segment =>
+        [
+            Unnest(
+                """
+                insert into certified_revisions (dataset_id, revision, certified_at, volume_bytes)
+                select u.dataset_id, u.revision, u.certified_at, u.volume_bytes from {rows} order by u.dataset_id, u.revision
+                on conflict (dataset_id, revision) do nothing
+                """,
+                Column("dataset_id", NpgsqlDbType.Uuid, segment, e => e.DatasetId),
+                Column("revision", NpgsqlDbType.Integer, segment, e => e.Revision),
+                Column("certified_at", NpgsqlDbType.TimestampTz, segment, e => e.CertifiedAt.UtcDateTime),
+                Column("volume_bytes", NpgsqlDbType.Bigint, segment, e => e.Facts.VolumeBytes)),
+        ], ct);
+    }
 
     public static Task DatasetUpdatedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetUpdated> events, CancellationToken ct) =>
         UpsertFactsAsync(connection, transaction, events, e => new DatasetRow(e.DatasetId, e.Facts, e.UpdatedAt, null, e.Status),

@@ -17,7 +17,8 @@ internal sealed record NewListing(
     long ListedVolumeBytes,
     PricingModel PricingModel,
     long PriceFen,
-    DateTimeOffset ListedAt);
+    DateTimeOffset ListedAt,
+    int DatasetRevision = 0);
 
 /// <summary>One listing of a write: its index in the request (0 for a single call), request (with its request id) and content.</summary>
 internal sealed record ListingToCreate(int Index, WriteItem Item, NewListing Listing);
@@ -68,11 +69,11 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, WritePath w
                 inserted = (await connection.QueryAsync<ListingRow>(new CommandDefinition(
                     $"""
                     insert into listings (id, exchange_code, product_kind, dataset_id, name, listed_volume_bytes,
-                                          pricing_model, price_fen, status, listed_at, created_at)
+                                          pricing_model, price_fen, status, listed_at, created_at, dataset_revision)
                     select u.id, u.exchange_code, u.product_kind, u.dataset_id, u.name, u.listed_volume_bytes,
-                           u.pricing_model, u.price_fen, @active, u.listed_at, @now
-                    from unnest(@ids, @codes, @kinds, @datasetIds, @names, @volumes, @models, @prices, @listedAts)
-                        as u(id, exchange_code, product_kind, dataset_id, name, listed_volume_bytes, pricing_model, price_fen, listed_at)
+                           u.pricing_model, u.price_fen, @active, u.listed_at, @now, nullif(u.dataset_revision, 0)
+                    from unnest(@ids, @codes, @kinds, @datasetIds, @names, @volumes, @models, @prices, @listedAts, @revisions)
+                        as u(id, exchange_code, product_kind, dataset_id, name, listed_volume_bytes, pricing_model, price_fen, listed_at, dataset_revision)
                     returning {ListingRow.Columns}
                     """,
                     new
@@ -86,6 +87,7 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, WritePath w
                         models = items.Select(i => (short)i.Listing.PricingModel).ToArray(),
                         prices = items.Select(i => i.Listing.PriceFen).ToArray(),
                         listedAts = items.Select(i => i.Listing.ListedAt).ToArray(),
+                        revisions = items.Select(i => i.Listing.DatasetRevision).ToArray(),
                         active = (short)ListingStatus.Active,
                         now,
                     },

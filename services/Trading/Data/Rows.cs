@@ -17,12 +17,14 @@ internal sealed record ListingRow(
     DateTime ListedAt,
     DateTime? DelistedAt,
     string? DelistReason,
-    DateTime CreatedAt)
+    DateTime CreatedAt,
+    int? DatasetRevision)
 {
     public const string Columns =
         "id, exchange_code as ExchangeCode, product_kind as ProductKind, dataset_id as DatasetId, name, " +
         "listed_volume_bytes as ListedVolumeBytes, pricing_model as PricingModel, price_fen as PriceFen, status, " +
-        "listed_at as ListedAt, delisted_at as DelistedAt, delist_reason as DelistReason, created_at as CreatedAt";
+        "listed_at as ListedAt, delisted_at as DelistedAt, delist_reason as DelistReason, created_at as CreatedAt, " +
+        "dataset_revision as DatasetRevision";
 }
 
 internal sealed record TradeRow(

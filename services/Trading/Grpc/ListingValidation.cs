@@ -41,6 +41,8 @@ internal static class ListingValidation
             violations.Quantity(request.Pricing.PriceFen, prefix + "pricing.price_fen", Quantities.MaxAmountFen, "fen");
         }
 
+        violations.Require(request.DatasetRevision >= 0, prefix + "dataset_revision", "must be a revision number, or 0 for the certified revision")
+            .Require(request.DatasetRevision == 0 || highQuality, prefix + "dataset_revision", "only a HIGH_QUALITY_DATASET listing names a dataset revision");
         var listedAt = BusinessTime.Resolve(request.ListedAt, now, prefix + "listed_at", violations);
         if (exchangeCode is null || kind is null || listedAt is null || (highQuality && datasetId is null))
         {
@@ -49,7 +51,7 @@ internal static class ListingValidation
 
         return new NewListing(
             exchangeCode, Names.Of(kind.Value), datasetId, name, request.ListedVolumeBytes,
-            request.Pricing?.Model ?? PricingModel.Unspecified, request.Pricing?.PriceFen ?? 0, listedAt.Value);
+            request.Pricing?.Model ?? PricingModel.Unspecified, request.Pricing?.PriceFen ?? 0, listedAt.Value, request.DatasetRevision);
     }
 
     /// <summary>

@@ -33,6 +33,7 @@ internal static class Messages
         DelistedAt = ToTimestamp(row.DelistedAt),
         DelistReason = row.DelistReason ?? string.Empty,
         CreatedAt = ToTimestamp(row.CreatedAt),
+        DatasetRevision = row.DatasetRevision ?? 0,
     };
 
     public static Trade ToMessage(this TradeRow row) => new()

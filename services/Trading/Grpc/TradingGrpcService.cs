@@ -148,13 +148,22 @@ internal sealed class TradingGrpcService(
             }
 
             var listing = item.Listing;
+            if (listing.DatasetRevision != 0 && listing.DatasetRevision != dataset.Revision)
+            {
+                throw naming.FailedPrecondition(item.Index,
+                    $"Dataset '{datasetId}' is certified at revision {dataset.Revision}; revision {listing.DatasetRevision} cannot be listed.");
+            }
+
             var volume = listing.ListedVolumeBytes == 0 ? dataset.VolumeBytes : listing.ListedVolumeBytes;
             if (volume <= 0)
             {
                 throw naming.FailedPrecondition(item.Index, $"Dataset '{datasetId}' has no volume in the catalog; give listed_volume_bytes.");
             }
 
-            return item with { Listing = listing with { Name = listing.Name.Length == 0 ? dataset.Name : listing.Name, ListedVolumeBytes = volume } };
+            return item with
+            {
+                Listing = listing with { Name = listing.Name.Length == 0 ? dataset.Name : listing.Name, ListedVolumeBytes = volume, DatasetRevision = dataset.Revision },
+            };
         }).ToArray();
     }
 

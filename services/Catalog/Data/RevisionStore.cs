@@ -1,0 +1,164 @@
+using Dapper;
+using Npgsql;
+using Platform.Catalog.Model;
+using Platform.Catalog.V1;
+using Platform.Catalog.Validation;
+using Platform.Contracts;
+using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Outbox;
+using Platform.Infrastructure.Writes;
+
+namespace Platform.Catalog.Data;
+
+/// <summary>A row of <c>dataset_revisions</c>.</summary>
+internal sealed class RevisionRow
+{
+    public const string Columns =
+        "dataset_id, revision, volume_bytes, record_count, token_count, language_shares::text as language_shares, note, created_at, certified_at";
+
+    public Guid Dataset_Id { get; set; }
+    public int Revision { get; set; }
+    public long Volume_Bytes { get; set; }
+    public long Record_Count { get; set; }
+    public long Token_Count { get; set; }
+    public string Language_Shares { get; set; } = "[]";
+    public string Note { get; set; } = "";
+    public DateTime Created_At { get; set; }
+    public DateTime? Certified_At { get; set; }
+
+    public DatasetRevision ToMessage() => new()
+    {
+        DatasetId = Dataset_Id.ToString(),
+        Revision = Revision,
+        VolumeBytes = Volume_Bytes,
+        RecordCount = Record_Count,
+        TokenCount = Token_Count,
+        LanguageShares = { DatasetRow.Shares(Language_Shares) },
+        Note = Note,
+        CreatedAt = DatasetRow.Time(Created_At),
+        CertifiedAt = DatasetRow.Time(Certified_At),
+    };
+}
+
+/// <summary>
+/// A dataset's revisions (<c>dataset_revisions</c>), each write through the write path with the dataset row locked: a
+/// new revision numbered one above the latest (describing a DRAFT dataset at once, awaiting certification on a CERTIFIED
+/// one), and the certification of a certified dataset's newer revision, which makes it the dataset's counted content.
+/// </summary>
+internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath writes, Outbox outbox, SearchIndex index, TimeProvider time)
+{
+    /// <param name="content">The new revision's content (volume, records, tokens, language shares), validated.</param>
+    /// <param name="requireOwn">Checks the caller against the stored dataset's organisation, inside the transaction.</param>
+    public Task<DatasetRevision> CreateAsync(
+        WriteCall call, WriteItem item, Guid id, long expectedVersion, Dataset content, string note, Action<string?> requireOwn, CancellationToken cancellationToken) =>
+        writes.RunAsync(call, item, DatasetRevision.Parser, async (connection, transaction) =>
+        {
+            var current = await LockAsync(connection, transaction, id, cancellationToken);
+            requireOwn(current.Provider_Organisation);
+            if (expectedVersion != 0 && current.Version != expectedVersion)
+            {
+                throw GrpcErrors.Aborted($"Dataset '{id}' is at version {current.Version}, not {expectedVersion}: read it again and retry.");
+            }
+
+            Reject(Certification.CanRevise(current.StatusValue));
+            var now = time.GetUtcNow();
+            var revision = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(
+                $"""
+                insert into dataset_revisions (dataset_id, revision, volume_bytes, record_count, token_count, language_shares, note, created_at)
+                values (@id, @revision, @volumeBytes, @recordCount, @tokenCount, @languageShares::jsonb, @note, @now)
+                returning {RevisionRow.Columns}
+                """,
+                new
+                {
+                    id, revision = current.Latest_Revision + 1, volumeBytes = content.VolumeBytes, recordCount = content.RecordCount,
+                    tokenCount = content.TokenCount, languageShares = DatasetRow.StoredShares(content.LanguageShares), note, now,
+                },
+                transaction, cancellationToken: cancellationToken));
+
+            // A DRAFT dataset is what its latest revision says; a CERTIFIED one keeps its certified content until
+            // CertifyDatasetRevision.
+            var changed = current.StatusValue == CertificationStatus.Draft
+                ? await MoveToAsync(connection, transaction, revision, now, cancellationToken)
+                : await UpdateAsync(connection, transaction, id, "latest_revision = @latest", new { latest = revision.Revision, now }, cancellationToken);
+            if (current.StatusValue == CertificationStatus.Draft)
+            {
+                await outbox.EnqueueAsync(connection, transaction, new DatasetUpdated(
+                    id, changed.Version, ReferenceData.EnumName(changed.Status), DatasetRow.Facts(changed), now), cancellationToken);
+            }
+
+            var answer = revision.ToMessage();
+            return new Written<DatasetRevision>(answer, [changed.Id], changed.Provider?.Organisation, () => index.Apply(changed),
+                [new RecordChange(changed.Id, current.ToMessage(), changed)]);
+        }, cancellationToken);
+
+    /// <summary>A CERTIFIED dataset's newer revision becomes its certified, counted content (one DatasetCertified event).</summary>
+    public Task<Dataset> CertifyAsync(WriteCall call, WriteItem item, Guid id, int revision, CancellationToken cancellationToken) =>
+        writes.RunAsync(call, item, Dataset.Parser, async (connection, transaction) =>
+        {
+            var current = await LockAsync(connection, transaction, id, cancellationToken);
+            if (revision > current.Latest_Revision)
+            {
+                throw GrpcErrors.NotFound("DatasetRevision", $"{id}/revisions/{revision}");
+            }
+
+            Reject(Certification.CanCertifyRevision(current.StatusValue, current.Revision, revision));
+            var now = time.GetUtcNow();
+            var target = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(
+                $"update dataset_revisions set certified_at = @now where dataset_id = @id and revision = @revision returning {RevisionRow.Columns}",
+                new { id, revision, now }, transaction, cancellationToken: cancellationToken));
+            var changed = await MoveToAsync(connection, transaction, target, now, cancellationToken);
+            await outbox.EnqueueAsync(connection, transaction,
+                new DatasetCertified(id, changed.CertificateNumber, DatasetRow.Facts(changed), now, revision), cancellationToken);
+            return new Written<Dataset>(changed, [changed.Id], changed.Provider?.Organisation, () => index.Apply(changed),
+                [new RecordChange(changed.Id, current.ToMessage(), changed)]);
+        }, cancellationToken);
+
+    /// <summary>Revisions of a dataset, newest first, below <paramref name="before"/> when given.</summary>
+    public async Task<IReadOnlyList<DatasetRevision>> ListAsync(Guid id, int? before, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RevisionRow>(new CommandDefinition(
+            $"""
+            select {RevisionRow.Columns} from dataset_revisions
+            where dataset_id = @id and (@before::int is null or revision < @before) order by revision desc limit @limit
+            """,
+            new { id, before, limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToMessage()).ToArray();
+    }
+
+    /// <summary>Makes <paramref name="revision"/> the dataset's content (and its latest, if newer).</summary>
+    private static Task<Dataset> MoveToAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RevisionRow revision, DateTimeOffset now, CancellationToken cancellationToken) =>
+        UpdateAsync(connection, transaction, revision.Dataset_Id,
+            """
+            revision = @revision, latest_revision = greatest(latest_revision, @revision), volume_bytes = @volumeBytes,
+            record_count = @recordCount, token_count = @tokenCount, language_shares = @languageShares::jsonb, zh_share_bp = @zhShareBp
+            """,
+            new
+            {
+                revision = revision.Revision, volumeBytes = revision.Volume_Bytes, recordCount = revision.Record_Count, tokenCount = revision.Token_Count,
+                languageShares = revision.Language_Shares, zhShareBp = DatasetValidation.ZhShare(DatasetRow.Shares(revision.Language_Shares)), now,
+            },
+            cancellationToken);
+
+    private static async Task<Dataset> UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string set, object parameters, CancellationToken cancellationToken)
+    {
+        var all = new DynamicParameters(parameters);
+        all.Add("id", id);
+        return (await connection.QuerySingleAsync<DatasetRow>(new CommandDefinition(
+            $"update datasets set {set}, version = version + 1, updated_at = @now where id = @id returning {DatasetRow.Columns}",
+            all, transaction, cancellationToken: cancellationToken))).ToMessage();
+    }
+
+    private static async Task<DatasetRow> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>
+        await connection.QuerySingleOrDefaultAsync<DatasetRow>(new CommandDefinition(
+            $"select {DatasetRow.Columns} from datasets where id = @id for update", new { id }, transaction, cancellationToken: cancellationToken))
+        ?? throw GrpcErrors.NotFound("Dataset", id.ToString());
+
+    private static void Reject(string? reason)
+    {
+        if (reason is not null)
+        {
+            throw GrpcErrors.FailedPrecondition(reason);
+        }
+    }
+}
