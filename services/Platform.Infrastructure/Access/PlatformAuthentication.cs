@@ -14,13 +14,17 @@ public static class PlatformAuthentication
     /// <summary>
     /// JWT bearer validation of the token service's access tokens (issuer, audience <c>platform</c>, lifetime, and the
     /// signing keys from its discovery document, fetched once and cached by the handler, not per call) and one policy
-    /// per right. Methods without an <c>[Authorize]</c> or <c>[AllowAnonymous]</c> of their own need a valid token.
+    /// per right; a token validated once is remembered until it expires (<see cref="ValidatedTokenCache"/>). Methods without an <c>[Authorize]</c> or <c>[AllowAnonymous]</c> of their own need a valid token.
     /// </summary>
     public static IServiceCollection AddPlatformAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IConfiguration>((options, configuration) =>
+        // The system clock, as the validation's own: a test's fake clock must not keep an expired token valid.
+        services.AddSingleton(new ValidatedTokenCache(TimeProvider.System));
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IConfiguration, ValidatedTokenCache>((options, configuration, tokens) =>
         {
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(tokens);
             options.Authority = configuration[AuthorityKey];
             // The token service is on loopback over plain HTTP in development; a deployment gives an https authority.
             options.RequireHttpsMetadata = false;
