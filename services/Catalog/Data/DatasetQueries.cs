@@ -14,7 +14,7 @@ internal sealed record StatsRow(string Field, string? Value, long Count, decimal
 
 internal sealed record SearchPage(IReadOnlyList<Dataset> Datasets, Guid? LastId, long TotalSize, IReadOnlyList<FacetRow> Facets);
 
-/// <summary>Reads over many datasets: filtered listing, keyword search with facets, statistics.</summary>
+/// <summary>The catalog's reads of datasets: one or a few by id, filtered listing, keyword search with facets, statistics.</summary>
 internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex index)
 {
     /// <summary>Facet fields in response order, with the column each groups by.</summary>
@@ -27,6 +27,35 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex in
         ("province", "province", null),
         ("status", "status", typeof(CertificationStatus)),
     ];
+
+    /// <summary>One dataset, from the cache of the search index when it holds it.</summary>
+    public async Task<Dataset?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (index.TryGetCached(id) is { } cached)
+        {
+            return cached;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<DatasetRow>(new CommandDefinition(
+            $"select {DatasetRow.Columns} from datasets where id = @id", new { id }, cancellationToken: cancellationToken));
+        var dataset = row?.ToMessage();
+        if (dataset is not null)
+        {
+            index.Cache(dataset);
+        }
+
+        return dataset;
+    }
+
+    /// <summary>The datasets of <paramref name="ids"/> that exist, by id (read from the database, not cached).</summary>
+    public async Task<IReadOnlyDictionary<Guid, Dataset>> FindManyAsync(Guid[] ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
+            $"select {DatasetRow.Columns} from datasets where id = any(@ids)", new { ids }, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.Id, r => r.ToMessage());
+    }
 
     /// <param name="organisation">
     /// Limits the search to one provider's datasets (a provider listing its drafts): answered in SQL, as such lists are

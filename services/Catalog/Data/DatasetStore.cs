@@ -19,36 +19,10 @@ namespace Platform.Catalog.Data;
 /// id, the stored answer and the audit event to it).
 /// </summary>
 internal sealed class DatasetStore(
-    NpgsqlDataSource dataSource, WritePath writes, Outbox outbox, SearchIndex index, TimeProvider time, IOptions<CertificationOptions> certification)
+    WritePath writes, Outbox outbox, SearchIndex index, TimeProvider time, IOptions<CertificationOptions> certification)
 {
     /// <summary>The column values of <see cref="DatasetRow.ContentParameters"/> under their column names.</summary>
     private static readonly JsonSerializerOptions RowJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    public async Task<Dataset?> FindAsync(Guid id, CancellationToken cancellationToken)
-    {
-        if (index.TryGetCached(id) is { } cached)
-        {
-            return cached;
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<DatasetRow>(new CommandDefinition(
-            $"select {DatasetRow.Columns} from datasets where id = @id", new { id }, cancellationToken: cancellationToken));
-        var dataset = row?.ToMessage();
-        if (dataset is not null)
-        {
-            index.Cache(dataset);
-        }
-
-        return dataset;
-    }
-
-    public async Task<IReadOnlyList<DatasetRow>> FindManyAsync(Guid[] ids, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
-            $"select {DatasetRow.Columns} from datasets where id = any(@ids)", new { ids }, cancellationToken: cancellationToken))).AsList();
-    }
 
     public sealed record Registration(WriteItem Item, Dataset Content);
 

@@ -37,5 +37,6 @@ internal static class Extensions
         builder.Services.AddSingleton<EvaluationQueries>();
         builder.Services.AddSingleton<LineageStore>();
         builder.Services.AddSingleton<RevisionStore>();
+        builder.Services.AddSingleton<Grpc.CatalogPages>();
     }
 }

@@ -52,6 +52,22 @@ public static class BatchWrites
     }
 
     /// <summary>
+    /// The violations of a batch write's shape: its size (thrown at once when wrong, before any item is looked at) and
+    /// its items' request ids; the caller adds the items' own violations and throws.
+    /// </summary>
+    public static FieldViolations Violations(IReadOnlyList<string> requestIds)
+    {
+        var violations = new FieldViolations();
+        if (!Size(requestIds.Count, violations))
+        {
+            violations.ThrowIfAny();
+        }
+
+        RequestIds(requestIds, violations);
+        return violations;
+    }
+
+    /// <summary>
     /// Every item of a batch write carries its own request id, distinct within the batch: the id is what makes a
     /// retried batch (or a batch overlapping earlier single calls) return the stored results item by item.
     /// </summary>
