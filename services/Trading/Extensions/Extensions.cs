@@ -31,6 +31,7 @@ internal static class Extensions
         builder.Services.AddSingleton<IDomainMeters, TradingMeters>();
         builder.Services.AddSingleton<ExchangeRepository>();
         builder.Services.AddSingleton<ListingRepository>();
+        builder.Services.AddTransient<Grpc.ListingCreation>();
         builder.Services.AddSingleton<TradeRepository>();
         builder.Services.AddTransient<CatalogGateway>();
     }

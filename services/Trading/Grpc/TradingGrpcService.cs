@@ -16,9 +16,8 @@ internal sealed class TradingGrpcService(
     ExchangeRepository exchanges,
     ListingRepository listings,
     TradeRepository trades,
-    CatalogGateway catalog,
+    ListingCreation creation,
     PageTokens pageTokens,
-    WritePath writes,
     AuditTrail audit, HistoryTrail history,
     TimeProvider time) : TradingService.TradingServiceBase
 {
@@ -54,20 +53,14 @@ internal sealed class TradingGrpcService(
         var listing = ListingValidation.Listing(request, time.GetUtcNow(), violations);
         violations.ThrowIfAny();
         ExchangeAccess.RequireOwn(Caller.Of(context), listing!.ExchangeCode);
-        return (await CreateListingsAsync(WriteCall.Of(context), [new ListingToCreate(0, new(request.RequestId, request), listing!)], ItemNaming.Single, context))[0];
+        return (await creation.CreateAsync(WriteCall.Of(context), [new ListingToCreate(0, new(request.RequestId, request), listing!)], ItemNaming.Single, context))[0];
     }
 
     [Authorize(Policy = Rights.Exchange)]
     [WriteMethod]
     public override async Task<BatchCreateListingsResponse> BatchCreateListings(BatchCreateListingsRequest request, ServerCallContext context)
     {
-        var violations = new FieldViolations();
-        if (!BatchWrites.Size(request.Requests.Count, violations))
-        {
-            violations.ThrowIfAny();
-        }
-
-        BatchWrites.RequestIds(request.Requests.Select(r => r.RequestId).ToList(), violations);
+        var violations = BatchWrites.Violations(request.Requests.Select(r => r.RequestId).ToList());
         var now = time.GetUtcNow();
         var listings = request.Requests.Select((r, i) => ListingValidation.Listing(r, now, violations, ItemNaming.Batch.Prefix(i))).ToArray();
         ListingValidation.DistinctListings(listings, violations);
@@ -79,92 +72,7 @@ internal sealed class TradingGrpcService(
         }
 
         var items = request.Requests.Select((r, i) => new ListingToCreate(i, new(r.RequestId, r), listings[i]!)).ToArray();
-        return new() { Listings = { await CreateListingsAsync(WriteCall.Of(context, nameof(CreateListing)), items, ItemNaming.Batch, context) } };
-    }
-
-    /// <summary>
-    /// CreateListing for validated items, a single call being a batch of one: items whose request id was used before
-    /// are answered from the write path's stored answers; the others need a known exchange and, for a high-quality
-    /// dataset, catalog's word that it is CERTIFIED (asked before any transaction opens, so a slow or absent catalog
-    /// holds and writes nothing); then one transaction stores them all.
-    /// </summary>
-    private async Task<Listing[]> CreateListingsAsync(WriteCall call, ListingToCreate[] items, ItemNaming naming, ServerCallContext context)
-    {
-        var ct = context.CancellationToken;
-        var responses = await writes.StoredAsync(call, items.Select(i => i.Item).ToArray(), naming, Listing.Parser, ct);
-        var fresh = items.Where(i => responses[i.Index] is null).ToList();
-        if (fresh.Count == 0)
-        {
-            return responses!;
-        }
-
-        var known = await exchanges.ExistingAsync(fresh.Select(i => i.Listing.ExchangeCode).Distinct().ToArray(), ct);
-        if (fresh.FirstOrDefault(i => !known.Contains(i.Listing.ExchangeCode)) is { } unknown)
-        {
-            throw naming.NotFound(unknown.Index, "Exchange", unknown.Listing.ExchangeCode);
-        }
-
-        var toCreate = await WithCatalogFactsAsync(fresh, naming, context);
-        var created = await listings.CreateManyAsync(call, toCreate, naming, ct);
-        for (var k = 0; k < toCreate.Length; k++)
-        {
-            responses[toCreate[k].Index] = created[k];
-        }
-
-        return responses!;
-    }
-
-    /// <summary>
-    /// Checks the high-quality items with catalog (one round trip per 100 datasets) and fills in the catalog's name
-    /// and volume where the request left them empty.
-    /// </summary>
-    private async Task<ListingToCreate[]> WithCatalogFactsAsync(List<ListingToCreate> items, ItemNaming naming, ServerCallContext context)
-    {
-        var datasetIds = items
-            .Where(i => i.Listing.ProductKind == ProductKinds.HighQualityDataset)
-            .Select(i => i.Listing.DatasetId!.Value)
-            .Distinct()
-            .ToArray();
-        if (datasetIds.Length == 0)
-        {
-            return [.. items];
-        }
-
-        var datasets = await catalog.GetDatasetsAsync(
-            datasetIds, id => naming.NotFound(items.First(i => i.Listing.DatasetId == id).Index, "Dataset", id.ToString()), context);
-        return items.Select(item =>
-        {
-            if (item.Listing.ProductKind != ProductKinds.HighQualityDataset)
-            {
-                return item;
-            }
-
-            var datasetId = item.Listing.DatasetId!.Value;
-            var dataset = datasets[datasetId];
-            if (dataset.Status != CertificationStatus.Certified)
-            {
-                throw naming.FailedPrecondition(item.Index,
-                    $"Dataset '{datasetId}' is {dataset.Status.ToString().ToUpperInvariant()}; only CERTIFIED datasets are listed as high-quality datasets.");
-            }
-
-            var listing = item.Listing;
-            if (listing.DatasetRevision != 0 && listing.DatasetRevision != dataset.Revision)
-            {
-                throw naming.FailedPrecondition(item.Index,
-                    $"Dataset '{datasetId}' is certified at revision {dataset.Revision}; revision {listing.DatasetRevision} cannot be listed.");
-            }
-
-            var volume = listing.ListedVolumeBytes == 0 ? dataset.VolumeBytes : listing.ListedVolumeBytes;
-            if (volume <= 0)
-            {
-                throw naming.FailedPrecondition(item.Index, $"Dataset '{datasetId}' has no volume in the catalog; give listed_volume_bytes.");
-            }
-
-            return item with
-            {
-                Listing = listing with { Name = listing.Name.Length == 0 ? dataset.Name : listing.Name, ListedVolumeBytes = volume, DatasetRevision = dataset.Revision },
-            };
-        }).ToArray();
+        return new() { Listings = { await creation.CreateAsync(WriteCall.Of(context, nameof(CreateListing)), items, ItemNaming.Batch, context) } };
     }
 
     [AllowAnonymous]
@@ -222,59 +130,18 @@ internal sealed class TradingGrpcService(
     [WriteMethod]
     public override async Task<Trade> PlaceTrade(PlaceTradeRequest request, ServerCallContext context)
     {
-        var violations = new FieldViolations();
-        violations.RequestIdOf(request.RequestId, required: true);
-        var listingId = violations.Uuid(request.ListingId, "listing_id", "listing");
-        var type = violations.Enum(request.Type, "type", allowUnspecified: false);
-        violations.Quantity(request.AmountFen, "amount_fen", Quantities.MaxAmountFen, "fen");
-        var buyer = violations.Text(request.Buyer, "buyer", required: false);
-        string? company = null;
-        int? share = null;
-        if (type == TradeType.EquityContribution)
-        {
-            if (request.Equity is null)
-            {
-                violations.Add("equity", "is required for an EQUITY_CONTRIBUTION trade");
-            }
-            else
-            {
-                company = violations.Text(request.Equity.ReceivingCompany, "equity.receiving_company", required: true);
-                share = EquityShare(violations, request.Equity.EquityShareBps, "equity.equity_share_bps");
-            }
-        }
-        else
-        {
-            violations.Require(request.Equity is null, "equity", "is only for EQUITY_CONTRIBUTION trades");
-        }
-
-        var placedAt = BusinessTime.Resolve(request.PlacedAt, time.GetUtcNow(), "placed_at", violations);
-        violations.ThrowIfAny();
-        await RequireOwnListingAsync(Caller.Of(context), listingId!.Value, context.CancellationToken);
-
-        return await trades.PlaceAsync(
-            WriteCall.Of(context), new(request.RequestId, request),
-            new NewTrade(listingId!.Value, type!.Value, request.AmountFen, buyer.Length == 0 && company is not null ? company : buyer, company, share, placedAt!.Value),
-            context.CancellationToken);
+        var trade = TradeRequests.Trade(request, time.GetUtcNow());
+        await RequireOwnListingAsync(Caller.Of(context), trade.ListingId, context.CancellationToken);
+        return await trades.PlaceAsync(WriteCall.Of(context), new(request.RequestId, request), trade, context.CancellationToken);
     }
 
     [Authorize(Policy = Rights.Exchange)]
     [WriteMethod]
     public override async Task<Trade> RecordEquityContribution(RecordEquityContributionRequest request, ServerCallContext context)
     {
-        var violations = new FieldViolations();
-        violations.RequestIdOf(request.RequestId, required: true);
-        var listingId = violations.Uuid(request.ListingId, "listing_id", "listing");
-        var company = violations.Text(request.ReceivingCompany, "receiving_company", required: true);
-        violations.Quantity(request.ValuationFen, "valuation_fen", Quantities.MaxAmountFen, "fen");
-        var share = EquityShare(violations, request.EquityShareBps, "equity_share_bps");
-        var recordedAt = BusinessTime.Resolve(request.RecordedAt, time.GetUtcNow(), "recorded_at", violations);
-        violations.ThrowIfAny();
-        await RequireOwnListingAsync(Caller.Of(context), listingId!.Value, context.CancellationToken);
-
-        return await trades.PlaceAsync(
-            WriteCall.Of(context), new(request.RequestId, request),
-            new NewTrade(listingId!.Value, TradeType.EquityContribution, request.ValuationFen, company, company, share, recordedAt!.Value),
-            context.CancellationToken);
+        var trade = TradeRequests.EquityContribution(request, time.GetUtcNow());
+        await RequireOwnListingAsync(Caller.Of(context), trade.ListingId, context.CancellationToken);
+        return await trades.PlaceAsync(WriteCall.Of(context), new(request.RequestId, request), trade, context.CancellationToken);
     }
 
     [Authorize(Policy = Rights.Exchange)]
@@ -326,7 +193,7 @@ internal sealed class TradingGrpcService(
         var type = violations.Enum(request.Type, "type", allowUnspecified: true);
         var status = violations.Enum(request.Status, "status", allowUnspecified: true);
         var kind = violations.Enum(request.ProductKind, "product_kind", allowUnspecified: true);
-        var period = request.Period is null ? (BusinessPeriod?)null : PeriodOf(violations, request.Period);
+        var period = request.Period is null ? (BusinessPeriod?)null : TradeRequests.Period(violations, request.Period);
         var pageSize = PageSize.Of(request.PageSize, violations);
         // An exchange lists its own trades; no exchange_code means its own.
         exchangeCode = ExchangeAccess.Scope(Caller.Of(context), exchangeCode);
@@ -368,7 +235,7 @@ internal sealed class TradingGrpcService(
         }
         else
         {
-            period = PeriodOf(violations, request.Period);
+            period = TradeRequests.Period(violations, request.Period);
         }
 
         violations.ThrowIfAny();
@@ -385,19 +252,16 @@ internal sealed class TradingGrpcService(
         Google.Protobuf.IMessage request, string requestIdValue, string tradeIdValue, TradeStep step, Google.Protobuf.WellKnownTypes.Timestamp? atValue, long? amountFen, string? reason,
         FieldViolations violations, ServerCallContext context)
     {
-        violations.RequestIdOf(requestIdValue, required: true);
-        var tradeId = violations.Uuid(tradeIdValue, "trade_id", "trade");
-        var at = BusinessTime.Resolve(atValue, time.GetUtcNow(), TradeLifecycle.TimeField(step), violations);
-        violations.ThrowIfAny();
+        var (tradeId, at) = TradeRequests.Step(requestIdValue, tradeIdValue, step, atValue, time.GetUtcNow(), violations);
         var caller = Caller.Of(context);
-        if (!caller.IsAdmin && await trades.FindAsync(tradeId!.Value, context.CancellationToken) is { } trade
+        if (!caller.IsAdmin && await trades.FindAsync(tradeId, context.CancellationToken) is { } trade
             && !ExchangeAccess.SeesTradesOf(caller, trade.ExchangeCode))
         {
             throw GrpcErrors.NotFound("Trade", tradeIdValue);
         }
 
         return await trades.StepAsync(
-            WriteCall.Of(context), new(requestIdValue, request), tradeId!.Value, step, at!.Value, amountFen, reason, context.CancellationToken);
+            WriteCall.Of(context), new(requestIdValue, request), tradeId, step, at, amountFen, reason, context.CancellationToken);
     }
 
     /// <summary>
@@ -410,31 +274,5 @@ internal sealed class TradingGrpcService(
         {
             ExchangeAccess.RequireOwn(caller, listing.ExchangeCode);
         }
-    }
-
-    private static int? EquityShare(FieldViolations violations, int basisPoints, string field)
-    {
-        if (basisPoints is < 1 or > Shares.Whole)
-        {
-            violations.Add(field, "must be between 1 and 10000 basis points");
-            return null;
-        }
-
-        return basisPoints;
-    }
-
-    private static BusinessPeriod? PeriodOf(FieldViolations violations, Period period)
-    {
-        if (period.Year is < BusinessPeriod.MinYear or > BusinessPeriod.MaxYear)
-        {
-            violations.Add("period.year", $"must be between {BusinessPeriod.MinYear} and {BusinessPeriod.MaxYear}");
-        }
-
-        if (period.Month is < 0 or > 12)
-        {
-            violations.Add("period.month", "must be 1–12, or 0 for the whole year");
-        }
-
-        return BusinessPeriod.IsValid(period.Year, period.Month) ? BusinessPeriod.Of(period.Year, period.Month) : null;
     }
 }
