@@ -2,6 +2,7 @@ using System.Text;
 using Dapper;
 using Npgsql;
 using Platform.Catalog.Model;
+using Platform.Catalog.Search;
 using Platform.Catalog.V1;
 using Platform.Infrastructure.Grpc;
 
@@ -15,7 +16,7 @@ internal sealed record StatsRow(string Field, string? Value, long Count, decimal
 internal sealed record SearchPage(IReadOnlyList<Dataset> Datasets, Guid? LastId, long TotalSize, IReadOnlyList<FacetRow> Facets);
 
 /// <summary>The catalog's reads of datasets: one or a few by id, filtered listing, keyword search with facets, statistics.</summary>
-internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex index)
+internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex index, DatasetCache cache)
 {
     /// <summary>Facet fields in response order, with the column each groups by.</summary>
     public static readonly (string Field, string Column, Type? Enum)[] FacetFields =
@@ -31,7 +32,7 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex in
     /// <summary>One dataset, from the cache of the search index when it holds it.</summary>
     public async Task<Dataset?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (index.TryGetCached(id) is { } cached)
+        if (cache.TryGet(id) is { } cached)
         {
             return cached;
         }
@@ -42,7 +43,7 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex in
         var dataset = row?.ToMessage();
         if (dataset is not null)
         {
-            index.Cache(dataset);
+            cache.Keep(dataset);
         }
 
         return dataset;
@@ -70,7 +71,7 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex in
             var byId = new Dictionary<Guid, Dataset>();
             foreach (var id in found.PageIds)
             {
-                if (index.TryGetCached(id) is { } cached)
+                if (cache.TryGet(id) is { } cached)
                 {
                     byId[id] = cached;
                 }
@@ -84,7 +85,7 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex in
                     $"select {DatasetRow.Columns} from datasets where id = any(@missing)", new { missing }, cancellationToken: cancellationToken)))
                 {
                     var dataset = row.ToMessage();
-                    index.Cache(dataset);
+                    cache.Keep(dataset);
                     byId[row.Id] = dataset;
                 }
             }

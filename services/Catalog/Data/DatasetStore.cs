@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Catalog.Model;
+using Platform.Catalog.Search;
 using Platform.Catalog.V1;
 using Platform.Catalog.Validation;
 using Platform.Contracts;
@@ -19,7 +20,7 @@ namespace Platform.Catalog.Data;
 /// id, the stored answer and the audit event to it).
 /// </summary>
 internal sealed class DatasetStore(
-    WritePath writes, Outbox outbox, SearchIndex index, TimeProvider time, IOptions<CertificationOptions> certification)
+    WritePath writes, Outbox outbox, DatasetCache cache, TimeProvider time, IOptions<CertificationOptions> certification)
 {
     /// <summary>The column values of <see cref="DatasetRow.ContentParameters"/> under their column names.</summary>
     private static readonly JsonSerializerOptions RowJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -152,7 +153,7 @@ internal sealed class DatasetStore(
             };
             var changed = (await connection.QuerySingleAsync<DatasetRow>(new CommandDefinition(
                 $"select {DatasetRow.Columns} from datasets where id = @id", new { id }, transaction, cancellationToken: cancellationToken))).ToMessage();
-            return new Written<Objection>(objection, [id.ToString(), objection.Id], changed.Provider?.Organisation, () => index.Apply(changed),
+            return new Written<Objection>(objection, [id.ToString(), objection.Id], changed.Provider?.Organisation, () => cache.Apply(changed),
                 [new RecordChange(id.ToString(), current.ToMessage(), changed)]);
         }, cancellationToken);
 
@@ -294,5 +295,5 @@ internal sealed class DatasetStore(
     /// its change from <paramref name="before"/> (none: registered) for the dataset's history.
     /// </summary>
     private Written<Dataset> Written(Dataset dataset, DatasetRow? before) =>
-        new(dataset, [dataset.Id], dataset.Provider?.Organisation, () => index.Apply(dataset), [new RecordChange(dataset.Id, before?.ToMessage(), dataset)]);
+        new(dataset, [dataset.Id], dataset.Provider?.Organisation, () => cache.Apply(dataset), [new RecordChange(dataset.Id, before?.ToMessage(), dataset)]);
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Platform.Catalog.Model;
+using Platform.Catalog.Search;
 using Platform.Catalog.V1;
 using Platform.Catalog.Validation;
 using Platform.Contracts;
@@ -14,7 +15,7 @@ namespace Platform.Catalog.Data;
 /// <see cref="EvaluationRecorded"/> event in one transaction, the dataset row locked so that summaries of concurrent
 /// evaluations of one dataset are computed one after the other.
 /// </summary>
-internal sealed class EvaluationStore(WritePath writes, Infrastructure.Outbox.Outbox outbox, SearchIndex index, TimeProvider time)
+internal sealed class EvaluationStore(WritePath writes, Infrastructure.Outbox.Outbox outbox, DatasetCache cache, TimeProvider time)
 {
     public Task<Evaluation> RecordAsync(WriteCall call, WriteItem item, ValidEvaluation e, CancellationToken cancellationToken) =>
         writes.RunAsync(call, item, Evaluation.Parser, async (connection, transaction) =>
@@ -51,7 +52,7 @@ internal sealed class EvaluationStore(WritePath writes, Infrastructure.Outbox.Ou
                 id, e.DatasetId, ReferenceData.EnumName(changed.Domain), ReferenceData.EnumName(changed.Modality), annotated,
                 ReferenceData.EnumName(e.Metric), e.UpliftBp, e.EvaluatedAt), cancellationToken);
             var evaluation = EvaluationRow.Message(id, e, now);
-            return new Written<Evaluation>(evaluation, [evaluation.Id, evaluation.DatasetId], changed.Provider?.Organisation, () => index.Apply(changed),
+            return new Written<Evaluation>(evaluation, [evaluation.Id, evaluation.DatasetId], changed.Provider?.Organisation, () => cache.Apply(changed),
                 [new RecordChange(changed.Id, dataset.ToMessage(), changed)]);
         }, cancellationToken);
 }

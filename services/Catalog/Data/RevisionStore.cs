@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Platform.Catalog.Model;
+using Platform.Catalog.Search;
 using Platform.Catalog.V1;
 using Platform.Catalog.Validation;
 using Platform.Contracts;
@@ -45,7 +46,7 @@ internal sealed class RevisionRow
 /// new revision numbered one above the latest (describing a DRAFT dataset at once, awaiting certification on a CERTIFIED
 /// one), and the certification of a certified dataset's newer revision, which makes it the dataset's counted content.
 /// </summary>
-internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath writes, Outbox outbox, SearchIndex index, TimeProvider time)
+internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath writes, Outbox outbox, DatasetCache cache, TimeProvider time)
 {
     /// <param name="content">The new revision's content (volume, records, tokens, language shares), validated.</param>
     /// <param name="requireOwn">Checks the caller against the stored dataset's organisation, inside the transaction.</param>
@@ -87,7 +88,7 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
             }
 
             var answer = revision.ToMessage();
-            return new Written<DatasetRevision>(answer, [changed.Id], changed.Provider?.Organisation, () => index.Apply(changed),
+            return new Written<DatasetRevision>(answer, [changed.Id], changed.Provider?.Organisation, () => cache.Apply(changed),
                 [new RecordChange(changed.Id, current.ToMessage(), changed)]);
         }, cancellationToken);
 
@@ -109,7 +110,7 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
             var changed = await MoveToAsync(connection, transaction, target, now, cancellationToken);
             await outbox.EnqueueAsync(connection, transaction,
                 new DatasetCertified(id, changed.CertificateNumber, DatasetRow.Facts(changed), now, revision), cancellationToken);
-            return new Written<Dataset>(changed, [changed.Id], changed.Provider?.Organisation, () => index.Apply(changed),
+            return new Written<Dataset>(changed, [changed.Id], changed.Provider?.Organisation, () => cache.Apply(changed),
                 [new RecordChange(changed.Id, current.ToMessage(), changed)]);
         }, cancellationToken);
 

@@ -1,5 +1,6 @@
 using Platform.Catalog.Data;
 using Platform.Catalog.Model;
+using Platform.Catalog.Search;
 using Platform.Catalog.Telemetry;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Messaging;
@@ -30,6 +31,7 @@ internal static class Extensions
             .ValidateOnStart();
         builder.Services.AddOptions<SearchIndexOptions>().BindConfiguration(SearchIndexOptions.SectionName);
         builder.Services.AddSingleton<SearchIndex>();
+        builder.Services.AddSingleton<DatasetCache>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndex>());
         builder.Services.AddSingleton<DatasetStore>();
         builder.Services.AddSingleton<DatasetQueries>();

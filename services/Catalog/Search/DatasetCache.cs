@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Caching.Memory;
+using Platform.Catalog.V1;
+
+namespace Platform.Catalog.Search;
+
+/// <summary>
+/// Whole datasets as last read or written by this replica, for GetDataset and the pages of list and search: one is
+/// served while the search index holds the same version of it (so another replica's write, once polled, makes it read
+/// afresh). A committed write puts its dataset here and into the index (<see cref="Apply"/>), which also carries the
+/// changes that keep the version (an evaluation summary). At most <see cref="MaxDatasets"/>, the least used evicted.
+/// </summary>
+internal sealed class DatasetCache(SearchIndex index) : IDisposable
+{
+    public const int MaxDatasets = 100_000;
+
+    private readonly MemoryCache _datasets = new(new MemoryCacheOptions { SizeLimit = MaxDatasets });
+
+    public Dataset? TryGet(Guid id) =>
+        index.Enabled && _datasets.TryGetValue(id, out Dataset? dataset) && index.VersionOf(id) == dataset!.Version ? dataset : null;
+
+    /// <summary>Keeps a dataset just read from the database, if the index knows it at that version.</summary>
+    public void Keep(Dataset dataset)
+    {
+        var id = Guid.Parse(dataset.Id);
+        if (index.Enabled && index.VersionOf(id) == dataset.Version)
+        {
+            Set(id, dataset);
+        }
+    }
+
+    /// <summary>A dataset this replica has just written: indexed and kept, so the writer finds it at once.</summary>
+    public void Apply(Dataset dataset)
+    {
+        index.Apply(dataset);
+        if (index.Enabled)
+        {
+            Set(Guid.Parse(dataset.Id), dataset);
+        }
+    }
+
+    public void Dispose() => _datasets.Dispose();
+
+    private void Set(Guid id, Dataset dataset) => _datasets.Set(id, dataset, new MemoryCacheEntryOptions { Size = 1 });
+}
