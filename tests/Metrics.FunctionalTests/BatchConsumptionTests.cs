@@ -81,20 +81,20 @@ public sealed class BatchConsumptionTests(MetricsFixture fixture)
 
         // In one batch: a dataset's revisions 2 and 1 certified, the newer first (revision 1's facts must not win, its
         // time is the dataset's certification), and one updated twice, newest first.
-        await RecordWriter.DatasetCertifiedAsync(connection, transaction,
+        await DatasetEventWriter.DatasetCertifiedAsync(connection, transaction,
         [
             Events.Certified(recertified, Events.Facts(domain, 500), t.AddMinutes(2), revision: 2),
             Events.Certified(updated, Events.Facts(domain, 7), t),
             Events.Certified(recertified, Events.Facts(domain, 999), t.AddMinutes(1)),
             Events.Certified(recertified, Events.Facts(domain, 999), t.AddMinutes(1)),
         ], CancellationToken.None);
-        await RecordWriter.DatasetUpdatedAsync(connection, transaction,
+        await DatasetEventWriter.DatasetUpdatedAsync(connection, transaction,
         [
             new DatasetUpdated(updated, 3, "certified", Events.Facts(renamed, 70), t.AddMinutes(4)),
             new DatasetUpdated(updated, 2, "certified", Events.Facts(domain, 8), t.AddMinutes(3)),
         ], CancellationToken.None);
-        await RecordWriter.DatasetRetiredAsync(connection, transaction, [new DatasetRetired(retiredFirst, t.AddMinutes(5)), new DatasetRetired(retiredFirst, t.AddMinutes(1))], CancellationToken.None);
-        await RecordWriter.DatasetCertifiedAsync(connection, transaction, [Events.Certified(retiredFirst, Events.Facts(domain, 1), t)], CancellationToken.None);
+        await DatasetEventWriter.DatasetRetiredAsync(connection, transaction, [new DatasetRetired(retiredFirst, t.AddMinutes(5)), new DatasetRetired(retiredFirst, t.AddMinutes(1))], CancellationToken.None);
+        await DatasetEventWriter.DatasetCertifiedAsync(connection, transaction, [Events.Certified(retiredFirst, Events.Facts(domain, 1), t)], CancellationToken.None);
         await transaction.CommitAsync();
 
         Assert.Equal(500, await fixture.QueryAsync<long>("select volume_bytes from datasets where dataset_id = @recertified", new { recertified }));

@@ -9,7 +9,7 @@ public sealed class RecordSegmentsTests
     {
         (string Key, int Order)[] events = [("a", 1), ("b", 2), ("a", 3), ("c", 4), ("a", 5), ("b", 6)];
 
-        var segments = RecordWriter.Segments(events, e => e.Key);
+        var segments = BatchStatements.Segments(events, e => e.Key);
 
         Assert.Equal([[1, 2], [3, 4], [5, 6]], segments.Select(s => s.Select(e => e.Order).ToArray()).ToArray());
     }
@@ -17,7 +17,7 @@ public sealed class RecordSegmentsTests
     [Fact]
     public void DistinctKeysMakeOneSegment()
     {
-        var segments = RecordWriter.Segments([1, 2, 3], e => e);
+        var segments = BatchStatements.Segments([1, 2, 3], e => e);
 
         Assert.Equal([1, 2, 3], Assert.Single(segments));
     }

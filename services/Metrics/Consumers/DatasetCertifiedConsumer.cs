@@ -9,5 +9,5 @@ internal sealed class DatasetCertifiedConsumer(NpgsqlDataSource dataSource, Tier
     : RecordConsumer<DatasetCertified>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetCertified> messages, CancellationToken cancellationToken) =>
-        RecordWriter.DatasetCertifiedAsync(connection, transaction, messages, cancellationToken);
+        DatasetEventWriter.DatasetCertifiedAsync(connection, transaction, messages, cancellationToken);
 }

@@ -15,5 +15,5 @@ internal sealed class DatasetRegisteredConsumer(NpgsqlDataSource dataSource, Tie
     protected override bool ChangesIndicators => false;
 
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetRegistered> messages, CancellationToken cancellationToken) =>
-        RecordWriter.DatasetRegisteredAsync(connection, transaction, messages, cancellationToken);
+        DatasetEventWriter.DatasetRegisteredAsync(connection, transaction, messages, cancellationToken);
 }

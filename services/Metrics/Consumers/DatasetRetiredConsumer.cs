@@ -9,5 +9,5 @@ internal sealed class DatasetRetiredConsumer(NpgsqlDataSource dataSource, Tiered
     : RecordConsumer<DatasetRetired>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetRetired> messages, CancellationToken cancellationToken) =>
-        RecordWriter.DatasetRetiredAsync(connection, transaction, messages, cancellationToken);
+        DatasetEventWriter.DatasetRetiredAsync(connection, transaction, messages, cancellationToken);
 }

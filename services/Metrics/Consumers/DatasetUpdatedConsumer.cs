@@ -9,5 +9,5 @@ internal sealed class DatasetUpdatedConsumer(NpgsqlDataSource dataSource, Tiered
     : RecordConsumer<DatasetUpdated>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetUpdated> messages, CancellationToken cancellationToken) =>
-        RecordWriter.DatasetUpdatedAsync(connection, transaction, messages, cancellationToken);
+        DatasetEventWriter.DatasetUpdatedAsync(connection, transaction, messages, cancellationToken);
 }

@@ -9,5 +9,5 @@ internal sealed class EquityContributionRecordedConsumer(NpgsqlDataSource dataSo
     : RecordConsumer<EquityContributionRecorded>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EquityContributionRecorded> messages, CancellationToken cancellationToken) =>
-        RecordWriter.EquityContributionRecordedAsync(connection, transaction, messages, cancellationToken);
+        TradingEventWriter.EquityContributionRecordedAsync(connection, transaction, messages, cancellationToken);
 }

@@ -9,5 +9,5 @@ internal sealed class EvaluationRecordedConsumer(NpgsqlDataSource dataSource, Ti
     : RecordConsumer<EvaluationRecorded>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EvaluationRecorded> messages, CancellationToken cancellationToken) =>
-        RecordWriter.EvaluationRecordedAsync(connection, transaction, messages, cancellationToken);
+        DatasetEventWriter.EvaluationRecordedAsync(connection, transaction, messages, cancellationToken);
 }

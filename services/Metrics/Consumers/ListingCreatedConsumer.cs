@@ -9,5 +9,5 @@ internal sealed class ListingCreatedConsumer(NpgsqlDataSource dataSource, Tiered
     : RecordConsumer<ListingCreated>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ListingCreated> messages, CancellationToken cancellationToken) =>
-        RecordWriter.ListingCreatedAsync(connection, transaction, messages, cancellationToken);
+        TradingEventWriter.ListingCreatedAsync(connection, transaction, messages, cancellationToken);
 }

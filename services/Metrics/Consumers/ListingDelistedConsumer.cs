@@ -9,5 +9,5 @@ internal sealed class ListingDelistedConsumer(NpgsqlDataSource dataSource, Tiere
     : RecordConsumer<ListingDelisted>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ListingDelisted> messages, CancellationToken cancellationToken) =>
-        RecordWriter.ListingDelistedAsync(connection, transaction, messages, cancellationToken);
+        TradingEventWriter.ListingDelistedAsync(connection, transaction, messages, cancellationToken);
 }

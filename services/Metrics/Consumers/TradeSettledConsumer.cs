@@ -9,5 +9,5 @@ internal sealed class TradeSettledConsumer(NpgsqlDataSource dataSource, TieredCa
     : RecordConsumer<TradeSettled>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<TradeSettled> messages, CancellationToken cancellationToken) =>
-        RecordWriter.TradeSettledAsync(connection, transaction, messages, cancellationToken);
+        TradingEventWriter.TradeSettledAsync(connection, transaction, messages, cancellationToken);
 }
