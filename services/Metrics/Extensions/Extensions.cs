@@ -10,6 +10,7 @@ using Platform.Metrics.Caching;
 using Platform.Metrics.Consumers;
 using Platform.Metrics.Data;
 using Platform.Metrics.Grpc;
+using Platform.Metrics.Indicators;
 using Platform.Metrics.Telemetry;
 using StackExchange.Redis;
 

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Microsoft.AspNetCore.Routing;
+using Platform.Metrics.Indicators;
 using Platform.Metrics.V1;
 
 namespace Platform.Metrics.Grpc;

@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using Grpc.Core;
-using Platform.Infrastructure.Access;
 using Microsoft.AspNetCore.Authorization;
+using Platform.Audit.V1;
+using Platform.Infrastructure.Access;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Writes;
-using Platform.Audit.V1;
 using Platform.Metrics.Caching;
 using Platform.Metrics.Computation;
 using Platform.Metrics.Data;
+using Platform.Metrics.Indicators;
 using Platform.Metrics.Telemetry;
 using Platform.Metrics.V1;
 
@@ -187,7 +188,7 @@ internal sealed class MetricsGrpcService(
         var response = await writes.RunAsync(WriteCall.Of(context), new(request.RequestId, request), ReportTrainingCorpusResponse.Parser, async (connection, transaction) =>
         {
             var (applied, stored) = await TrainingCorpusWriter.WriteAsync(connection, transaction, report, context.CancellationToken);
-            return new Written<ReportTrainingCorpusResponse>(new() { Applied = applied, Model = ProtoMapper.ToMessage(stored) }, [$"{report.Provider}/{report.Model}"]);
+            return new Written<ReportTrainingCorpusResponse>(new() { Applied = applied, Model = IndicatorMessages.ToMessage(stored) }, [$"{report.Provider}/{report.Model}"]);
         }, context.CancellationToken);
         if (response.Applied)
         {

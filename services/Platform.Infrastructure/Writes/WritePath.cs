@@ -134,12 +134,12 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         var keyed = Enumerable.Range(0, items.Count).Where(i => items[i].RequestId.Length > 0).ToArray();
         var stored = keyed.Length == 0 || !readStored
             ? []
-            : await StoredAsync(connection, transaction, call, keyed.Select(i => items[i].RequestId).ToArray(), cancellationToken);
+            : await StoredAnswers.ReadAsync(connection, transaction, call, keyed.Select(i => items[i].RequestId).ToArray(), cancellationToken);
         foreach (var i in keyed)
         {
             if (stored.TryGetValue(items[i].RequestId, out var prior))
             {
-                responses[i] = Replay(call, items[i].RequestId, fingerprints[i], i, naming, parser, prior);
+                responses[i] = StoredAnswers.Replay(call, items[i].RequestId, fingerprints[i], i, naming, parser, prior);
             }
         }
 
@@ -259,24 +259,17 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var stored = await StoredAsync(connection, null, call, keyed.Select(i => items[i].RequestId).ToArray(), cancellationToken);
+        var stored = await StoredAnswers.ReadAsync(connection, null, call, keyed.Select(i => items[i].RequestId).ToArray(), cancellationToken);
         foreach (var i in keyed)
         {
             if (stored.TryGetValue(items[i].RequestId, out var prior))
             {
-                answers[i] = Replay(call, items[i].RequestId, RequestFingerprint.Of(items[i].Request), i, naming, parser, prior);
+                answers[i] = StoredAnswers.Replay(call, items[i].RequestId, RequestFingerprint.Of(items[i].Request), i, naming, parser, prior);
             }
         }
 
         return answers;
     }
-
-    /// <summary>The stored answer when the request (by its <paramref name="fingerprint"/>) is the one stored; ALREADY_EXISTS otherwise.</summary>
-    private static T Replay<T>(WriteCall call, string requestId, byte[] fingerprint, int index, ItemNaming naming, MessageParser<T> parser, StoredRequest prior)
-        where T : IMessage<T> =>
-        prior.Fingerprint.AsSpan().SequenceEqual(fingerprint)
-            ? parser.ParseFrom(prior.Response)
-            : throw naming.AlreadyExists(index, Reused(call, requestId));
 
     /// <summary>
     /// Whether a concurrent call stored one of these request ids while this one's change failed, read on a connection of
@@ -287,22 +280,13 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            return (await StoredAsync(connection, null, call, requestIds, cancellationToken)).Count > 0;
+            return (await StoredAnswers.ReadAsync(connection, null, call, requestIds, cancellationToken)).Count > 0;
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
             return false;
         }
     }
-
-    private static async Task<Dictionary<string, StoredRequest>> StoredAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, WriteCall call, string[] requestIds, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<StoredRequest>(new CommandDefinition(
-            "select request_id as RequestId, fingerprint, response from write_requests where caller = @caller and method = @method and request_id = any(@requestIds)",
-            new { caller = call.Caller.Id, method = call.Scope, requestIds }, transaction, cancellationToken: cancellationToken)))
-        .ToDictionary(s => s.RequestId, StringComparer.Ordinal);
-
-    private sealed record StoredRequest(string RequestId, byte[] Fingerprint, byte[] Response);
 
     /// <summary>A concurrent call with one of the request ids committed before this one could claim it.</summary>
     private sealed class ClaimedMeanwhileException : Exception;

@@ -1,9 +1,9 @@
 using Platform.Metrics.Caching;
 using Platform.Metrics.Computation;
-using Platform.Metrics.Grpc;
+using Platform.Metrics.Data;
 using Platform.Metrics.V1;
 
-namespace Platform.Metrics.Data;
+namespace Platform.Metrics.Indicators;
 
 /// <summary>The indicators as the API serves them: from the cache tiers, computed from PostgreSQL on a miss.</summary>
 internal sealed class IndicatorReader(TieredCache cache, IndicatorQueries queries, TimeProvider time)
@@ -13,11 +13,11 @@ internal sealed class IndicatorReader(TieredCache cache, IndicatorQueries querie
     /// <param name="asOf">The figures at the end of that day (UTC+8), or null for now.</param>
     public ValueTask<HeadlineSnapshot> GetHeadlineAsync(DateOnly? asOf, CancellationToken cancellationToken) =>
         asOf is { } day
-            ? cache.GetAsync(CacheKeys.HeadlineAsOf(day), CacheJsonContext.Default.HeadlineData, ct => queries.ComputeHeadlineAsync(day, ct), ProtoMapper.ToSnapshot, cancellationToken)
+            ? cache.GetAsync(CacheKeys.HeadlineAsOf(day), CacheJsonContext.Default.HeadlineData, ct => queries.ComputeHeadlineAsync(day, ct), IndicatorMessages.ToSnapshot, cancellationToken)
             : GetHeadlineAsync(cancellationToken);
 
     public ValueTask<HeadlineSnapshot> GetHeadlineAsync(CancellationToken cancellationToken) =>
-        cache.GetAsync(HeadlineKey(), CacheJsonContext.Default.HeadlineData, ct => queries.ComputeHeadlineAsync(null, ct), ProtoMapper.ToSnapshot, cancellationToken);
+        cache.GetAsync(HeadlineKey(), CacheJsonContext.Default.HeadlineData, ct => queries.ComputeHeadlineAsync(null, ct), IndicatorMessages.ToSnapshot, cancellationToken);
 
     private string HeadlineKey()
     {
@@ -39,7 +39,7 @@ internal sealed class IndicatorReader(TieredCache cache, IndicatorQueries querie
             CacheKeys.Series((int)indicator, from.ToString("yyyy-MM-dd", null), to.ToString("yyyy-MM-dd", null), (int)granularity),
             CacheJsonContext.Default.SeriesData,
             ct => queries.ComputeSeriesAsync(indicator, from, to, granularity, ct),
-            ProtoMapper.ToMessage,
+            IndicatorMessages.ToMessage,
             cancellationToken);
 
     public ValueTask<ExchangeShareSeries> GetExchangeShareAsync(string exchangeCode, int fromYear, int toYear, DateOnly? asOf, CancellationToken cancellationToken) =>
@@ -47,6 +47,6 @@ internal sealed class IndicatorReader(TieredCache cache, IndicatorQueries querie
             CacheKeys.ExchangeShare(exchangeCode, fromYear, toYear, asOf),
             CacheJsonContext.Default.ExchangeShareData,
             ct => queries.ComputeExchangeSharesAsync(exchangeCode, fromYear, toYear, asOf, ct),
-            ProtoMapper.ToSeries,
+            IndicatorMessages.ToSeries,
             cancellationToken);
 }

@@ -7,11 +7,11 @@ using Platform.Metrics.Computation;
 using Platform.Metrics.Data;
 using Platform.Metrics.V1;
 
-namespace Platform.Metrics.Grpc;
+namespace Platform.Metrics.Indicators;
 
 /// <summary>
 /// One computed headline in both views (<see cref="HeadlineView"/>), each serialised once when the snapshot is built
-/// and sent as those bytes by <see cref="HeadlineBinding"/>, and a fingerprint of its figures (not of its computation
+/// and sent as those bytes by <see cref="Grpc.HeadlineBinding"/>, and a fingerprint of its figures (not of its computation
 /// time) that tells watchers whether anything changed.
 /// </summary>
 internal sealed class HeadlineSnapshot
@@ -54,7 +54,7 @@ internal sealed class SerializedHeadline(byte[] bytes)
 }
 
 /// <summary>Turns computed figures into the public messages.</summary>
-internal static class ProtoMapper
+internal static class IndicatorMessages
 {
     private static readonly string[] DatasetKinds = ["DatasetRegistered", "DatasetCertified", "DatasetUpdated", "DatasetRetired"];
     private static readonly string[] TradeKinds = ["TradeSettled"];
