@@ -148,7 +148,7 @@ public sealed class ScenarioGeneratorTests
     [Fact]
     public void ScaleToTotalIsExactAndProportional()
     {
-        var parts = ScenarioGenerator.ScaleToTotal([1, 2, 3.5], 1_000_003);
+        var parts = Draws.ScaleToTotal([1, 2, 3.5], 1_000_003);
 
         Assert.Equal(1_000_003, parts.Sum());
         Assert.InRange(parts[1] - 2 * parts[0], -2, 2);

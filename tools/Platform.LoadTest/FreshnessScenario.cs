@@ -83,7 +83,7 @@ public sealed class FreshnessScenario : Scenario
         var latencies = new List<long>();
         var started = Stopwatch.GetTimestamp();
         using var endWatch = new CancellationTokenSource();
-        var watching = WatchAsync(tracker, statuses, endWatch.Token);
+        var watching = HeadlineWatch.FollowAsync(new MetricsService.MetricsServiceClient(_metrics), tracker, statuses, endWatch.Token);
         try
         {
             if (await tracker.FirstAtLeastAsync(long.MinValue, 0, ReflectTimeout, stop) is null)
@@ -171,37 +171,6 @@ public sealed class FreshnessScenario : Scenario
         }
     }
 
-    /// <summary>Follows the headline; a stream that ends or fails is opened again (and its status counted).</summary>
-    private async Task WatchAsync(CountTracker tracker, ConcurrentDictionary<string, long> statuses, CancellationToken stop)
-    {
-        var client = new MetricsService.MetricsServiceClient(_metrics);
-        while (!stop.IsCancellationRequested)
-        {
-            string status;
-            try
-            {
-                using var call = client.WatchHeadlineIndicators(new WatchHeadlineIndicatorsRequest(), cancellationToken: stop);
-                await foreach (var snapshot in call.ResponseStream.ReadAllAsync(stop))
-                {
-                    tracker.Observe(snapshot.H1CertifiedDatasets.Value, Stopwatch.GetTimestamp());
-                }
-
-                status = "WATCH_ENDED";
-            }
-            catch (Exception ex) when (stop.IsCancellationRequested && ex is OperationCanceledException or RpcException)
-            {
-                return;
-            }
-            catch (RpcException ex)
-            {
-                status = "WATCH_" + ex.StatusCode.ToString().ToUpperInvariant();
-            }
-
-            statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
-            await Task.Delay(100, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
-
     /// <summary>Registrations paced at <paramref name="rate"/> per second (open loop) until <paramref name="stop"/>.</summary>
     private async Task<ScenarioResult?> RegisterInBackgroundAsync(double rate, CancellationToken stop)
     {
@@ -281,16 +250,7 @@ public sealed class FreshnessScenario : Scenario
     private RegisterDatasetRequest NewDataset(string purpose)
     {
         var n = Interlocked.Increment(ref _created);
-        return new RegisterDatasetRequest
-        {
-            RequestId = $"loadtest-{_run}-{purpose}-{n}",
-            Name = $"时效压测数据集 freshness load test {_run}-{purpose}-{n}",
-            Domain = (Domain)(1 + n % 11),
-            Modality = (Modality)(1 + n % 8),
-            VolumeBytes = 1_000_000_000 + n,
-            LanguageShares = { new Catalog.V1.LanguageShare { Code = "zh", BasisPoints = 7_000 }, new Catalog.V1.LanguageShare { Code = "en", BasisPoints = 3_000 } },
-            Provider = new Provider { Organisation = "load test", Province = "beijing" },
-        };
+        return SyntheticDatasets.Registration($"loadtest-{_run}-{purpose}-{n}", $"时效压测数据集 freshness load test {_run}-{purpose}-{n}", n);
     }
 
     /// <summary>Leaves the figures as they were: retires what the run certified and rejects what it left in notice.</summary>

@@ -83,16 +83,8 @@ public sealed class RegisterScenario : Scenario
 
     public override async Task<long> ExecuteAsync(GrpcChannel channel, int worker, long sequence)
     {
-        await new CatalogService.CatalogServiceClient(channel).RegisterDatasetAsync(new RegisterDatasetRequest
-        {
-            RequestId = $"loadtest-{_run}-{sequence}",
-            Name = $"压测数据集 load test dataset {_run}-{sequence}",
-            Domain = (Domain)(1 + sequence % 11),
-            Modality = (Modality)(1 + sequence % 8),
-            VolumeBytes = 1_000_000_000 + sequence,
-            LanguageShares = { new Catalog.V1.LanguageShare { Code = "zh", BasisPoints = 7_000 }, new Catalog.V1.LanguageShare { Code = "en", BasisPoints = 3_000 } },
-            Provider = new Provider { Organisation = "load test", Province = "beijing" },
-        });
+        await new CatalogService.CatalogServiceClient(channel).RegisterDatasetAsync(
+            SyntheticDatasets.Registration($"loadtest-{_run}-{sequence}", $"压测数据集 load test dataset {_run}-{sequence}", sequence));
         return 1;
     }
 }

@@ -32,13 +32,8 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
 
     public async Task<TimeSpan> RunAsync(CancellationToken cancellationToken)
     {
-        // One call in 100 is traced, with everything it causes downstream (see TraceSampling).
-        using var catalogChannel = ToolChannels.Open(options.Catalog);
-        using var tradingChannel = ToolChannels.Open(options.Trading);
-        using var metricsChannel = ToolChannels.Open(options.Metrics);
-        var catalog = new CatalogService.CatalogServiceClient(catalogChannel);
-        var trading = new TradingService.TradingServiceClient(tradingChannel);
-        var metrics = new MetricsService.MetricsServiceClient(metricsChannel);
+        using var clients = new PlatformClients(options);
+        var (catalog, trading, metrics) = (clients.Catalog, clients.Trading, clients.Metrics);
         var clock = Stopwatch.StartNew();
 
         // Reports that need nothing else go first, beside the catalog work.
@@ -65,7 +60,7 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
         {
             await Calls.ForEachChunkAsync(plan.Datasets, DatasetsPerBatch, inFlight, progress, async (chunk, token) =>
             {
-                var request = new BatchRegisterDatasetsRequest { Requests = { chunk.Select(ToRequest) } };
+                var request = new BatchRegisterDatasetsRequest { Requests = { chunk.Select(d => PlanRequests.Registration(_prefix, d)) } };
                 var response = await Calls.RetryAsync(() => catalog.BatchRegisterDatasetsAsync(request, cancellationToken: token).ResponseAsync, token);
                 for (var k = 0; k < chunk.Length; k++)
                 {
@@ -143,37 +138,13 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
         await using var progress = new Progress("listings", plan.Listings.Count);
         await Calls.ForEachChunkAsync(plan.Listings, ListingsPerBatch, Math.Min(options.Concurrency, ListingBatchesInFlight), progress, async (chunk, token) =>
         {
-            var request = new BatchCreateListingsRequest { Requests = { chunk.Select(ToListingRequest) } };
+            var request = new BatchCreateListingsRequest { Requests = { chunk.Select(l => PlanRequests.Listing(_prefix, _datasetIds, l)) } };
             var response = await Calls.RetryAsync(() => trading.BatchCreateListingsAsync(request, cancellationToken: token).ResponseAsync, token);
             for (var k = 0; k < chunk.Length; k++)
             {
                 _listingIds[chunk[k].Index] = response.Listings[k].Id;
             }
         }, ct);
-    }
-
-    private CreateListingRequest ToListingRequest(ListingPlan l)
-    {
-        var request = new CreateListingRequest
-        {
-            RequestId = $"{_prefix}-l{l.Index}",
-            ExchangeCode = l.Exchange,
-            Pricing = new PricingPlan { Model = PricingModel.OneOff, PriceFen = l.PriceFen },
-            ListedAt = Timestamp.FromDateTimeOffset(l.ListedAt),
-        };
-        if (l.DatasetIndex is { } dataset)
-        {
-            request.ProductKind = ProductKind.HighQualityDataset;
-            request.DatasetId = _datasetIds[dataset];
-        }
-        else
-        {
-            request.ProductKind = ProductKind.Other;
-            request.Name = l.ProductName;
-            request.ListedVolumeBytes = l.VolumeBytes;
-        }
-
-        return request;
     }
 
     private async Task TradeAsync(TradingService.TradingServiceClient trading, CancellationToken ct)
@@ -279,36 +250,4 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
             await Task.Delay(250, ct);
         }
     }
-
-    private RegisterDatasetRequest ToRequest(DatasetPlan d)
-    {
-        var request = new RegisterDatasetRequest
-        {
-            RequestId = $"{_prefix}-ds{d.Index}",
-            Name = d.Name,
-            NameEn = d.NameEn,
-            DescriptionZh = d.Description,
-            DescriptionEn = d.NameEn,
-            Domain = System.Enum.Parse<Domain>(Pascal(d.Domain)),
-            Modality = System.Enum.Parse<Modality>(Pascal(d.Modality)),
-            VolumeBytes = d.VolumeBytes,
-            RecordCount = d.RecordCount,
-            TokenCount = d.TokenCount,
-            QualityGrade = d.Index % 3 == 0 ? QualityGrade.A : QualityGrade.B,
-            Licence = d.Index % 4 == 0 ? Licence.OpenGovernment : Licence.Commercial,
-            AccessLevel = d.Index % 4 == 0 ? AccessLevel.Open : AccessLevel.Conditional,
-            Provider = new Provider { Organisation = d.Organisation, Province = d.Province.ToLowerInvariant() },
-        };
-        request.LanguageShares.AddRange(d.LanguageShares.Select(s => new Catalog.V1.LanguageShare { Code = s.Code, BasisPoints = s.BasisPoints }));
-        request.Keywords.AddRange(d.Keywords);
-        if (d.AnnotationBase is { } code)
-        {
-            request.Annotation = new Annotation { BaseCode = code, Method = AnnotationMethod.Expert, AnnotatedFractionBp = 10_000 };
-        }
-
-        return request;
-    }
-
-    private static string Pascal(string snake) => string.Concat(snake.Split('_').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
-
 }

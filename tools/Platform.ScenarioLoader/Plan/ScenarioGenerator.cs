@@ -26,13 +26,13 @@ public static class ScenarioGenerator
     private static List<DatasetPlan> GenerateDatasets(Random random, ScenarioTargets t)
     {
         // Heavy-tailed sizes: log-normal weights scaled so the total is exact.
-        var volumes = ScaleToTotal(Enumerable.Range(0, t.Datasets).Select(_ => LogNormal(random, 1.6)).ToArray(), t.TotalVolumeBytes);
+        var volumes = Draws.ScaleToTotal(Enumerable.Range(0, t.Datasets).Select(_ => Draws.LogNormal(random, 1.6)).ToArray(), t.TotalVolumeBytes);
         var datasets = new List<DatasetPlan>(t.Datasets);
         for (var i = 0; i < t.Datasets; i++)
         {
-            var domain = Pick(random, ReferenceData.Domains);
-            var modality = Pick(random, ReferenceData.Modalities);
-            var province = Pick(random, ReferenceData.Provinces);
+            var domain = Draws.Pick(random, ReferenceData.Domains);
+            var modality = Draws.Pick(random, ReferenceData.Modalities);
+            var province = Draws.Pick(random, ReferenceData.Provinces);
             var organisation = ReferenceData.Organisations[random.Next(ReferenceData.Organisations.Length)];
             var topic = ReferenceData.DomainTopics[domain];
             string? annotationBase = random.NextDouble() < 0.05
@@ -98,16 +98,16 @@ public static class ScenarioGenerator
             // Every exchange gets other products; Beijing most of them (its 2024 trade was 90 % other products).
             var exchange = i < ReferenceData.Exchanges.Length
                 ? ReferenceData.Exchanges[i].Code
-                : random.NextDouble() < 0.4 ? "BJ" : Pick(random, ReferenceData.Exchanges);
+                : random.NextDouble() < 0.4 ? "BJ" : Draws.Pick(random, ReferenceData.Exchanges);
             var kind = (i % 3) switch { 0 => "API", 1 => "报告", _ => "数据产品" };
             listings.Add(new ListingPlan(
                 listings.Count,
                 exchange,
                 null,
                 $"{ReferenceData.Organisations[i % ReferenceData.Organisations.Length]}{kind}-{i:D4}",
-                (long)(LogNormal(random, 1.0) * 200 * 1_000_000_000L) + 1,
+                (long)(Draws.LogNormal(random, 1.0) * 200 * 1_000_000_000L) + 1,
                 (10_000 + random.Next(990_000)) * Units.FenPerYuan,
-                RandomTime(random, ListingsFrom, ListingsFrom.AddMonths(6))));
+                Draws.Time(random, ListingsFrom, ListingsFrom.AddMonths(6))));
         }
 
         return listings;
@@ -115,12 +115,12 @@ public static class ScenarioGenerator
 
     private static ListingPlan HighQualityListing(Random random, int index, DatasetPlan dataset) => new(
         index,
-        Pick(random, ReferenceData.Exchanges),
+        Draws.Pick(random, ReferenceData.Exchanges),
         dataset.Index,
         dataset.Name,
         dataset.VolumeBytes,
         (50_000 + random.Next(5_000_000)) * Units.FenPerYuan,
-        RandomTime(random, ListingsFrom, ListingsFrom.AddMonths(6)));
+        Draws.Time(random, ListingsFrom, ListingsFrom.AddMonths(6)));
 
     private static List<TradePlan> GenerateTrades(Random random, ScenarioTargets t, List<ListingPlan> listings)
     {
@@ -134,7 +134,7 @@ public static class ScenarioGenerator
         {
             buckets.Add(("BJ", year, true, beijingHighQuality));
             buckets.Add(("BJ", year, false, beijingHighQuality * (10_000 - beijingShare) / beijingShare));
-            var rest = ScaleToTotal(others.Select(e => e.Weight).ToArray(), highQuality - beijingHighQuality);
+            var rest = Draws.ScaleToTotal(others.Select(e => e.Weight).ToArray(), highQuality - beijingHighQuality);
             for (var i = 0; i < others.Length; i++)
             {
                 buckets.Add((others[i].Code, year, true, rest[i]));
@@ -150,7 +150,7 @@ public static class ScenarioGenerator
             var share = bucket.Amount / (bucket.HighQuality ? hqTotal : otherTotal);
             var count = Math.Max(5, (int)Math.Round(share * (bucket.HighQuality ? t.HighQualityTrades : t.OtherTrades)));
             var candidates = listings.Where(l => l.Exchange == bucket.Exchange && (l.DatasetIndex is not null) == bucket.HighQuality).ToArray();
-            var amounts = ScaleToTotal(Enumerable.Range(0, count).Select(_ => LogNormal(random, 1.0)).ToArray(), bucket.Amount);
+            var amounts = Draws.ScaleToTotal(Enumerable.Range(0, count).Select(_ => Draws.LogNormal(random, 1.0)).ToArray(), bucket.Amount);
             var equity = bucket.HighQuality && ReferenceData.PilotExchanges.Contains(bucket.Exchange)
                 ? t.EquityContributionsPerPilotExchange / 2
                 : 0;
@@ -161,7 +161,7 @@ public static class ScenarioGenerator
             {
                 var listing = candidates[random.Next(candidates.Length)];
                 var kind = i < equity ? TradeKind.EquityContribution : random.NextDouble() < 0.25 ? TradeKind.Subscription : TradeKind.Purchase;
-                var placed = RandomTime(random, from, to);
+                var placed = Draws.Time(random, from, to);
                 trades.Add(new TradePlan(
                     trades.Count,
                     listing.Index,
@@ -193,7 +193,7 @@ public static class ScenarioGenerator
             var noise = d == 0 || d == days ? 1.0 : 1 + (random.NextDouble() - 0.5) * 0.08;
             var total = d == 0 ? t.TokensFirstDay : d == days ? t.TokensLastDay : (long)(t.TokensFirstDay * Math.Exp(rate * d) * noise);
             var progress = (double)d / days;
-            var split = ScaleToTotal(weights.Select((w, m) => w * Math.Exp(growth[m] * progress)).ToArray(), total);
+            var split = Draws.ScaleToTotal(weights.Select((w, m) => w * Math.Exp(growth[m] * progress)).ToArray(), total);
             var day = t.TokenFirstDay.AddDays(d);
             for (var m = 0; m < models.Length; m++)
             {
@@ -233,23 +233,20 @@ public static class ScenarioGenerator
                 (false, true) => (0.12, 0.05),
                 _ => (0.06, 0.04),
             };
-            var datasetUplift = level + spread * Normal(random);
+            var datasetUplift = level + spread * Draws.Normal(random);
             var count = imaging ? 2 + random.Next(2) : 1 + random.Next(2);
             for (var k = 0; k < count; k++)
             {
-                var uplift = datasetUplift + 0.02 * Normal(random);
+                var uplift = datasetUplift + 0.02 * Draws.Normal(random);
                 var without = Math.Round(0.55 + 0.2 * random.NextDouble(), 4);
                 var with = Math.Round(Math.Clamp(without * (1 + uplift), 0.0001, 0.9999), 4);
                 evaluations.Add(new EvaluationPlan(evaluations.Count, d.Index, EvaluatedModels[random.Next(EvaluatedModels.Length)],
-                    without, with, RandomTime(random, from, CorpusAsOf)));
+                    without, with, Draws.Time(random, from, CorpusAsOf)));
             }
         }
 
         return evaluations;
     }
-
-    private static double Normal(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     private static List<CorpusPlan> GenerateCorpora(Random random, ScenarioTargets t)
     {
@@ -299,43 +296,4 @@ public static class ScenarioGenerator
         _ => 10_000_000,
     };
 
-    /// <summary>Integers proportional to <paramref name="weights"/> that sum exactly to <paramref name="total"/> (largest remainder).</summary>
-    internal static long[] ScaleToTotal(double[] weights, long total)
-    {
-        var sum = weights.Sum();
-        var exact = weights.Select(w => w / sum * total).ToArray();
-        var result = exact.Select(e => (long)Math.Floor(e)).ToArray();
-        var remainder = total - result.Sum();
-        foreach (var i in Enumerable.Range(0, weights.Length).OrderByDescending(i => exact[i] - result[i]).ThenBy(i => i).Take((int)remainder))
-        {
-            result[i]++;
-        }
-
-        return result;
-    }
-
-    private static double LogNormal(Random random, double sigma)
-    {
-        // Box–Muller; 1 - NextDouble() avoids log(0).
-        var normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-        return Math.Exp(sigma * normal);
-    }
-
-    private static string Pick(Random random, (string Code, double Weight)[] options)
-    {
-        var roll = random.NextDouble() * options.Sum(o => o.Weight);
-        foreach (var (code, weight) in options)
-        {
-            roll -= weight;
-            if (roll < 0)
-            {
-                return code;
-            }
-        }
-
-        return options[^1].Code;
-    }
-
-    private static DateTimeOffset RandomTime(Random random, DateTimeOffset from, DateTimeOffset to) =>
-        from.AddSeconds(random.NextDouble() * (to - from).TotalSeconds);
 }

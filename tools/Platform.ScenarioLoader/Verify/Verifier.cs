@@ -35,12 +35,8 @@ public sealed class Verifier(LoaderOptions options, IReadOnlyList<CorpusPlan>? p
     public async Task<Result> RunAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        using var catalogChannel = ToolChannels.Open(options.Catalog);
-        using var tradingChannel = ToolChannels.Open(options.Trading);
-        using var metricsChannel = ToolChannels.Open(options.Metrics);
-        var catalog = new CatalogService.CatalogServiceClient(catalogChannel);
-        var trading = new TradingService.TradingServiceClient(tradingChannel);
-        var metrics = new MetricsService.MetricsServiceClient(metricsChannel);
+        using var clients = new PlatformClients(options);
+        var (catalog, trading, metrics) = (clients.Catalog, clients.Trading, clients.Metrics);
 
         var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(Recomputation.ReportingOffset).DateTime);
         var timings = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>();
