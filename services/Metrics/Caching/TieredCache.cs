@@ -13,7 +13,7 @@ namespace Platform.Metrics.Caching;
 /// Concurrent misses of one key compute once: a per-key semaphore in the process and a short Redis lock across
 /// replicas. When Redis fails, a circuit skips it for a few seconds and reads are answered from the source.
 /// </summary>
-internal sealed partial class TieredCache(
+internal sealed class TieredCache(
     IRemoteCache remote,
     ChangeSignal signal,
     IOptions<CacheOptions> options,
@@ -25,22 +25,22 @@ internal sealed partial class TieredCache(
     // Striped rather than one per key: series keys are open-ended, and a gate per key would never be freed.
     private readonly SemaphoreSlim[] _gates = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private readonly CacheOptions _options = options.Value;
-    private readonly RedisCircuit _circuit = new(time, options.Value.CircuitBreak);
     private const int MaxLocalEntries = 10_000;
     private long _generation;
-    private int _remoteInvalidationPending;
     private readonly Lock _invalidationLock = new();
     private Task? _invalidationRunning;
     private Task? _invalidationQueued;
     private long _computations;
 
+    private readonly GuardedRemote _redis = new(remote, options.Value, time, logger);
+
     /// <summary>Identifies this replica in change announcements, so it ignores its own.</summary>
-    public string InstanceId { get; } = Guid.NewGuid().ToString("N");
+    public string InstanceId => _redis.InstanceId;
 
     /// <summary>How many times a value was computed from the source (for tests and diagnostics).</summary>
     public long Computations => Interlocked.Read(ref _computations);
 
-    public bool RedisSkipped => _circuit.IsOpen;
+    public bool RedisSkipped => _redis.Skipped;
 
     public ValueTask<TOut> GetAsync<TData, TOut>(
         string key,
@@ -68,7 +68,7 @@ internal sealed partial class TieredCache(
     /// </summary>
     public Task InvalidateAsync()
     {
-        Volatile.Write(ref _remoteInvalidationPending, 1);
+        _redis.OweBump();
         lock (_invalidationLock)
         {
             if (_invalidationQueued is { } queued)
@@ -110,7 +110,7 @@ internal sealed partial class TieredCache(
             // Redis's generation moves first: a miss between the two steps must not re-read the old Redis value
             // and keep it here under the new local generation. Bump even when a reader took the pending flag
             // meanwhile: its bump may not have landed yet, and this change must not be acknowledged before one has.
-            await RemoteReadyAsync(bump: true);
+            await _redis.ReadyAsync(bump: true);
         }
         finally
         {
@@ -168,12 +168,12 @@ internal sealed partial class TieredCache(
     private async Task<TData> LoadAsync<TData>(
         string key, JsonTypeInfo<TData> typeInfo, Func<CancellationToken, Task<TData>> compute, CancellationToken cancellationToken)
     {
-        if (!await RemoteReadyAsync())
+        if (!await _redis.ReadyAsync())
         {
             return await ComputeAsync(compute, cancellationToken);
         }
 
-        var (cached, generation, ok) = await TryRemoteGetAsync(key, typeInfo);
+        var (cached, generation, ok) = await _redis.GetAsync(key, typeInfo);
         if (!ok)
         {
             return await ComputeAsync(compute, cancellationToken);
@@ -186,7 +186,7 @@ internal sealed partial class TieredCache(
         }
 
         var token = InstanceId + ":" + Guid.NewGuid().ToString("N");
-        var locked = await TryRemoteAsync<bool?>(async () => await remote.TryLockAsync(CacheKeys.ComputeLock(key), token, _options.ComputeLockExpiry));
+        var locked = await _redis.TryAsync<bool?>(async () => await remote.TryLockAsync(CacheKeys.ComputeLock(key), token, _options.ComputeLockExpiry));
         if (locked is false)
         {
             // Another replica is computing: wait briefly for its value rather than hitting PostgreSQL as well.
@@ -194,7 +194,7 @@ internal sealed partial class TieredCache(
             while (time.GetTimestamp() < deadline)
             {
                 await Task.Delay(20, cancellationToken);
-                (cached, generation, ok) = await TryRemoteGetAsync(key, typeInfo);
+                (cached, generation, ok) = await _redis.GetAsync(key, typeInfo);
                 if (!ok)
                 {
                     return await ComputeAsync(compute, cancellationToken);
@@ -215,7 +215,7 @@ internal sealed partial class TieredCache(
             var envelope = new byte[json.Length + sizeof(long)];
             BinaryPrimitives.WriteInt64BigEndian(envelope, generation);
             json.CopyTo(envelope.AsSpan(sizeof(long)));
-            await TryRemoteAsync<bool?>(async () =>
+            await _redis.TryAsync<bool?>(async () =>
             {
                 await remote.SetAsync(key, envelope, _options.RedisTtl);
                 return true;
@@ -226,37 +226,13 @@ internal sealed partial class TieredCache(
         {
             if (locked is true)
             {
-                await TryRemoteAsync<bool?>(async () =>
+                await _redis.TryAsync<bool?>(async () =>
                 {
                     await remote.ReleaseLockAsync(CacheKeys.ComputeLock(key), token);
                     return true;
                 });
             }
         }
-    }
-
-    /// <summary>Reads a value valid in the current generation; ok is false when Redis failed.</summary>
-    private async Task<(TData? Value, long Generation, bool Ok)> TryRemoteGetAsync<TData>(string key, JsonTypeInfo<TData> typeInfo)
-    {
-        var result = await TryRemoteAsync<(byte[]? Value, long Generation)?>(async () => await remote.GetAsync(key));
-        if (result is not { } read)
-        {
-            return (default, 0, false);
-        }
-
-        if (read.Value is { Length: > sizeof(long) } bytes && BinaryPrimitives.ReadInt64BigEndian(bytes) == read.Generation)
-        {
-            try
-            {
-                return (JsonSerializer.Deserialize(bytes.AsSpan(sizeof(long)), typeInfo), read.Generation, true);
-            }
-            catch (JsonException ex)
-            {
-                LogUnreadable(logger, key, ex);
-            }
-        }
-
-        return (default, read.Generation, true);
     }
 
     private async Task<TData> ComputeAsync<TData>(Func<CancellationToken, Task<TData>> compute, CancellationToken cancellationToken)
@@ -268,68 +244,7 @@ internal sealed partial class TieredCache(
         return data;
     }
 
-    /// <summary>
-    /// True when Redis can be used; first bumps its generation if a write is pending (one made while Redis was
-    /// unreachable) or <paramref name="bump"/> asks for it.
-    /// </summary>
-    private async Task<bool> RemoteReadyAsync(bool bump = false)
-    {
-        if (_circuit.IsOpen)
-        {
-            return false;
-        }
-
-        if (!remote.IsConnected)
-        {
-            _circuit.Trip();
-            return false;
-        }
-
-        if (bump || Volatile.Read(ref _remoteInvalidationPending) == 1)
-        {
-            Volatile.Write(ref _remoteInvalidationPending, 0);
-            var bumped = await TryRemoteAsync<bool?>(async () =>
-            {
-                await remote.BumpGenerationAsync(InstanceId);
-                return true;
-            });
-            if (bumped is not true)
-            {
-                Volatile.Write(ref _remoteInvalidationPending, 1);
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Runs one Redis operation with a short timeout; null (and the circuit opens) when it fails.</summary>
-    private async Task<T?> TryRemoteAsync<T>(Func<Task<T>> operation)
-    {
-        if (_circuit.IsOpen)
-        {
-            return default;
-        }
-
-        try
-        {
-            return await operation().WaitAsync(_options.RedisOperationTimeout);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            _circuit.Trip();
-            LogRedisUnavailable(logger, ex);
-            return default;
-        }
-    }
-
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
 
     private sealed record LocalEntry(object Value, long Generation, long ExpiresAt);
-
-    [LoggerMessage(LogLevel.Warning, "Redis is unavailable; answering from PostgreSQL and skipping Redis for a few seconds")]
-    private static partial void LogRedisUnavailable(ILogger logger, Exception exception);
-
-    [LoggerMessage(LogLevel.Warning, "Cached value {Key} is unreadable; recomputing")]
-    private static partial void LogUnreadable(ILogger logger, string key, Exception exception);
 }
