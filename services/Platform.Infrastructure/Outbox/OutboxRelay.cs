@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
+using MassTransit.Logging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -153,14 +154,13 @@ public sealed partial class OutboxRelay(
             if (activity is { Recorded: false })
             {
                 // MassTransit starts no send activity under an unsampled parent, and so would send no trace context:
-                // the consumer would then trace the message as a new, sampled root. Pass the unsampled context on.
-                publish.Headers.Set(UnsampledParentHeader, activity.Id);
+                // the consumer would then trace the message as a new, sampled root. Pass the unsampled context on, in
+                // the header MassTransit's consumers read their parent from (its public DiagnosticHeaders.ActivityId;
+                // MassTransit 8 has no option to propagate an unsampled context itself).
+                publish.Headers.Set(DiagnosticHeaders.ActivityId, activity.Id);
             }
         }, cancellationToken);
     }
-
-    /// <summary>The header MassTransit reads a message's parent trace context from.</summary>
-    private const string UnsampledParentHeader = "MT-Activity-Id";
 
     /// <summary>Resolves and deserializes a row; a failure here is permanent (retrying cannot fix it).</summary>
     private static bool TryRead(OutboxRow row, out object message, out Type type, out string error)
