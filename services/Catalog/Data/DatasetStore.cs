@@ -268,10 +268,12 @@ internal sealed class DatasetStore(
         return ids.Select((id, k) => rows.TryGetValue(id, out var row) ? row : throw naming.NotFound(itemIndices[k], "Dataset", id.ToString())).ToArray();
     }
 
-    private static async Task<DatasetRow> LockOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>
+    /// <summary>Locks one dataset for a write; NOT_FOUND when it does not exist.</summary>
+    internal static async Task<DatasetRow> LockOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>
         (await LockAsync(connection, transaction, [id], [0], ItemNaming.Single, cancellationToken))[0];
 
-    private static void Reject(string? reason)
+    /// <summary>FAILED_PRECONDITION with the state machine's reason, when there is one.</summary>
+    internal static void Reject(string? reason)
     {
         if (reason is not null)
         {

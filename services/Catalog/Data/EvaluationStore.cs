@@ -20,9 +20,7 @@ internal sealed class EvaluationStore(WritePath writes, Infrastructure.Outbox.Ou
     public Task<Evaluation> RecordAsync(WriteCall call, WriteItem item, ValidEvaluation e, CancellationToken cancellationToken) =>
         writes.RunAsync(call, item, Evaluation.Parser, async (connection, transaction) =>
         {
-            var dataset = await connection.QuerySingleOrDefaultAsync<DatasetRow>(new CommandDefinition(
-                $"select {DatasetRow.Columns} from datasets where id = @id for update", new { id = e.DatasetId }, transaction, cancellationToken: cancellationToken))
-                ?? throw GrpcErrors.NotFound("Dataset", e.DatasetId.ToString());
+            var dataset = await DatasetStore.LockOneAsync(connection, transaction, e.DatasetId, cancellationToken);
             if (dataset.StatusValue != CertificationStatus.Certified)
             {
                 throw GrpcErrors.FailedPrecondition(

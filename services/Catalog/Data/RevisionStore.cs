@@ -54,14 +54,14 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
         WriteCall call, WriteItem item, Guid id, long expectedVersion, Dataset content, string note, Action<string?> requireOwn, CancellationToken cancellationToken) =>
         writes.RunAsync(call, item, DatasetRevision.Parser, async (connection, transaction) =>
         {
-            var current = await LockAsync(connection, transaction, id, cancellationToken);
+            var current = await DatasetStore.LockOneAsync(connection, transaction, id, cancellationToken);
             requireOwn(current.Provider_Organisation);
             if (expectedVersion != 0 && current.Version != expectedVersion)
             {
                 throw GrpcErrors.Aborted($"Dataset '{id}' is at version {current.Version}, not {expectedVersion}: read it again and retry.");
             }
 
-            Reject(Certification.CanRevise(current.StatusValue));
+            DatasetStore.Reject(Certification.CanRevise(current.StatusValue));
             var now = time.GetUtcNow();
             var revision = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(
                 $"""
@@ -96,13 +96,13 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
     public Task<Dataset> CertifyAsync(WriteCall call, WriteItem item, Guid id, int revision, CancellationToken cancellationToken) =>
         writes.RunAsync(call, item, Dataset.Parser, async (connection, transaction) =>
         {
-            var current = await LockAsync(connection, transaction, id, cancellationToken);
+            var current = await DatasetStore.LockOneAsync(connection, transaction, id, cancellationToken);
             if (revision > current.Latest_Revision)
             {
                 throw GrpcErrors.NotFound("DatasetRevision", $"{id}/revisions/{revision}");
             }
 
-            Reject(Certification.CanCertifyRevision(current.StatusValue, current.Revision, revision));
+            DatasetStore.Reject(Certification.CanCertifyRevision(current.StatusValue, current.Revision, revision));
             var now = time.GetUtcNow();
             var target = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(
                 $"update dataset_revisions set certified_at = @now where dataset_id = @id and revision = @revision returning {RevisionRow.Columns}",
@@ -148,18 +148,5 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
         return (await connection.QuerySingleAsync<DatasetRow>(new CommandDefinition(
             $"update datasets set {set}, version = version + 1, updated_at = @now where id = @id returning {DatasetRow.Columns}",
             all, transaction, cancellationToken: cancellationToken))).ToMessage();
-    }
-
-    private static async Task<DatasetRow> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>
-        await connection.QuerySingleOrDefaultAsync<DatasetRow>(new CommandDefinition(
-            $"select {DatasetRow.Columns} from datasets where id = @id for update", new { id }, transaction, cancellationToken: cancellationToken))
-        ?? throw GrpcErrors.NotFound("Dataset", id.ToString());
-
-    private static void Reject(string? reason)
-    {
-        if (reason is not null)
-        {
-            throw GrpcErrors.FailedPrecondition(reason);
-        }
     }
 }
