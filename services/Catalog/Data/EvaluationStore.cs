@@ -1,5 +1,4 @@
 using Dapper;
-using Npgsql;
 using Platform.Catalog.Model;
 using Platform.Catalog.Search;
 using Platform.Catalog.V1;

@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Platform.Metrics.Caching;
 

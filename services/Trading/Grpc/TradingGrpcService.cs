@@ -1,8 +1,6 @@
 using Grpc.Core;
 using Platform.Infrastructure.Access;
 using Microsoft.AspNetCore.Authorization;
-using Platform.Catalog.V1;
-using Platform.Contracts;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Writes;
 using Platform.Audit.V1;

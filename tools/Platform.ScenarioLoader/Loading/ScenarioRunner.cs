@@ -2,11 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Platform.Catalog.V1;
 using Platform.Metrics.V1;
 using Platform.ScenarioLoader.Plan;
-using Platform.Tooling;
 using Platform.Trading.V1;
 
 namespace Platform.ScenarioLoader.Loading;

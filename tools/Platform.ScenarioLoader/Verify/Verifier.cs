@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using Grpc.Net.Client;
 using Platform.Catalog.V1;
 using Platform.Metrics.V1;
 using Platform.ScenarioLoader.Loading;
 using Platform.ScenarioLoader.Plan;
-using Platform.Tooling;
 using Platform.Trading.V1;
 
 namespace Platform.ScenarioLoader.Verify;
