@@ -81,10 +81,7 @@ internal sealed class DatasetStore(
         writes.RunAsync(call, item, Dataset.Parser, async (connection, transaction) =>
         {
             var current = await LockOneAsync(connection, transaction, id, cancellationToken);
-            if (expectedVersion != 0 && current.Version != expectedVersion)
-            {
-                throw GrpcErrors.Aborted($"Dataset '{id}' is at version {current.Version}, not {expectedVersion}: read it again and retry.");
-            }
+            RequireVersion(current, expectedVersion);
 
             Reject(Certification.CanUpdate(current.StatusValue));
             var merged = apply(current.ToMessage());
@@ -243,7 +240,7 @@ internal sealed class DatasetStore(
     /// Applies <paramref name="set"/> to the datasets <paramref name="ids"/> in one statement; <c>u.item</c> is each
     /// dataset's 1-based position in <paramref name="ids"/>, for per-dataset values. Returns them in that order.
     /// </summary>
-    private static async Task<Dataset[]> TransitionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids, string set, object parameters, CancellationToken cancellationToken)
+    internal static async Task<Dataset[]> TransitionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids, string set, object parameters, CancellationToken cancellationToken)
     {
         var all = new DynamicParameters(parameters);
         all.Add("ids", ids);
@@ -271,6 +268,15 @@ internal sealed class DatasetStore(
     /// <summary>Locks one dataset for a write; NOT_FOUND when it does not exist.</summary>
     internal static async Task<DatasetRow> LockOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>
         (await LockAsync(connection, transaction, [id], [0], ItemNaming.Single, cancellationToken))[0];
+
+    /// <summary>ABORTED when the dataset changed since the client read it (<paramref name="expectedVersion"/> 0 skips the check).</summary>
+    internal static void RequireVersion(DatasetRow current, long expectedVersion)
+    {
+        if (expectedVersion != 0 && current.Version != expectedVersion)
+        {
+            throw GrpcErrors.Aborted($"Dataset '{current.Id}' is at version {current.Version}, not {expectedVersion}: read it again and retry.");
+        }
+    }
 
     /// <summary>FAILED_PRECONDITION with the state machine's reason, when there is one.</summary>
     internal static void Reject(string? reason)

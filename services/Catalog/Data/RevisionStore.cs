@@ -56,10 +56,7 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
         {
             var current = await DatasetStore.LockOneAsync(connection, transaction, id, cancellationToken);
             requireOwn(current.Provider_Organisation);
-            if (expectedVersion != 0 && current.Version != expectedVersion)
-            {
-                throw GrpcErrors.Aborted($"Dataset '{id}' is at version {current.Version}, not {expectedVersion}: read it again and retry.");
-            }
+            DatasetStore.RequireVersion(current, expectedVersion);
 
             DatasetStore.Reject(Certification.CanRevise(current.StatusValue));
             var now = time.GetUtcNow();
@@ -78,13 +75,16 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
 
             // A DRAFT dataset is what its latest revision says; a CERTIFIED one keeps its certified content until
             // CertifyDatasetRevision.
-            var changed = current.StatusValue == CertificationStatus.Draft
-                ? await MoveToAsync(connection, transaction, revision, now, cancellationToken)
-                : await UpdateAsync(connection, transaction, id, "latest_revision = @latest", new { latest = revision.Revision, now }, cancellationToken);
+            Dataset changed;
             if (current.StatusValue == CertificationStatus.Draft)
             {
+                changed = await MoveToAsync(connection, transaction, revision, now, cancellationToken);
                 await outbox.EnqueueAsync(connection, transaction, new DatasetUpdated(
                     id, changed.Version, ReferenceData.EnumName(changed.Status), DatasetRow.Facts(changed), now), cancellationToken);
+            }
+            else
+            {
+                changed = (await DatasetStore.TransitionAsync(connection, transaction, [id], "latest_revision = @latest", new { latest = revision.Revision, now }, cancellationToken))[0];
             }
 
             var answer = revision.ToMessage();
@@ -128,8 +128,8 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
     }
 
     /// <summary>Makes <paramref name="revision"/> the dataset's content (and its latest, if newer).</summary>
-    private static Task<Dataset> MoveToAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RevisionRow revision, DateTimeOffset now, CancellationToken cancellationToken) =>
-        UpdateAsync(connection, transaction, revision.Dataset_Id,
+    private static async Task<Dataset> MoveToAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RevisionRow revision, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await DatasetStore.TransitionAsync(connection, transaction, [revision.Dataset_Id],
             """
             revision = @revision, latest_revision = greatest(latest_revision, @revision), volume_bytes = @volumeBytes,
             record_count = @recordCount, token_count = @tokenCount, language_shares = @languageShares::jsonb, zh_share_bp = @zhShareBp
@@ -139,14 +139,5 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
                 revision = revision.Revision, volumeBytes = revision.Volume_Bytes, recordCount = revision.Record_Count, tokenCount = revision.Token_Count,
                 languageShares = revision.Language_Shares, zhShareBp = DatasetValidation.ZhShare(DatasetRow.Shares(revision.Language_Shares)), now,
             },
-            cancellationToken);
-
-    private static async Task<Dataset> UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string set, object parameters, CancellationToken cancellationToken)
-    {
-        var all = new DynamicParameters(parameters);
-        all.Add("id", id);
-        return (await connection.QuerySingleAsync<DatasetRow>(new CommandDefinition(
-            $"update datasets set {set}, version = version + 1, updated_at = @now where id = @id returning {DatasetRow.Columns}",
-            all, transaction, cancellationToken: cancellationToken))).ToMessage();
-    }
+            cancellationToken))[0];
 }

@@ -120,6 +120,7 @@ internal static class DatasetEventWriter
         }, ct);
     }
 
+    /// <summary>An evaluation is recorded once and never changes: a redelivery is ignored.</summary>
     public static Task EvaluationRecordedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EvaluationRecorded> events, CancellationToken ct) =>
         WriteAsync(connection, transaction, events, e => e.EvaluationId, segment =>
         [

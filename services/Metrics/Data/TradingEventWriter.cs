@@ -50,7 +50,7 @@ internal static class TradingEventWriter
                 Column("reason", NpgsqlDbType.Text, segment, e => e.Reason)),
         ], ct);
 
-    /// <summary>An evaluation is recorded once and never changes: a redelivery is ignored.</summary>
+    /// <summary>A trade settles once: a redelivery is ignored.</summary>
     public static Task TradeSettledAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<TradeSettled> events, CancellationToken ct) =>
         WriteAsync(connection, transaction, events, e => e.TradeId, segment =>
         [
