@@ -8,7 +8,7 @@ namespace Platform.Metrics.Data;
 /// <summary>Computes the indicators from the stored records; nothing here is cached.</summary>
 internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider time)
 {
-    /// <summary>The condition for a high-quality dataset: certified, and not retired since its latest certification.</summary>
+    /// <summary>The condition for a high-quality dataset: certified (certified_at is its first certification), and not retired since.</summary>
     public const string HighQuality = "certified_at is not null and (retired_at is null or retired_at < certified_at)";
 
     private const string Zone = "'Asia/Shanghai'";
