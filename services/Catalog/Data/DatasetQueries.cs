@@ -29,7 +29,7 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex in
         ("status", "status", typeof(CertificationStatus)),
     ];
 
-    /// <summary>One dataset, from the cache of the search index when it holds it.</summary>
+    /// <summary>One dataset, from the dataset cache when it holds the version the search index knows, else from PostgreSQL.</summary>
     public async Task<Dataset?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         if (cache.TryGet(id) is { } cached)
