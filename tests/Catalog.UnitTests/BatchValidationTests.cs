@@ -1,6 +1,7 @@
 using Google.Rpc;
 using Grpc.Core;
 using Platform.Catalog.Validation;
+using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Grpc;
 
 namespace Platform.Catalog.UnitTests;
@@ -41,11 +42,11 @@ public sealed class BatchValidationTests
 
         Assert.Equal("requests[3].volume_bytes", ItemNaming.Batch.Field(3, "volume_bytes"));
         Assert.Equal("volume_bytes", ItemNaming.Single.Field(0, "volume_bytes"));
-        Assert.Equal($"requests[2] (dataset '{id}'): too early", ItemNaming.Batch.FailedPrecondition(2, "too early", $"dataset '{id}'").Status.Detail);
-        Assert.Equal("too early", ItemNaming.Single.FailedPrecondition(0, "too early", $"dataset '{id}'").Status.Detail);
-        Assert.Equal(StatusCode.NotFound, ItemNaming.Batch.NotFound(1, "Dataset", id.ToString()).StatusCode);
-        Assert.Equal($"requests[1]: Dataset '{id}' was not found.", ItemNaming.Batch.NotFound(1, "Dataset", id.ToString()).Status.Detail);
-        Assert.Equal("requests[2]: retired", ItemNaming.Batch.FailedPrecondition(2, "retired").Status.Detail);
-        Assert.Equal(StatusCode.AlreadyExists, ItemNaming.Batch.AlreadyExists(0, "listed").StatusCode);
+        Assert.Equal($"requests[2] (dataset '{id}'): too early", GrpcErrors.Of(ItemNaming.Batch.FailedPrecondition(2, "too early", $"dataset '{id}'")).Status.Detail);
+        Assert.Equal("too early", GrpcErrors.Of(ItemNaming.Single.FailedPrecondition(0, "too early", $"dataset '{id}'")).Status.Detail);
+        Assert.Equal(StatusCode.NotFound, GrpcErrors.Of(ItemNaming.Batch.NotFound(1, "Dataset", id.ToString())).StatusCode);
+        Assert.Equal($"requests[1]: Dataset '{id}' was not found.", GrpcErrors.Of(ItemNaming.Batch.NotFound(1, "Dataset", id.ToString())).Status.Detail);
+        Assert.Equal("requests[2]: retired", GrpcErrors.Of(ItemNaming.Batch.FailedPrecondition(2, "retired")).Status.Detail);
+        Assert.Equal(StatusCode.AlreadyExists, GrpcErrors.Of(ItemNaming.Batch.AlreadyExists(0, "listed")).StatusCode);
     }
 }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Grpc;
 using Platform.Trading.Grpc;
 using Platform.Trading.V1;

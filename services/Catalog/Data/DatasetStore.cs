@@ -8,7 +8,7 @@ using Platform.Catalog.Search;
 using Platform.Catalog.V1;
 using Platform.Catalog.Validation;
 using Platform.Contracts;
-using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Outbox;
 using Platform.Infrastructure.Writes;
 
@@ -174,7 +174,7 @@ internal sealed class DatasetStore(
                 var unknown = dismissed.Where(d => !openHere.Contains(d)).ToList();
                 if (unknown.Count > 0 && current[k].StatusValue == CertificationStatus.PublicNotice)
                 {
-                    throw FieldViolations.Single(naming.Field(fresh[k], "dismissed_objection_ids"), $"'{unknown[0]}' is not an open objection to this dataset");
+                    throw Refusal.InvalidField(naming.Field(fresh[k], "dismissed_objection_ids"), $"'{unknown[0]}' is not an open objection to this dataset");
                 }
 
                 Reject(naming, fresh[k], ids[k],
@@ -274,7 +274,7 @@ internal sealed class DatasetStore(
     {
         if (expectedVersion != 0 && current.Version != expectedVersion)
         {
-            throw GrpcErrors.Aborted($"Dataset '{current.Id}' is at version {current.Version}, not {expectedVersion}: read it again and retry.");
+            throw Refusal.Aborted($"Dataset '{current.Id}' is at version {current.Version}, not {expectedVersion}: read it again and retry.");
         }
     }
 
@@ -283,7 +283,7 @@ internal sealed class DatasetStore(
     {
         if (reason is not null)
         {
-            throw GrpcErrors.FailedPrecondition(reason);
+            throw Refusal.FailedPrecondition(reason);
         }
     }
 

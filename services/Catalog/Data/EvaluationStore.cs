@@ -4,7 +4,7 @@ using Platform.Catalog.Search;
 using Platform.Catalog.V1;
 using Platform.Catalog.Validation;
 using Platform.Contracts;
-using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Writes;
 
 namespace Platform.Catalog.Data;
@@ -22,7 +22,7 @@ internal sealed class EvaluationStore(WritePath writes, Infrastructure.Outbox.Ou
             var dataset = await DatasetStore.LockOneAsync(connection, transaction, e.DatasetId, cancellationToken);
             if (dataset.StatusValue != CertificationStatus.Certified)
             {
-                throw GrpcErrors.FailedPrecondition(
+                throw Refusal.FailedPrecondition(
                     $"Dataset '{e.DatasetId}' is {ReferenceData.EnumName(dataset.StatusValue).ToUpperInvariant()}; evaluations are recorded for CERTIFIED datasets.");
             }
 

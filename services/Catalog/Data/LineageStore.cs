@@ -1,7 +1,7 @@
 using Dapper;
 using Npgsql;
 using Platform.Catalog.V1;
-using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Writes;
 
 namespace Platform.Catalog.Data;
@@ -21,12 +21,12 @@ internal sealed class LineageStore(NpgsqlDataSource dataSource, WritePath writes
             await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtext('catalog:dataset-lineage'))", transaction: transaction, cancellationToken: cancellationToken));
             var owner = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
                 "select provider_organisation from datasets where id = @id", new { id }, transaction, cancellationToken: cancellationToken))
-                ?? throw GrpcErrors.NotFound("Dataset", id.ToString());
+                ?? throw Refusal.NotFound("Dataset", id.ToString());
             var found = (await connection.QueryAsync<Guid>(new CommandDefinition(
                 "select id from datasets where id = any(@sources)", new { sources }, transaction, cancellationToken: cancellationToken))).ToHashSet();
             if (sources.FirstOrDefault(s => !found.Contains(s)) is var missing && missing != Guid.Empty)
             {
-                throw GrpcErrors.NotFound("Dataset", missing.ToString());
+                throw Refusal.NotFound("Dataset", missing.ToString());
             }
 
             // A cycle: the dataset is among the sources' own sources, at any depth.
@@ -41,7 +41,7 @@ internal sealed class LineageStore(NpgsqlDataSource dataSource, WritePath writes
                 """, new { id, sources }, transaction, cancellationToken: cancellationToken));
             if (through is { } source)
             {
-                throw GrpcErrors.FailedPrecondition(
+                throw Refusal.FailedPrecondition(
                     $"Dataset '{id}' cannot be derived from '{source}': '{source}' is derived from '{id}' (directly or through others), and lineage has no cycles.");
             }
 

@@ -5,7 +5,7 @@ using Platform.Catalog.Search;
 using Platform.Catalog.V1;
 using Platform.Catalog.Validation;
 using Platform.Contracts;
-using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Outbox;
 using Platform.Infrastructure.Writes;
 
@@ -99,7 +99,7 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
             var current = await DatasetStore.LockOneAsync(connection, transaction, id, cancellationToken);
             if (revision > current.Latest_Revision)
             {
-                throw GrpcErrors.NotFound("DatasetRevision", $"{id}/revisions/{revision}");
+                throw Refusal.NotFound("DatasetRevision", $"{id}/revisions/{revision}");
             }
 
             DatasetStore.Reject(Certification.CanCertifyRevision(current.StatusValue, current.Revision, revision));

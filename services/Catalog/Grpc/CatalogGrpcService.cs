@@ -6,6 +6,7 @@ using Platform.Catalog.V1;
 using Platform.Catalog.Validation;
 using Platform.History.V1;
 using Platform.Infrastructure.Access;
+using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Writes;
 

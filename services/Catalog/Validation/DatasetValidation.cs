@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Platform.Catalog.Model;
 using Platform.Catalog.V1;
+using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Grpc;
 
 namespace Platform.Catalog.Validation;

@@ -1,42 +1,6 @@
-using Grpc.Core;
+using Platform.Infrastructure.Errors;
 
 namespace Platform.Infrastructure.Grpc;
-
-/// <summary>
-/// How a write names its items in errors. A single call names fields as they are (<c>request_id</c>); a batch call
-/// (AIP-233 style, <c>requests</c>) prefixes the item's index (<c>requests[3].request_id</c>) and names the item in
-/// FAILED_PRECONDITION, NOT_FOUND and ALREADY_EXISTS, so the client knows which item stopped the batch.
-/// </summary>
-public sealed class ItemNaming
-{
-    public static readonly ItemNaming Single = new(batch: false);
-    public static readonly ItemNaming Batch = new(batch: true);
-
-    private readonly bool _batch;
-
-    private ItemNaming(bool batch) => _batch = batch;
-
-    public bool IsBatch => _batch;
-
-    /// <summary>The prefix of item <paramref name="index"/>'s fields: empty for a single call.</summary>
-    public string Prefix(int index) => _batch ? $"requests[{index}]." : "";
-
-    public string Field(int index, string field) => Prefix(index) + field;
-
-    /// <param name="subject">What the item is about (say, "dataset '…'"), named beside the item in a batch.</param>
-    public RpcException FailedPrecondition(int index, string reason, string? subject = null) =>
-        GrpcErrors.FailedPrecondition(Item(index, reason, subject));
-
-    public RpcException AlreadyExists(int index, string reason) => GrpcErrors.AlreadyExists(Item(index, reason));
-
-    public RpcException NotFound(int index, string what, string id) =>
-        _batch
-            ? GrpcErrors.NotFound(what, id, $"requests[{index}]: {what} '{id}' was not found.")
-            : GrpcErrors.NotFound(what, id);
-
-    private string Item(int index, string reason, string? subject = null) =>
-        !_batch ? reason : subject is null ? $"requests[{index}]: {reason}" : $"requests[{index}] ({subject}): {reason}";
-}
 
 /// <summary>The checks every batch write makes of its <c>requests</c> before looking at any item.</summary>
 public static class BatchWrites

@@ -2,11 +2,13 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Platform.Infrastructure.Errors;
 
 namespace Platform.Infrastructure.Grpc;
 
 /// <summary>
-/// Turns infrastructure failures into precise statuses instead of UNKNOWN: a database that cannot be reached
+/// Turns what the layers below the gRPC services throw into precise statuses instead of UNKNOWN: a refusal of the data
+/// or write layer (<see cref="RefusalException"/>) into the status of its kind, a database that cannot be reached
 /// is UNAVAILABLE (the caller may retry), a cancelled call is CANCELLED, an exhausted deadline DEADLINE_EXCEEDED.
 /// </summary>
 public sealed partial class ExceptionMappingInterceptor(ILogger<ExceptionMappingInterceptor> logger) : Interceptor
@@ -56,6 +58,8 @@ public sealed partial class ExceptionMappingInterceptor(ILogger<ExceptionMapping
         {
             case RpcException:
                 return null;
+            case RefusalException refusal:
+                return GrpcErrors.Of(refusal);
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Status(
                     context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled,

@@ -1,5 +1,6 @@
 using Google.Rpc;
 using Grpc.Core;
+using Platform.Infrastructure.Errors;
 
 namespace Platform.Infrastructure.Grpc;
 
@@ -74,6 +75,18 @@ public static class GrpcErrors
             Message = message ?? $"{what} '{id}' was not found.",
             Details = { Google.Protobuf.WellKnownTypes.Any.Pack(new ResourceInfo { ResourceType = what, ResourceName = id }) },
         }.ToRpcException();
+
+    /// <summary>The status of a refusal the data or write layer threw: its kind's code and message, with an INVALID_ARGUMENT's field or a NOT_FOUND's resource.</summary>
+    public static RpcException Of(RefusalException refusal) => refusal.Kind switch
+    {
+        RefusalKind.InvalidArgument => FieldViolations.Single(refusal.Field ?? "", refusal.Message),
+        RefusalKind.NotFound => NotFound(refusal.ResourceType ?? "Resource", refusal.ResourceId ?? "", refusal.Message),
+        RefusalKind.AlreadyExists => AlreadyExists(refusal.Message),
+        RefusalKind.FailedPrecondition => FailedPrecondition(refusal.Message),
+        RefusalKind.Aborted => Aborted(refusal.Message),
+        RefusalKind.ResourceExhausted => ResourceExhausted(refusal.Message),
+        _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal.Kind, "A refusal without a status."),
+    };
 
     /// <summary>The resource a NOT_FOUND names in its <c>ResourceInfo</c> detail, or null when it names none.</summary>
     public static ResourceInfo? UnknownResource(RpcException error) =>

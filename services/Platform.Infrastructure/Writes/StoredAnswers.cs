@@ -1,7 +1,7 @@
 using Dapper;
 using Google.Protobuf;
 using Npgsql;
-using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Errors;
 
 namespace Platform.Infrastructure.Writes;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Dapper;
 using Google.Protobuf;
 using Npgsql;
-using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Errors;
 
 namespace Platform.Infrastructure.Writes;
 
@@ -102,12 +102,17 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
             }
             catch (Exception error) when (activity is not null && error is not ClaimedMeanwhileException)
             {
-                activity.SetStatus(ActivityStatusCode.Error, error is global::Grpc.Core.RpcException rpc ? rpc.StatusCode.ToString() : error.GetType().Name);
+                activity.SetStatus(ActivityStatusCode.Error, error switch
+                {
+                    global::Grpc.Core.RpcException rpc => rpc.StatusCode.ToString(),
+                    RefusalException refusal => refusal.Kind.ToString(),
+                    _ => error.GetType().Name,
+                });
                 throw;
             }
             catch (ClaimedMeanwhileException)
             {
-                throw GrpcErrors.Aborted($"The request ids of this {call.Scope} call were being used by concurrent calls; send it again.");
+                throw Refusal.Aborted($"The request ids of this {call.Scope} call were being used by concurrent calls; send it again.");
             }
         }
     }
@@ -180,7 +185,7 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
             var size = responses.Where(r => r is not null).Sum(r => (long)r.CalculateSize()) + outcomes.Sum(o => (long)o.Response.CalculateSize());
             if (size > MaxBatchResponseBytes)
             {
-                throw GrpcErrors.ResourceExhausted(
+                throw Refusal.ResourceExhausted(
                     $"The batch's {items.Count} answers come to {size:N0} bytes, over the {MaxBatchResponseBytes:N0} a response may carry: send fewer items per batch.");
             }
         }

@@ -1,8 +1,7 @@
 using Dapper;
 using Npgsql;
-using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Writes;
-using Platform.Trading.Grpc;
 using Platform.Trading.V1;
 
 namespace Platform.Trading.Data;
@@ -46,7 +45,7 @@ internal sealed class ExchangeRepository(NpgsqlDataSource dataSource, WritePath 
             """,
             new { exchange.Code, exchange.Name, exchange.LocalName, exchange.Province, exchange.EquityPilot, now = time.GetUtcNow() },
             transaction, cancellationToken: cancellationToken))
-                ?? throw GrpcErrors.AlreadyExists($"Exchange '{exchange.Code}' already exists.");
+                ?? throw Refusal.AlreadyExists($"Exchange '{exchange.Code}' already exists.");
             return new Written<Exchange>(row.ToMessage(), [row.Code], row.Code);
         }, cancellationToken);
 }

@@ -1,10 +1,10 @@
 using Dapper;
 using Npgsql;
 using Platform.Contracts;
+using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Writes;
 using Platform.Trading.Domain;
-using Platform.Trading.Grpc;
 using Platform.Trading.V1;
 
 namespace Platform.Trading.Data;
@@ -99,7 +99,7 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, WritePath w
                 // Every dataset is locked before RefuseListedAsync, so this is only a safety net.
                 throw items.Length == 1
                     ? naming.AlreadyExists(items[0].Index, AlreadyListed(items[0].Listing))
-                    : GrpcErrors.AlreadyExists("A dataset of the batch was listed on the same exchange concurrently; retry the batch.");
+                    : Refusal.AlreadyExists("A dataset of the batch was listed on the same exchange concurrently; retry the batch.");
             }
 
             var rows = ids.Select(id => inserted[id]).ToArray();
@@ -210,7 +210,7 @@ internal sealed class ListingRepository(NpgsqlDataSource dataSource, WritePath w
         {
             var row = await connection.QuerySingleOrDefaultAsync<ListingRow>(new CommandDefinition(
                 $"select {ListingRow.Columns} from listings where id = @id for update", new { id }, transaction, cancellationToken: cancellationToken))
-                ?? throw GrpcErrors.NotFound("Listing", id.ToString());
+                ?? throw Refusal.NotFound("Listing", id.ToString());
             var before = row.ToMessage();
             if (row.Status != (short)ListingStatus.Delisted)
             {

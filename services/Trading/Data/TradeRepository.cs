@@ -1,9 +1,9 @@
 using Dapper;
 using Npgsql;
 using Platform.Contracts;
+using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Writes;
-using Platform.Trading.Grpc;
 using Platform.Trading.Domain;
 using Platform.Trading.V1;
 
@@ -32,10 +32,10 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, WritePath wri
             // "for share" keeps the listing from being delisted while the trade is being placed on it.
             var listing = await connection.QuerySingleOrDefaultAsync<ListingRow>(new CommandDefinition(
                 $"select {ListingRow.Columns} from listings where id = @id for share", new { id = trade.ListingId }, transaction, cancellationToken: cancellationToken))
-                ?? throw GrpcErrors.NotFound("Listing", trade.ListingId.ToString());
+                ?? throw Refusal.NotFound("Listing", trade.ListingId.ToString());
             if (listing.Status != (short)ListingStatus.Active)
             {
-                throw GrpcErrors.FailedPrecondition($"Listing '{listing.Id}' is delisted; trades are only placed on active listings.");
+                throw Refusal.FailedPrecondition($"Listing '{listing.Id}' is delisted; trades are only placed on active listings.");
             }
 
             if (trade.Type == TradeType.EquityContribution)
@@ -44,7 +44,7 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, WritePath wri
                     "select equity_pilot from exchanges where code = @code", new { code = listing.ExchangeCode }, transaction, cancellationToken: cancellationToken));
                 if (!pilot)
                 {
-                    throw GrpcErrors.FailedPrecondition(
+                    throw Refusal.FailedPrecondition(
                         $"Exchange '{listing.ExchangeCode}' does not run the data-corpus equity-contribution pilot (数据语料作价入股).");
                 }
             }
@@ -102,10 +102,10 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, WritePath wri
         {
             var trade = await connection.QuerySingleOrDefaultAsync<TradeRow>(new CommandDefinition(
                 $"select {TradeRow.Columns} from trades where id = @tradeId for update", new { tradeId }, transaction, cancellationToken: cancellationToken))
-                ?? throw GrpcErrors.NotFound("Trade", tradeId.ToString());
+                ?? throw Refusal.NotFound("Trade", tradeId.ToString());
             var current = (TradeStatus)trade.Status;
             var next = TradeLifecycle.Next(current, step)
-                ?? throw GrpcErrors.FailedPrecondition(
+                ?? throw Refusal.FailedPrecondition(
                     $"Cannot {TradeLifecycle.Describe(step)} trade '{trade.Id}': it is {current.ToString().ToUpperInvariant()}.");
             if (at < trade.LastStepAt)
             {

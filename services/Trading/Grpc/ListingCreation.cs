@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Platform.Catalog.V1;
 using Platform.Contracts;
+using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Writes;
 using Platform.Trading.Data;

@@ -1,3 +1,4 @@
+using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Grpc;
 using Platform.Trading.Data;
 using Platform.Trading.Domain;

@@ -1,9 +1,10 @@
 using Grpc.Core;
-using Platform.Infrastructure.Access;
 using Microsoft.AspNetCore.Authorization;
+using Platform.Audit.V1;
+using Platform.Infrastructure.Access;
+using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Grpc;
 using Platform.Infrastructure.Writes;
-using Platform.Audit.V1;
 using Platform.Trading.Data;
 using Platform.Trading.Domain;
 using Platform.Trading.V1;

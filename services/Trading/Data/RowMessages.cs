@@ -1,13 +1,12 @@
 using Google.Protobuf.WellKnownTypes;
 using Platform.Infrastructure.Grpc;
-using Platform.Trading.Data;
 using Platform.Trading.Domain;
 using Platform.Trading.V1;
 
-namespace Platform.Trading.Grpc;
+namespace Platform.Trading.Data;
 
-/// <summary>Rows to messages.</summary>
-internal static class Messages
+/// <summary>Rows to the messages the write path stores as answers and the reads return.</summary>
+internal static class RowMessages
 {
     public static Exchange ToMessage(this ExchangeRow row) => new()
     {
