@@ -19,41 +19,41 @@ internal sealed class DatasetRow
 
     public Guid Id { get; set; }
     public string Name { get; set; } = "";
-    public string Name_En { get; set; } = "";
-    public string Description_Zh { get; set; } = "";
-    public string Description_En { get; set; } = "";
+    public string NameEn { get; set; } = "";
+    public string DescriptionZh { get; set; } = "";
+    public string DescriptionEn { get; set; } = "";
     public short Domain { get; set; }
     public short Modality { get; set; }
-    public long Volume_Bytes { get; set; }
-    public long Record_Count { get; set; }
-    public long Token_Count { get; set; }
-    public string Language_Shares { get; set; } = "[]";
-    public string? Annotation_Base_Code { get; set; }
-    public short Annotation_Method { get; set; }
-    public int Annotated_Fraction_Bp { get; set; }
-    public short Quality_Grade { get; set; }
+    public long VolumeBytes { get; set; }
+    public long RecordCount { get; set; }
+    public long TokenCount { get; set; }
+    public string LanguageShares { get; set; } = "[]";
+    public string? AnnotationBaseCode { get; set; }
+    public short AnnotationMethod { get; set; }
+    public int AnnotatedFractionBp { get; set; }
+    public short QualityGrade { get; set; }
     public short Licence { get; set; }
-    public short Access_Level { get; set; }
-    public string Provider_Organisation { get; set; } = "";
+    public short AccessLevel { get; set; }
+    public string ProviderOrganisation { get; set; } = "";
     public string Province { get; set; } = "";
     public string[] Keywords { get; set; } = [];
     public string Edition { get; set; } = "";
     public short Status { get; set; }
     public long Version { get; set; }
-    public string? Certificate_Number { get; set; }
-    public DateTime? Certified_At { get; set; }
-    public DateTime? Notice_Started_At { get; set; }
-    public DateTime? Notice_Ends_At { get; set; }
-    public int Open_Objection_Count { get; set; }
-    public DateTime? Retired_At { get; set; }
-    public string Rejection_Reason { get; set; } = "";
-    public DateTime Created_At { get; set; }
-    public DateTime Updated_At { get; set; }
-    public int Evaluation_Count { get; set; }
-    public int? Evaluation_Best_Uplift_Bp { get; set; }
-    public int? Evaluation_Median_Uplift_Bp { get; set; }
+    public string? CertificateNumber { get; set; }
+    public DateTime? CertifiedAt { get; set; }
+    public DateTime? NoticeStartedAt { get; set; }
+    public DateTime? NoticeEndsAt { get; set; }
+    public int OpenObjectionCount { get; set; }
+    public DateTime? RetiredAt { get; set; }
+    public string RejectionReason { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public int EvaluationCount { get; set; }
+    public int? EvaluationBestUpliftBp { get; set; }
+    public int? EvaluationMedianUpliftBp { get; set; }
     public int Revision { get; set; }
-    public int Latest_Revision { get; set; }
+    public int LatestRevision { get; set; }
 
     public CertificationStatus StatusValue => (CertificationStatus)Status;
 
@@ -63,54 +63,54 @@ internal sealed class DatasetRow
         {
             Id = Id.ToString(),
             Name = Name,
-            NameEn = Name_En,
-            DescriptionZh = Description_Zh,
-            DescriptionEn = Description_En,
+            NameEn = NameEn,
+            DescriptionZh = DescriptionZh,
+            DescriptionEn = DescriptionEn,
             Domain = (V1.Domain)Domain,
             Modality = (Modality)Modality,
-            VolumeBytes = Volume_Bytes,
-            RecordCount = Record_Count,
-            TokenCount = Token_Count,
+            VolumeBytes = VolumeBytes,
+            RecordCount = RecordCount,
+            TokenCount = TokenCount,
             Annotation = new Annotation
             {
-                BaseCode = Annotation_Base_Code ?? "",
-                Method = (AnnotationMethod)Annotation_Method,
-                AnnotatedFractionBp = Annotated_Fraction_Bp,
+                BaseCode = AnnotationBaseCode ?? "",
+                Method = (AnnotationMethod)AnnotationMethod,
+                AnnotatedFractionBp = AnnotatedFractionBp,
             },
-            QualityGrade = (QualityGrade)Quality_Grade,
+            QualityGrade = (QualityGrade)QualityGrade,
             Licence = (V1.Licence)Licence,
-            AccessLevel = (AccessLevel)Access_Level,
-            Provider = new Provider { Organisation = Provider_Organisation, Province = Province },
+            AccessLevel = (AccessLevel)AccessLevel,
+            Provider = new Provider { Organisation = ProviderOrganisation, Province = Province },
             Keywords = { Keywords },
             Edition = Edition,
             Status = StatusValue,
             Version = Version,
-            CertificateNumber = Certificate_Number ?? "",
-            CertifiedAt = Time(Certified_At),
-            NoticeStartedAt = Time(Notice_Started_At),
-            NoticeEndsAt = Time(Notice_Ends_At),
-            OpenObjectionCount = Open_Objection_Count,
-            RetiredAt = Time(Retired_At),
-            RejectionReason = Rejection_Reason,
-            CreatedAt = Time(Created_At),
-            UpdatedAt = Time(Updated_At),
+            CertificateNumber = CertificateNumber ?? "",
+            CertifiedAt = Time(CertifiedAt),
+            NoticeStartedAt = Time(NoticeStartedAt),
+            NoticeEndsAt = Time(NoticeEndsAt),
+            OpenObjectionCount = OpenObjectionCount,
+            RetiredAt = Time(RetiredAt),
+            RejectionReason = RejectionReason,
+            CreatedAt = Time(CreatedAt),
+            UpdatedAt = Time(UpdatedAt),
             Revision = Revision,
-            LatestRevision = Latest_Revision,
+            LatestRevision = LatestRevision,
         };
-        if (Evaluation_Count > 0)
+        if (EvaluationCount > 0)
         {
-            message.Evaluations = new EvaluationSummary { Count = Evaluation_Count };
-            if (Evaluation_Best_Uplift_Bp is { } best)
+            message.Evaluations = new EvaluationSummary { Count = EvaluationCount };
+            if (EvaluationBestUpliftBp is { } best)
             {
                 message.Evaluations.BestUpliftBp = best;
             }
 
-            if (Evaluation_Median_Uplift_Bp is { } median)
+            if (EvaluationMedianUpliftBp is { } median)
             {
                 message.Evaluations.MedianUpliftBp = median;
             }
         }
-        message.LanguageShares.AddRange(Shares(Language_Shares));
+        message.LanguageShares.AddRange(Shares(LanguageShares));
         return message;
     }
 

@@ -131,7 +131,7 @@ internal sealed class DatasetStore(
         {
             var current = await LockOneAsync(connection, transaction, id, cancellationToken);
             var now = time.GetUtcNow();
-            Reject(Certification.CanObject(current.StatusValue, now, Utc(current.Notice_Ends_At)));
+            Reject(Certification.CanObject(current.StatusValue, now, Utc(current.NoticeEndsAt)));
             var objectionId = Guid.CreateVersion7(now);
             await connection.ExecuteAsync(new CommandDefinition(
                 """
@@ -178,7 +178,7 @@ internal sealed class DatasetStore(
                 }
 
                 Reject(naming, fresh[k], ids[k],
-                    Certification.CanCertify(current[k].StatusValue, now, Utc(current[k].Notice_Ends_At), openHere.Count(o => !dismissed.Contains(o))));
+                    Certification.CanCertify(current[k].StatusValue, now, Utc(current[k].NoticeEndsAt), openHere.Count(o => !dismissed.Contains(o))));
             }
 
             var year = Certification.CertificateYear(now);

@@ -11,8 +11,8 @@ internal sealed record EvaluationRow(
     string TestSet, string Evaluator, DateTime EvaluatedAt, string MethodNote, DateTime RecordedAt)
 {
     public const string Columns =
-        "id, dataset_id as DatasetId, model, task, metric, score_without as ScoreWithout, score_with as ScoreWith, uplift_bp as UpliftBp, " +
-        "test_set as TestSet, evaluator, evaluated_at as EvaluatedAt, method_note as MethodNote, recorded_at as RecordedAt";
+        "id, dataset_id, model, task, metric, score_without, score_with, uplift_bp, test_set, evaluator, " +
+        "evaluated_at, method_note, recorded_at";
 
     public Evaluation ToMessage() => new()
     {

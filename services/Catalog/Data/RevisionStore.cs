@@ -17,27 +17,27 @@ internal sealed class RevisionRow
     public const string Columns =
         "dataset_id, revision, volume_bytes, record_count, token_count, language_shares::text as language_shares, note, created_at, certified_at";
 
-    public Guid Dataset_Id { get; set; }
+    public Guid DatasetId { get; set; }
     public int Revision { get; set; }
-    public long Volume_Bytes { get; set; }
-    public long Record_Count { get; set; }
-    public long Token_Count { get; set; }
-    public string Language_Shares { get; set; } = "[]";
+    public long VolumeBytes { get; set; }
+    public long RecordCount { get; set; }
+    public long TokenCount { get; set; }
+    public string LanguageShares { get; set; } = "[]";
     public string Note { get; set; } = "";
-    public DateTime Created_At { get; set; }
-    public DateTime? Certified_At { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? CertifiedAt { get; set; }
 
     public DatasetRevision ToMessage() => new()
     {
-        DatasetId = Dataset_Id.ToString(),
+        DatasetId = DatasetId.ToString(),
         Revision = Revision,
-        VolumeBytes = Volume_Bytes,
-        RecordCount = Record_Count,
-        TokenCount = Token_Count,
-        LanguageShares = { DatasetRow.Shares(Language_Shares) },
+        VolumeBytes = VolumeBytes,
+        RecordCount = RecordCount,
+        TokenCount = TokenCount,
+        LanguageShares = { DatasetRow.Shares(LanguageShares) },
         Note = Note,
-        CreatedAt = DatasetRow.Time(Created_At),
-        CertifiedAt = DatasetRow.Time(Certified_At),
+        CreatedAt = DatasetRow.Time(CreatedAt),
+        CertifiedAt = DatasetRow.Time(CertifiedAt),
     };
 }
 
@@ -55,7 +55,7 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
         writes.RunAsync(call, item, DatasetRevision.Parser, async (connection, transaction) =>
         {
             var current = await DatasetStore.LockOneAsync(connection, transaction, id, cancellationToken);
-            requireOwn(current.Provider_Organisation);
+            requireOwn(current.ProviderOrganisation);
             DatasetStore.RequireVersion(current, expectedVersion);
 
             DatasetStore.Reject(Certification.CanRevise(current.StatusValue));
@@ -68,7 +68,7 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
                 """,
                 new
                 {
-                    id, revision = current.Latest_Revision + 1, volumeBytes = content.VolumeBytes, recordCount = content.RecordCount,
+                    id, revision = current.LatestRevision + 1, volumeBytes = content.VolumeBytes, recordCount = content.RecordCount,
                     tokenCount = content.TokenCount, languageShares = DatasetRow.StoredShares(content.LanguageShares), note, now,
                 },
                 transaction, cancellationToken: cancellationToken));
@@ -97,7 +97,7 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
         writes.RunAsync(call, item, Dataset.Parser, async (connection, transaction) =>
         {
             var current = await DatasetStore.LockOneAsync(connection, transaction, id, cancellationToken);
-            if (revision > current.Latest_Revision)
+            if (revision > current.LatestRevision)
             {
                 throw Refusal.NotFound("DatasetRevision", $"{id}/revisions/{revision}");
             }
@@ -129,15 +129,15 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
 
     /// <summary>Makes <paramref name="revision"/> the dataset's content (and its latest, if newer).</summary>
     private static async Task<Dataset> MoveToAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RevisionRow revision, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (await DatasetStore.TransitionAsync(connection, transaction, [revision.Dataset_Id],
+        (await DatasetStore.TransitionAsync(connection, transaction, [revision.DatasetId],
             """
             revision = @revision, latest_revision = greatest(latest_revision, @revision), volume_bytes = @volumeBytes,
             record_count = @recordCount, token_count = @tokenCount, language_shares = @languageShares::jsonb, zh_share_bp = @zhShareBp
             """,
             new
             {
-                revision = revision.Revision, volumeBytes = revision.Volume_Bytes, recordCount = revision.Record_Count, tokenCount = revision.Token_Count,
-                languageShares = revision.Language_Shares, zhShareBp = DatasetValidation.ZhShare(DatasetRow.Shares(revision.Language_Shares)), now,
+                revision = revision.Revision, volumeBytes = revision.VolumeBytes, recordCount = revision.RecordCount, tokenCount = revision.TokenCount,
+                languageShares = revision.LanguageShares, zhShareBp = DatasetValidation.ZhShare(DatasetRow.Shares(revision.LanguageShares)), now,
             },
             cancellationToken))[0];
 }

@@ -45,8 +45,8 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private sealed record IndexRow(
-        Guid Id, long Version, short Status, short Domain, short Modality, short Annotation_Method, short Quality_Grade, short Licence,
-        short Access_Level, string Province, string? Annotation_Base_Code, long Volume_Bytes, int Zh_Share_Bp, string Search_Text);
+        Guid Id, long Version, short Status, short Domain, short Modality, short AnnotationMethod, short QualityGrade, short Licence,
+        short AccessLevel, string Province, string? AnnotationBaseCode, long VolumeBytes, int ZhShareBp, string SearchText);
 
     public bool Enabled => options.Value.InMemoryIndex;
 
@@ -184,8 +184,8 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
             """, new { since = _watermark }, transaction, cancellationToken: cancellationToken));
         foreach (var r in rows)
         {
-            Upsert(new IndexEntry(IndexEntry.KeyOf(r.Id), r.Id, r.Version, r.Status, r.Domain, r.Modality, r.Annotation_Method, r.Quality_Grade, r.Licence,
-                r.Access_Level, r.Province, r.Annotation_Base_Code, r.Volume_Bytes, r.Zh_Share_Bp, r.Search_Text));
+            Upsert(new IndexEntry(IndexEntry.KeyOf(r.Id), r.Id, r.Version, r.Status, r.Domain, r.Modality, r.AnnotationMethod, r.QualityGrade, r.Licence,
+                r.AccessLevel, r.Province, r.AnnotationBaseCode, r.VolumeBytes, r.ZhShareBp, r.SearchText));
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -72,14 +72,14 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
             select day::text as day, sum(tokens) as tokens, count(*) as reports from token_usage
             where {CountedTokens} and day = (select max(day) from token_usage where {CountedTokens} and {latestDay}) group by day;
 
-            select provider, model, total_tokens as TotalTokens, chinese_tokens as ChineseTokens, as_of as AsOf
+            select provider, model, total_tokens, chinese_tokens, as_of
             from training_corpus where {corpora} order by provider, model;
 
             select b.code, b.name, b.city, b.province, count(d.dataset_id) as dataset_count, coalesce(sum(d.volume_bytes), 0) as volume_bytes
             from annotation_bases b left join {datasets} d on d.annotation_base_code = b.code and {baseDatasets}
             group by b.code, b.name, b.city, b.province order by b.code;
 
-            select domain, modality, annotated, dataset_id as DatasetId, array_agg(uplift_bp order by uplift_bp) as Uplifts
+            select domain, modality, annotated, dataset_id, array_agg(uplift_bp order by uplift_bp) as uplifts
             from evaluations where {evaluations} group by domain, modality, annotated, dataset_id;
             """,
             new { today = Calculations.Format(today), cutoff, asOfDay = asOf is { } last ? Calculations.Format(last) : null },
@@ -94,17 +94,17 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
             .Select(m => new ModelCorpusData(m.Provider, m.Model, m.TotalTokens, m.ChineseTokens, m.AsOf.ToUniversalTime()))
             .ToList();
         var bases = (await results.ReadAsync<BaseRow>())
-            .Select(b => new BaseData(b.Code, b.Name, b.City, b.Province, b.Dataset_Count, b.Volume_Bytes))
+            .Select(b => new BaseData(b.Code, b.Name, b.City, b.Province, b.DatasetCount, b.VolumeBytes))
             .ToList();
 
         var uplifts = Calculations.Uplifts(
             (await results.ReadAsync<EvaluatedDatasetRow>()).Select(r => new EvaluatedDataset(r.Domain, r.Modality, r.Annotated, r.Uplifts)).ToList());
 
-        var total = groups.Single(g => g.Grouping_Id == 7);
+        var total = groups.Single(g => g.GroupingId == 7);
         return new HeadlineData(
             computedAt,
-            total.Dataset_Count,
-            total.Volume_Bytes,
+            total.DatasetCount,
+            total.VolumeBytes,
             Breakdown(groups, 3, g => g.Domain),
             Breakdown(groups, 5, g => g.Modality),
             Breakdown(groups, 6, g => g.Base),
@@ -188,7 +188,7 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
             var deltas = await connection.QueryAsync<DeltaRow>(new CommandDefinition(
                 $"select day, sum(count_delta)::bigint as count_delta, sum(value_delta) as value_delta from ({sql}) d group by day",
                 cancellationToken: cancellationToken));
-            points = Calculations.Cumulative(periods, deltas.Select(d => new DayDelta(ParseDay(d.Day), d.Count_Delta, d.Value_Delta)));
+            points = Calculations.Cumulative(periods, deltas.Select(d => new DayDelta(ParseDay(d.Day), d.CountDelta, d.ValueDelta)));
             if (indicator == Indicator.H1CertifiedDatasets)
             {
                 points = points.Select(p => p with { Value = p.RecordCount }).ToList();
@@ -219,18 +219,17 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
     private static DateOnly ParseDay(string day) => DateOnly.ParseExact(day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static List<BreakdownData> Breakdown(List<GroupRow> groups, int groupingId, Func<GroupRow, string> key) =>
-        groups.Where(g => g.Grouping_Id == groupingId)
-            .Select(g => new BreakdownData(key(g), g.Dataset_Count, g.Volume_Bytes))
+        groups.Where(g => g.GroupingId == groupingId)
+            .Select(g => new BreakdownData(key(g), g.DatasetCount, g.VolumeBytes))
             .OrderBy(b => b.Key, StringComparer.Ordinal)
             .ToList();
 
     private static ExchangeYearData ToData(ExchangeYearRow r) =>
-        new(r.Exchange_Code, r.Year, r.High_Quality_Amount_Fen, r.Total_Amount_Fen, r.Trade_Count, r.High_Quality_Trade_Count);
+        new(r.ExchangeCode, r.Year, r.HighQualityAmountFen, r.TotalAmountFen, r.TradeCount, r.HighQualityTradeCount);
 
-#pragma warning disable IDE1006, CA1707 // Row types mirror the column names.
-    private sealed record GroupRow(int Grouping_Id, string Domain, string Modality, string Base, long Dataset_Count, decimal Volume_Bytes);
+    private sealed record GroupRow(int GroupingId, string Domain, string Modality, string Base, long DatasetCount, decimal VolumeBytes);
 
-    private sealed record ExchangeYearRow(string Exchange_Code, int Year, decimal High_Quality_Amount_Fen, decimal Total_Amount_Fen, long Trade_Count, long High_Quality_Trade_Count);
+    private sealed record ExchangeYearRow(string ExchangeCode, int Year, decimal HighQualityAmountFen, decimal TotalAmountFen, long TradeCount, long HighQualityTradeCount);
 
     private sealed record DayRow(string Day, decimal Tokens, long Reports);
 
@@ -246,8 +245,7 @@ internal sealed class IndicatorQueries(NpgsqlDataSource dataSource, TimeProvider
         public int[] Uplifts { get; set; } = [];
     }
 
-    private sealed record BaseRow(string Code, string Name, string City, string Province, long Dataset_Count, decimal Volume_Bytes);
+    private sealed record BaseRow(string Code, string Name, string City, string Province, long DatasetCount, decimal VolumeBytes);
 
-    private sealed record DeltaRow(string Day, long Count_Delta, decimal Value_Delta);
-#pragma warning restore IDE1006, CA1707
+    private sealed record DeltaRow(string Day, long CountDelta, decimal ValueDelta);
 }

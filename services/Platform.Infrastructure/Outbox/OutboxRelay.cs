@@ -79,7 +79,7 @@ public sealed partial class OutboxRelay(
         await using var transaction = await connection.BeginTransactionAsync(stoppingToken);
         var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
             """
-            select id, message_type as MessageType, payload::text as Payload, trace_parent as TraceParent
+            select id, message_type, payload::text as payload, trace_parent
             from outbox_messages
             where published_at is null and failed_at is null
             order by created_at, id

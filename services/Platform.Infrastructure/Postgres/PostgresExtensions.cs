@@ -15,12 +15,15 @@ public static class PostgresExtensions
     /// platform's own migrations followed by the SQL scripts embedded in <paramref name="migrationsAssembly"/>
     /// (resources ending in <c>.sql</c> under a <c>Migrations</c> folder, applied in name order).
     /// Call it before registering messaging so the schema exists before the bus and the outbox relay start.
+    /// Rows are read the one way every service reads them: Dapper matches a snake_case column (<c>listed_at</c>) to a
+    /// PascalCase property or constructor parameter (<c>ListedAt</c>), so SQL names columns as they are, without aliases.
     /// </summary>
     public static IHostApplicationBuilder AddPostgres(
         this IHostApplicationBuilder builder, string connectionName, Assembly migrationsAssembly)
     {
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured.");
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 
         builder.Services.AddSingleton(sp =>
         {

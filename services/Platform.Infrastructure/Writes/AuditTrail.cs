@@ -109,8 +109,8 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource, PageTokens pageToken
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<AuditRow>(new CommandDefinition(
             $"""
-            select seq, id, occurred_at as OccurredAt, caller, caller_organisation as Organisation, caller_exchange as Exchange, method,
-                   request_id as RequestId, resource_ids as ResourceIds, owner, outcome, detail
+            select seq, id, occurred_at, caller, caller_organisation as organisation, caller_exchange as exchange, method,
+                   request_id, resource_ids, owner, outcome, detail
             from audit_events
             where (@clientId = '' or caller = @clientId)
               and (@method = '' or method = @method)

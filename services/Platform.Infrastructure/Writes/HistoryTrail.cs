@@ -29,7 +29,7 @@ public sealed class HistoryTrail(NpgsqlDataSource dataSource, PageTokens pageTok
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<HistoryRow>(new CommandDefinition(
             $"""
-            select seq, record_id as RecordId, occurred_at as OccurredAt, caller, method, request_id as RequestId, changes::text as Changes
+            select seq, record_id, occurred_at, caller, method, request_id, changes::text as changes
             from record_history
             where record_id = @recordId and (@after::bigint is null or seq > @after) and {ReadScope.Sql}
             order by seq

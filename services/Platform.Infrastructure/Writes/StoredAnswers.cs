@@ -11,7 +11,7 @@ internal static class StoredAnswers
     public static async Task<Dictionary<string, StoredRequest>> ReadAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, WriteCall call, string[] requestIds, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<StoredRequest>(new CommandDefinition(
-            "select request_id as RequestId, fingerprint, response from write_requests where caller = @caller and method = @method and request_id = any(@requestIds)",
+            "select request_id, fingerprint, response from write_requests where caller = @caller and method = @method and request_id = any(@requestIds)",
             new { caller = call.Caller.Id, method = call.Scope, requestIds }, transaction, cancellationToken: cancellationToken)))
         .ToDictionary(s => s.RequestId, StringComparer.Ordinal);
 

@@ -8,7 +8,7 @@ namespace Platform.Trading.Data;
 
 internal sealed class ExchangeRepository(NpgsqlDataSource dataSource, WritePath writes, TimeProvider time)
 {
-    private const string Columns = "code, name, local_name as LocalName, province, equity_pilot as EquityPilot, created_at as CreatedAt";
+    private const string Columns = "code, name, local_name, province, equity_pilot, created_at";
 
     public async Task<IReadOnlyList<ExchangeRow>> ListAsync(CancellationToken cancellationToken)
     {

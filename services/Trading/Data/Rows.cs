@@ -1,6 +1,7 @@
 namespace Platform.Trading.Data;
 
-// Rows as Dapper reads them (timestamptz arrives as a UTC DateTime); the gRPC layer maps them to messages.
+// Rows as Dapper reads them (snake_case columns to PascalCase parameters; timestamptz arrives as a UTC DateTime);
+// RowMessages maps them to messages.
 
 internal sealed record ExchangeRow(string Code, string Name, string LocalName, string Province, bool EquityPilot, DateTime CreatedAt);
 
@@ -21,10 +22,8 @@ internal sealed record ListingRow(
     int? DatasetRevision)
 {
     public const string Columns =
-        "id, exchange_code as ExchangeCode, product_kind as ProductKind, dataset_id as DatasetId, name, " +
-        "listed_volume_bytes as ListedVolumeBytes, pricing_model as PricingModel, price_fen as PriceFen, status, " +
-        "listed_at as ListedAt, delisted_at as DelistedAt, delist_reason as DelistReason, created_at as CreatedAt, " +
-        "dataset_revision as DatasetRevision";
+        "id, exchange_code, product_kind, dataset_id, name, listed_volume_bytes, pricing_model, price_fen, " +
+        "status, listed_at, delisted_at, delist_reason, created_at, dataset_revision";
 }
 
 internal sealed record TradeRow(
@@ -47,10 +46,9 @@ internal sealed record TradeRow(
     string? CancelReason)
 {
     public const string Columns =
-        "id, listing_id as ListingId, exchange_code as ExchangeCode, trade_type as TradeType, status, product_kind as ProductKind, " +
-        "dataset_id as DatasetId, amount_fen as AmountFen, buyer, receiving_company as ReceivingCompany, equity_share_bps as EquityShareBps, " +
-        "placed_at as PlacedAt, paid_at as PaidAt, delivered_at as DeliveredAt, settled_at as SettledAt, cancelled_at as CancelledAt, " +
-        "cancel_reason as CancelReason";
+        "id, listing_id, exchange_code, trade_type, status, product_kind, dataset_id, amount_fen, buyer, " +
+        "receiving_company, equity_share_bps, placed_at, paid_at, delivered_at, settled_at, cancelled_at, " +
+        "cancel_reason";
 
     /// <summary>The business time of the latest step taken; a next step may not be earlier.</summary>
     public DateTime LastStepAt => new[] { PlacedAt, PaidAt ?? default, DeliveredAt ?? default }.Max();

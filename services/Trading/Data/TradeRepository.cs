@@ -172,8 +172,8 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, WritePath wri
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleAsync<StatsRow>(new CommandDefinition(
             """
-            select t.total as TotalAmountFen, t.high_quality as HighQualityAmountFen, t.trade_count as TradeCount,
-                   l.total as ListedVolumeBytes, l.high_quality as HighQualityListedVolumeBytes
+            select t.total as total_amount_fen, t.high_quality as high_quality_amount_fen, t.trade_count,
+                   l.total as listed_volume_bytes, l.high_quality as high_quality_listed_volume_bytes
             from (
                 select coalesce(sum(amount_fen), 0) as total,
                        coalesce(sum(amount_fen) filter (where product_kind = @highQuality), 0) as high_quality,
