@@ -62,7 +62,7 @@ public sealed class MetricsHost : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    internal TieredCache Cache => Services.GetRequiredService<TieredCache>();
+    internal IndicatorCache Cache => Services.GetRequiredService<IndicatorCache>();
 
     /// <summary>Publishes an event as the catalog or trading outbox relay would, with an explicit message id.</summary>
     public async Task<Guid> PublishAsync<T>(T message, Guid? messageId = null)

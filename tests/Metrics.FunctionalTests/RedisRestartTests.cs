@@ -1,9 +1,8 @@
 extern alias metrics;
-using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Text.Json;
 using System.Threading.Channels;
 using Grpc.Core;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using metrics::Platform.Metrics.Caching;
 using metrics::Platform.Metrics.Computation;
 using metrics::Platform.Metrics.Data;
@@ -11,6 +10,8 @@ using Platform.Metrics.V1;
 using Platform.Testing;
 using StackExchange.Redis;
 using Xunit.Sdk;
+using ZiggyCreatures.Caching.Fusion;
+using ZiggyCreatures.Caching.Fusion.Backplane.StackExchangeRedis;
 
 namespace Platform.Metrics.FunctionalTests;
 
@@ -28,6 +29,7 @@ public sealed class RedisRestartTests : IAsyncLifetime
     private RedisServerProcess _redis = null!;
     private MetricsHost _host = null!;
     private ConnectionMultiplexer _inspector = null!;
+    private FusionCache _replica = null!;
 
     private MetricsService.MetricsServiceClient Client => _host.Client;
 
@@ -41,6 +43,14 @@ public sealed class RedisRestartTests : IAsyncLifetime
         options.AbortOnConnectFail = false;
         options.ReconnectRetryPolicy = new LinearRetry(200);
         _inspector = await ConnectionMultiplexer.ConnectAsync(options);
+        var cacheOptions = new CacheOptions();
+        var fusionOptions = new FusionCacheOptions { DefaultEntryOptions = CacheRegistration.EntryOptions(cacheOptions) };
+        CacheRegistration.Configure(fusionOptions, cacheOptions);
+        _replica = new FusionCache(fusionOptions);
+        _replica.SetupDistributedCache(
+            new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(_inspector) }),
+            CacheRegistration.Serializer());
+        _replica.SetupBackplane(new RedisBackplane(new RedisBackplaneOptions { ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(_inspector) }));
     }
 
     public async Task DisposeAsync()
@@ -52,6 +62,7 @@ public sealed class RedisRestartTests : IAsyncLifetime
                 await _host.DisposeAsync();
             }
 
+            _replica?.Dispose();
             if (_inspector is not null)
             {
                 await _inspector.DisposeAsync();
@@ -161,23 +172,22 @@ public sealed class RedisRestartTests : IAsyncLifetime
         return await CachedHeadlineAsync();
     }
 
-    /// <summary>The headline as Redis holds it now, if it is valid in Redis's current generation.</summary>
+    /// <summary>
+    /// The headline as Redis holds it now, read as another replica would (Redis and the backplane, not memory): null
+    /// when it is missing or was cleared by a later change.
+    /// </summary>
     private async Task<HeadlineData?> CachedHeadlineAsync()
     {
-        RedisValue[] values;
         try
         {
-            values = await _inspector.GetDatabase().StringGetAsync([CacheKeys.Headline(Calculations.Today(TimeProvider.System)), CacheKeys.Generation]);
+            var read = await _replica.TryGetAsync<HeadlineData>(
+                CacheKeys.Headline(Calculations.Today(TimeProvider.System)), options => options.SetSkipMemoryCache());
+            return read.HasValue ? read.Value : null;
         }
         catch (RedisConnectionException)
         {
             return null; // this inspecting connection has not reconnected yet
         }
-
-        var generation = values[1].HasValue ? (long)values[1] : 0;
-        return (byte[]?)values[0] is { Length: > sizeof(long) } bytes && BinaryPrimitives.ReadInt64BigEndian(bytes) == generation
-            ? JsonSerializer.Deserialize(bytes.AsSpan(sizeof(long)), CacheJsonContext.Default.HeadlineData)
-            : null;
     }
 
     private static async Task<T> Timed<T>(Func<Task<T>> call)

@@ -1,9 +1,11 @@
 namespace Platform.Metrics.Caching;
 
-/// <summary>Tunables of the two cache tiers (configuration section "Metrics:Cache").</summary>
+/// <summary>Tunables of the figures' cache (configuration section "Metrics:Cache").</summary>
 internal sealed class CacheOptions
 {
-    /// <summary>Lifetime of the in-process tier: bounds staleness when a pub/sub invalidation is lost.</summary>
+    public const string SectionName = "Metrics:Cache";
+
+    /// <summary>Lifetime in this replica's memory: bounds staleness when a backplane message is lost.</summary>
     public TimeSpan LocalTtl { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan RedisTtl { get; set; } = TimeSpan.FromMinutes(10);
@@ -14,11 +16,6 @@ internal sealed class CacheOptions
     /// <summary>After a Redis failure, Redis is skipped for this long.</summary>
     public TimeSpan CircuitBreak { get; set; } = TimeSpan.FromSeconds(3);
 
-    public TimeSpan ComputeLockExpiry { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How long a replica waits for another one's computation before computing itself.</summary>
-    public TimeSpan ComputeWait { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>Watchers re-check at least this often (the fallback when pub/sub is down).</summary>
+    /// <summary>Watchers re-check at least this often (the fallback when the backplane is down).</summary>
     public TimeSpan WatchPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -5,7 +5,7 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class DatasetCertifiedConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<DatasetCertifiedConsumer> logger)
+internal sealed class DatasetCertifiedConsumer(NpgsqlDataSource dataSource, IndicatorCache cache, ILogger<DatasetCertifiedConsumer> logger)
     : RecordConsumer<DatasetCertified>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetCertified> messages, CancellationToken cancellationToken) =>

@@ -5,7 +5,7 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class DatasetRegisteredConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<DatasetRegisteredConsumer> logger)
+internal sealed class DatasetRegisteredConsumer(NpgsqlDataSource dataSource, IndicatorCache cache, ILogger<DatasetRegisteredConsumer> logger)
     : RecordConsumer<DatasetRegistered>(dataSource, cache, logger)
 {
     /// <summary>

@@ -5,7 +5,7 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class DatasetUpdatedConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<DatasetUpdatedConsumer> logger)
+internal sealed class DatasetUpdatedConsumer(NpgsqlDataSource dataSource, IndicatorCache cache, ILogger<DatasetUpdatedConsumer> logger)
     : RecordConsumer<DatasetUpdated>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetUpdated> messages, CancellationToken cancellationToken) =>

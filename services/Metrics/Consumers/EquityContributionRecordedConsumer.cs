@@ -5,7 +5,7 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class EquityContributionRecordedConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<EquityContributionRecordedConsumer> logger)
+internal sealed class EquityContributionRecordedConsumer(NpgsqlDataSource dataSource, IndicatorCache cache, ILogger<EquityContributionRecordedConsumer> logger)
     : RecordConsumer<EquityContributionRecorded>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EquityContributionRecorded> messages, CancellationToken cancellationToken) =>

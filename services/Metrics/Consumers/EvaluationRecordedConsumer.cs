@@ -5,7 +5,7 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class EvaluationRecordedConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<EvaluationRecordedConsumer> logger)
+internal sealed class EvaluationRecordedConsumer(NpgsqlDataSource dataSource, IndicatorCache cache, ILogger<EvaluationRecordedConsumer> logger)
     : RecordConsumer<EvaluationRecorded>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EvaluationRecorded> messages, CancellationToken cancellationToken) =>

@@ -5,7 +5,7 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class ListingCreatedConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<ListingCreatedConsumer> logger)
+internal sealed class ListingCreatedConsumer(NpgsqlDataSource dataSource, IndicatorCache cache, ILogger<ListingCreatedConsumer> logger)
     : RecordConsumer<ListingCreated>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ListingCreated> messages, CancellationToken cancellationToken) =>

@@ -5,7 +5,7 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class ListingDelistedConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<ListingDelistedConsumer> logger)
+internal sealed class ListingDelistedConsumer(NpgsqlDataSource dataSource, IndicatorCache cache, ILogger<ListingDelistedConsumer> logger)
     : RecordConsumer<ListingDelisted>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ListingDelisted> messages, CancellationToken cancellationToken) =>

@@ -19,7 +19,7 @@ namespace Platform.Metrics.Consumers;
 /// queue. MassTransit does not fault a message reported consumed in that attempt; a good message regrouped with the bad
 /// one on a later attempt may fault with it, stored all the same (replaying it from the error queue is a no-op).
 /// </remarks>
-internal abstract partial class RecordConsumer<T>(NpgsqlDataSource dataSource, TieredCache cache, ILogger logger) : IConsumer<Batch<T>>
+internal abstract partial class RecordConsumer<T>(NpgsqlDataSource dataSource, IndicatorCache cache, ILogger logger) : IConsumer<Batch<T>>
     where T : class
 {
     private string Name => GetType().Name;

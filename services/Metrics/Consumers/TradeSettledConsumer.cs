@@ -5,7 +5,7 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class TradeSettledConsumer(NpgsqlDataSource dataSource, TieredCache cache, ILogger<TradeSettledConsumer> logger)
+internal sealed class TradeSettledConsumer(NpgsqlDataSource dataSource, IndicatorCache cache, ILogger<TradeSettledConsumer> logger)
     : RecordConsumer<TradeSettled>(dataSource, cache, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<TradeSettled> messages, CancellationToken cancellationToken) =>

@@ -59,12 +59,8 @@ internal static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MetricsMeters>();
         builder.Services.AddSingleton<IDomainMeters>(services => services.GetRequiredService<MetricsMeters>());
-        builder.Services.AddOptions<CacheOptions>().BindConfiguration("Metrics:Cache");
-        builder.Services.AddSingleton<ChangeSignal>();
-        builder.Services.AddSingleton<IRemoteCache, RedisRemoteCache>();
         builder.Services.AddSingleton<CacheMeters>();
-        builder.Services.AddSingleton<TieredCache>();
-        builder.Services.AddHostedService<ChangeSubscriber>();
+        builder.Services.AddIndicatorCache(builder.Configuration);
         builder.Services.AddSingleton<IndicatorQueries>();
         builder.Services.AddSingleton<IndicatorReader>();
         builder.Services.AddSingleton<TokenUsageWriter>();

@@ -19,7 +19,7 @@ internal sealed class MetricsGrpcService(
     IndicatorReader reader,
     WriteMeters meters,
     MetricsMeters domainMeters,
-    TieredCache cache,
+    IndicatorCache cache,
     ChangeSignal changes,
     TokenUsageWriter tokenUsage,
     WritePath writes,

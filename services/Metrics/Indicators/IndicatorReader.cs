@@ -6,18 +6,18 @@ using Platform.Metrics.V1;
 namespace Platform.Metrics.Indicators;
 
 /// <summary>The indicators as the API serves them: from the cache tiers, computed from PostgreSQL on a miss.</summary>
-internal sealed class IndicatorReader(TieredCache cache, IndicatorQueries queries, TimeProvider time)
+internal sealed class IndicatorReader(IndicatorCache cache, IndicatorQueries queries, TimeProvider time)
 {
     private DayKey? _headlineKey;
 
     /// <param name="asOf">The figures at the end of that day (UTC+8), or null for now.</param>
     public ValueTask<HeadlineSnapshot> GetHeadlineAsync(DateOnly? asOf, CancellationToken cancellationToken) =>
         asOf is { } day
-            ? cache.GetAsync(CacheKeys.HeadlineAsOf(day), CacheJsonContext.Default.HeadlineData, ct => queries.ComputeHeadlineAsync(day, ct), IndicatorMessages.ToSnapshot, cancellationToken)
+            ? cache.GetAsync(CacheKeys.HeadlineAsOf(day), ct => queries.ComputeHeadlineAsync(day, ct), IndicatorMessages.ToSnapshot, cancellationToken)
             : GetHeadlineAsync(cancellationToken);
 
     public ValueTask<HeadlineSnapshot> GetHeadlineAsync(CancellationToken cancellationToken) =>
-        cache.GetAsync(HeadlineKey(), CacheJsonContext.Default.HeadlineData, ct => queries.ComputeHeadlineAsync(null, ct), IndicatorMessages.ToSnapshot, cancellationToken);
+        cache.GetAsync(HeadlineKey(), ct => queries.ComputeHeadlineAsync(null, ct), IndicatorMessages.ToSnapshot, cancellationToken);
 
     private string HeadlineKey()
     {
@@ -37,7 +37,6 @@ internal sealed class IndicatorReader(TieredCache cache, IndicatorQueries querie
     public ValueTask<IndicatorSeries> GetSeriesAsync(Indicator indicator, DateOnly from, DateOnly to, Granularity granularity, CancellationToken cancellationToken) =>
         cache.GetAsync(
             CacheKeys.Series((int)indicator, from.ToString("yyyy-MM-dd", null), to.ToString("yyyy-MM-dd", null), (int)granularity),
-            CacheJsonContext.Default.SeriesData,
             ct => queries.ComputeSeriesAsync(indicator, from, to, granularity, ct),
             IndicatorMessages.ToMessage,
             cancellationToken);
@@ -45,7 +44,6 @@ internal sealed class IndicatorReader(TieredCache cache, IndicatorQueries querie
     public ValueTask<ExchangeShareSeries> GetExchangeShareAsync(string exchangeCode, int fromYear, int toYear, DateOnly? asOf, CancellationToken cancellationToken) =>
         cache.GetAsync(
             CacheKeys.ExchangeShare(exchangeCode, fromYear, toYear, asOf),
-            CacheJsonContext.Default.ExchangeShareData,
             ct => queries.ComputeExchangeSharesAsync(exchangeCode, fromYear, toYear, asOf, ct),
             IndicatorMessages.ToSeries,
             cancellationToken);
