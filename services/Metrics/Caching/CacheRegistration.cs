@@ -59,6 +59,8 @@ internal static class CacheRegistration
     public static IFusionCacheSerializer Serializer() =>
         new FusionCacheSystemTextJsonSerializer(new JsonSerializerOptions
         {
+            // As FusionCache asks of a System.Text.Json serializer (value tuples are fields); the figures have none.
+            IncludeFields = true,
             TypeInfoResolver = JsonTypeInfoResolver.Combine(CacheJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         });
 
