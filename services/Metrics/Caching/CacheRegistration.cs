@@ -31,16 +31,14 @@ internal static class CacheRegistration
             .WithOptions(fusion => Configure(fusion, options))
             .WithDefaultEntryOptions(EntryOptions(options))
             .WithSerializer(Serializer())
-            .WithDistributedCache(services => new RedisCache(new RedisCacheOptions
-            {
-                ConnectionMultiplexerFactory = () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>()),
-            }))
-            .WithBackplane(services => new RedisBackplane(new RedisBackplaneOptions
-            {
-                ConnectionMultiplexerFactory = () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>()),
-            }));
+            .WithDistributedCache(services => new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = ServiceRedis(services) }))
+            .WithBackplane(services => new RedisBackplane(new RedisBackplaneOptions { ConnectionMultiplexerFactory = ServiceRedis(services) }));
         return services;
     }
+
+    /// <summary>The service's one Redis connection (registered in <c>Extensions</c>), shared by both uses.</summary>
+    private static Func<Task<IConnectionMultiplexer>> ServiceRedis(IServiceProvider services) =>
+        () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>());
 
     /// <summary>The cache-wide options (keys, circuits, auto-recovery), also used by the tests' replicas.</summary>
     public static void Configure(FusionCacheOptions fusion, CacheOptions options)

@@ -81,28 +81,16 @@ public static class GrpcErrors
     {
         RefusalKind.InvalidArgument => FieldViolations.Single(refusal.Field ?? "", refusal.Message),
         RefusalKind.NotFound => NotFound(refusal.ResourceType ?? "Resource", refusal.ResourceId ?? "", refusal.Message),
-        RefusalKind.AlreadyExists => AlreadyExists(refusal.Message),
-        RefusalKind.FailedPrecondition => FailedPrecondition(refusal.Message),
-        RefusalKind.Aborted => Aborted(refusal.Message),
-        RefusalKind.ResourceExhausted => ResourceExhausted(refusal.Message),
+        RefusalKind.AlreadyExists => new(new global::Grpc.Core.Status(StatusCode.AlreadyExists, refusal.Message)),
+        RefusalKind.FailedPrecondition => new(new global::Grpc.Core.Status(StatusCode.FailedPrecondition, refusal.Message)),
+        RefusalKind.Aborted => new(new global::Grpc.Core.Status(StatusCode.Aborted, refusal.Message)),
+        RefusalKind.ResourceExhausted => new(new global::Grpc.Core.Status(StatusCode.ResourceExhausted, refusal.Message)),
         _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal.Kind, "A refusal without a status."),
     };
 
     /// <summary>The resource a NOT_FOUND names in its <c>ResourceInfo</c> detail, or null when it names none.</summary>
     public static ResourceInfo? UnknownResource(RpcException error) =>
         error.StatusCode == StatusCode.NotFound ? error.GetRpcStatus()?.GetDetail<ResourceInfo>() : null;
-
-    public static RpcException FailedPrecondition(string message) =>
-        new(new global::Grpc.Core.Status(StatusCode.FailedPrecondition, message));
-
-    public static RpcException AlreadyExists(string message) =>
-        new(new global::Grpc.Core.Status(StatusCode.AlreadyExists, message));
-
-    public static RpcException ResourceExhausted(string message) =>
-        new(new global::Grpc.Core.Status(StatusCode.ResourceExhausted, message));
-
-    public static RpcException Aborted(string message) =>
-        new(new global::Grpc.Core.Status(StatusCode.Aborted, message));
 
     public static RpcException Unavailable(string message) =>
         new(new global::Grpc.Core.Status(StatusCode.Unavailable, message));
