@@ -193,6 +193,36 @@ public sealed class WritePathTests(TradingFixture fixture)
     }
 
     [Fact]
+    public async Task ConcurrentCallsAreWrittenInGroupsAndARefusedCallFailsAloneWithoutFailingItsGroup()
+    {
+        using var meters = new MeterRecorder(fixture.Services);
+        var exchange = await fixture.NewExchangeAsync();
+        var listing = await fixture.NewOtherListingAsync(exchange.Code);
+        var delisted = await fixture.NewOtherListingAsync(exchange.Code);
+        await Client.DelistAsync(new DelistRequest { RequestId = NewId(), Id = delisted.Id });
+        var first = Purchase(listing);
+        await Client.PlaceTradeAsync(first);
+
+        // 96 new trades, 8 on a delisted listing and 8 reusing a request id for another amount, all in flight at once.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 112).Select(async i => i switch
+        {
+            < 96 => (await Client.PlaceTradeAsync(Purchase(listing))).Status.ToString(),
+            < 104 => (await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await Client.PlaceTradeAsync(Purchase(delisted)))).StatusCode.ToString(),
+            _ => (await GrpcAssert.FailsWith(StatusCode.AlreadyExists, async () =>
+                await Client.PlaceTradeAsync(new PlaceTradeRequest(first) { AmountFen = 200 + i }))).StatusCode.ToString(),
+        }));
+
+        Assert.Equal(96, outcomes.Count(o => o == nameof(TradeStatus.Placed)));
+        Assert.Equal(97, await fixture.CountAsync("select count(*) from trades where listing_id = @id", new { id = Guid.Parse(listing.Id) }));
+        Assert.Equal(0, await fixture.CountAsync("select count(*) from trades where listing_id = @id", new { id = Guid.Parse(delisted.Id) }));
+        var audited = await fixture.CountAsync("select count(*) from audit_events where method = 'PlaceTrade' and outcome = 'OK' and resource_ids @> array[@id]", new { id = listing.Id });
+        Assert.Equal(97, audited);
+        Assert.Equal(97, await fixture.CountAsync("select count(*) from record_history h join trades t on t.id::text = h.record_id where t.listing_id = @id", new { id = Guid.Parse(listing.Id) }));
+        var groups = meters.Values("platform.trading.write_group_items");
+        Assert.True(groups.Any(items => items > 1), $"no group of more than one call among {groups.Count} groups");
+    }
+
+    [Fact]
     public async Task CommittedWritesFeedTheDomainMetersAndRetriesAndRefusalsOnlyTheWriteCounter()
     {
         using var meters = new MeterRecorder(fixture.Services);

@@ -29,8 +29,16 @@ public abstract class Scenario
     /// <summary>Prepares what the calls need (e.g. seed data), outside the measurement.</summary>
     public virtual Task SetupAsync(GrpcChannel channel, LoadOptions options) => Task.CompletedTask;
 
-    /// <summary>Makes one call; returns the number of items it carried (1 for a unary call, records for a stream).</summary>
+    /// <summary>
+    /// Makes one call; returns the number of items it carried (1 for a unary call, records for a stream).
+    /// <paramref name="sequence"/> starts again with every measurement (warm-up, measured run): a request id needs <see cref="NextCall"/>.
+    /// </summary>
     public abstract Task<long> ExecuteAsync(GrpcChannel channel, int worker, long sequence);
+
+    private long _calls;
+
+    /// <summary>A number no earlier call of this scenario had, for request ids: a warm-up's ids reused would measure stored answers.</summary>
+    protected long NextCall() => Interlocked.Increment(ref _calls);
 
     /// <summary>
     /// Runs beside the measured calls (after the warm-up) until <paramref name="stop"/>, and returns more rows for

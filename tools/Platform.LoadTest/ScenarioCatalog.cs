@@ -83,8 +83,9 @@ public sealed class RegisterScenario : Scenario
 
     public override async Task<long> ExecuteAsync(GrpcChannel channel, int worker, long sequence)
     {
+        var call = NextCall();
         await new CatalogService.CatalogServiceClient(channel).RegisterDatasetAsync(
-            SyntheticDatasets.Registration($"loadtest-{_run}-{sequence}", $"压测数据集 load test dataset {_run}-{sequence}", sequence));
+            SyntheticDatasets.Registration($"loadtest-{_run}-{call}", $"压测数据集 load test dataset {_run}-{call}", call));
         return 1;
     }
 }
@@ -123,7 +124,7 @@ public sealed class TradeScenario : Scenario
     {
         await new TradingService.TradingServiceClient(channel).PlaceTradeAsync(new PlaceTradeRequest
         {
-            RequestId = $"loadtest-{_run}-{sequence}",
+            RequestId = $"loadtest-{_run}-{NextCall()}",
             ListingId = _listings[sequence % _listings.Length],
             Type = TradeType.Purchase,
             AmountFen = 100_00 + sequence % 10_000,

@@ -203,7 +203,7 @@ internal sealed class MetricsGrpcService(
     public override async Task<RebuildIndicatorsResponse> RebuildIndicators(RebuildIndicatorsRequest request, ServerCallContext context)
     {
         RequireValidRequestId(request.RequestId);
-        return await writes.RunAsync(WriteCall.Of(context), new(request.RequestId, request), RebuildIndicatorsResponse.Parser, async (_, _) =>
+        return await writes.RunAloneAsync(WriteCall.Of(context), new(request.RequestId, request), RebuildIndicatorsResponse.Parser, async (_, _) =>
         {
             var started = Stopwatch.GetTimestamp();
             await cache.InvalidateAsync();
@@ -220,7 +220,7 @@ internal sealed class MetricsGrpcService(
     [WriteMethod]
     public override Task<ClearHeadlineCacheResponse> ClearHeadlineCache(ClearHeadlineCacheRequest request, ServerCallContext context) =>
         // No request id: clearing again is harmless.
-        writes.RunAsync(WriteCall.Of(context), new(string.Empty, request), ClearHeadlineCacheResponse.Parser, async (_, _) =>
+        writes.RunAloneAsync(WriteCall.Of(context), new(string.Empty, request), ClearHeadlineCacheResponse.Parser, async (_, _) =>
         {
             await cache.InvalidateAsync();
             return new Written<ClearHeadlineCacheResponse>(new() { ClearedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time.GetUtcNow()) }, []);

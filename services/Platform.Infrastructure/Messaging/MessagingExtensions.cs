@@ -84,6 +84,7 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<EventMeters>();
         builder.Services.AddSingleton<Writes.AuditTrail>();
         builder.Services.AddSingleton<Writes.HistoryTrail>();
+        builder.Services.AddSingleton<Writes.WriteGroups>();
         builder.Services.AddSingleton<Writes.WritePath>();
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         builder.Services.AddHostedService<OutboxRelay>();

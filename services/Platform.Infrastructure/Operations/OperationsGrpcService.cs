@@ -18,7 +18,7 @@ public sealed class OperationsGrpcService(RetentionPruner pruner, WritePath writ
     public override Task<PruneRetentionResponse> PruneRetention(PruneRetentionRequest request, global::Grpc.Core.ServerCallContext context) =>
         // No request id: pruning again is harmless (it deletes what expired since). The deletes run in batches on a
         // connection of their own, so a long prune holds no lock of the audit event's transaction.
-        writes.RunAsync(WriteCall.Of(context), new(string.Empty, request), PruneRetentionResponse.Parser, async (_, _) =>
+        writes.RunAloneAsync(WriteCall.Of(context), new(string.Empty, request), PruneRetentionResponse.Parser, async (_, _) =>
         {
             var tables = await pruner.PruneAsync(context.CancellationToken);
             var response = new PruneRetentionResponse();

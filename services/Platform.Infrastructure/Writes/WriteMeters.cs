@@ -27,7 +27,13 @@ public sealed class WriteMeters(ServiceMeter meter, IEnumerable<IDomainMeters> d
     private readonly Counter<long> _writes = meter.Counter("writes", "{write}",
         "Write items by method (rpc.method) and outcome: OK, REPLAYED (a retry answered from its stored answer) or the refusal's status");
 
+    private readonly Histogram<double> _groupItems = meter.Histogram("write_group_items", "{item}",
+        "Calls' single items written in one transaction by group commit (1 when a call writes alone in its group)", [1, 2, 4, 8, 16, 32]);
+
     private readonly IDomainMeters[] _domain = domain.ToArray();
+
+    /// <summary>A group of <paramref name="items"/> calls' items committed in one transaction.</summary>
+    public void GroupCommitted(int items) => _groupItems.Record(items);
 
     public void Committed(WriteCall call, IMessage response)
     {

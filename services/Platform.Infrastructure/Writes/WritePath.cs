@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Dapper;
 using Google.Protobuf;
 using Npgsql;
 using Platform.Infrastructure.Errors;
@@ -10,8 +9,9 @@ namespace Platform.Infrastructure.Writes;
 /// The one way a service writes. In one PostgreSQL transaction it answers the items whose request ids are stored, runs
 /// the others' change (which writes its rows and outbox events on the same connection and transaction), then claims
 /// their request ids with the first answers' bytes and appends an audit event per item and a history entry per changed
-/// record; then commits, wakes the outbox
-/// relay and runs each item's <see cref="Written{T}.Committed"/>.
+/// record (<see cref="WriteRecords"/>); then commits, wakes the outbox relay and runs each item's
+/// <see cref="Written{T}.Committed"/>. A call's single item is first offered to <see cref="WriteGroups"/>, which writes
+/// concurrent calls' items in one such transaction; when its group cannot commit, the call writes here on its own.
 /// </summary>
 /// <remarks>
 /// The promise, for every write of every service: a request id is scoped per caller (client id) and method (a batch
@@ -22,7 +22,7 @@ namespace Platform.Infrastructure.Writes;
 /// earlier's commit (the primary key of <c>write_requests</c>), then finds the id taken, rolls its change back and
 /// answers the earlier's answer; so does one whose change fails (or deadlocks) while the earlier committed.
 /// </remarks>
-public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox, TimeProvider time, WriteMeters meters)
+public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox, TimeProvider time, WriteMeters meters, WriteGroups groups)
 {
     /// <summary>
     /// The write's own span, named for the operation (<c>write PlaceTrade</c>) under the call's server span, with who wrote
@@ -33,37 +33,15 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
     /// <summary>A batch's answer stays under gRPC clients' default 4 MB receive limit, with room for framing.</summary>
     public const int MaxBatchResponseBytes = 4 * 1024 * 1024 - 64 * 1024;
 
-    /// <summary>
-    /// Claims the request ids with their first answers and appends the audit events and the changed records' history
-    /// entries (<see cref="RecordChange"/>), in one statement; answers how many
-    /// ids it claimed (fewer than given when a concurrent call with the same id committed first). PostgreSQL would plan
-    /// it afresh on every call (a custom plan each time, for its CTEs and array parameters: a sixth of a PlaceTrade's
-    /// database time); its generic plan is as good, so the transaction, which ends right after it, takes that.
-    /// </summary>
-    private static readonly string ClaimAndAuditSql =
-        $"""
-        set local plan_cache_mode = force_generic_plan;
-        with claimed as (
-            insert into write_requests (caller, method, request_id, fingerprint, response, created_at)
-            select @caller, @method, k.request_id, k.fingerprint, k.response, @now
-            from unnest(@claimedRequestIds, @fingerprints, @responses) as k(request_id, fingerprint, response)
-            order by k.request_id
-            on conflict (caller, method, request_id) do nothing
-            returning 1
-        ), audited as (
-        {AuditTrail.InsertSql}
-        ), changed as (
-            insert into record_history (record_id, occurred_at, caller, method, request_id, owner, changes)
-            select h.record_id, @now, @caller, @auditMethod, h.request_id, h.owner, h.changes::jsonb
-            from unnest(@historyRecordIds, @historyRequestIds, @historyOwners, @historyChanges) as h(record_id, request_id, owner, changes)
-        )
-        select count(*)::int from claimed
-        """;
-
     /// <summary>The one wording of a request id reused for another request.</summary>
     public static string Reused(WriteCall call, string requestId) =>
         $"Request id '{requestId}' was already used by client '{call.Caller.Id}' for a different {call.Scope} request; a new request needs a new request id.";
 
+    /// <summary>
+    /// Writes one item; under load together with other calls' single items (<see cref="WriteGroups"/>), so
+    /// <paramref name="work"/> must change nothing but rows on the connection it is given, and may run twice (the first
+    /// run rolled back).
+    /// </summary>
     public async Task<T> RunAsync<T>(
         WriteCall call, WriteItem item, MessageParser<T> parser,
         Func<NpgsqlConnection, NpgsqlTransaction, Task<Written<T>>> work, CancellationToken cancellationToken)
@@ -71,13 +49,28 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         (await RunAsync(call, [item], ItemNaming.Single, parser,
             async (connection, transaction, _) => [await work(connection, transaction)], cancellationToken))[0];
 
+    /// <summary>Writes one item in a transaction of its own, never grouped: for a change with effects outside the database (pruning, clearing a cache).</summary>
+    public async Task<T> RunAloneAsync<T>(
+        WriteCall call, WriteItem item, MessageParser<T> parser,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task<Written<T>>> work, CancellationToken cancellationToken)
+        where T : IMessage<T> =>
+        (await RunCoreAsync(call, [item], ItemNaming.Single, parser,
+            async (connection, transaction, _) => [await work(connection, transaction)], groupable: false, cancellationToken))[0];
+
     /// <summary>
     /// Runs a batch's items in one transaction: <paramref name="work"/> gets the indices of the items that are not
-    /// answered from an earlier call and returns their results in that order. All items are written, or none.
+    /// answered from an earlier call and returns their results in that order. All items are written, or none. A single
+    /// item (<see cref="ItemNaming.Single"/>) may be written with other calls' (see the single-item overload).
     /// </summary>
-    public async Task<T[]> RunAsync<T>(
+    public Task<T[]> RunAsync<T>(
         WriteCall call, IReadOnlyList<WriteItem> items, ItemNaming naming, MessageParser<T> parser,
         Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work, CancellationToken cancellationToken)
+        where T : IMessage<T> =>
+        RunCoreAsync(call, items, naming, parser, work, groupable: !naming.IsBatch && items.Count == 1, cancellationToken);
+
+    private async Task<T[]> RunCoreAsync<T>(
+        WriteCall call, IReadOnlyList<WriteItem> items, ItemNaming naming, MessageParser<T> parser,
+        Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work, bool groupable, CancellationToken cancellationToken)
         where T : IMessage<T>
     {
         var fingerprints = items.Select(i => i.RequestId.Length > 0 ? RequestFingerprint.Of(i.Request) : []).ToArray();
@@ -93,6 +86,11 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         {
             try
             {
+                if (attempt == 1 && groupable && await TryGroupAsync(call, items[0], fingerprints[0], work, activity, cancellationToken) is { } grouped)
+                {
+                    return [grouped];
+                }
+
                 // The first attempt does not look for stored answers (a retried request is rare): its claim finds them.
                 return await TryRunAsync(call, items, fingerprints, naming, parser, work, readStored: attempt > 1, activity, cancellationToken);
             }
@@ -190,22 +188,9 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
             }
         }
 
-        // One statement: the request ids claimed with their first answers, and an audit event per item.
-        var now = time.GetUtcNow();
-        var parameters = AuditTrail.Parameters(
-            fresh.Select((i, k) => AuditEntry.Ok(call, now, items[i].RequestId, outcomes[k].ResourceIds, outcomes[k].Owner)).ToArray());
-        parameters.AddDynamicParams(new
-        {
-            caller = call.Caller.Id,
-            method = call.Scope,
-            now,
-            claimedRequestIds = claimed.Select(k => items[fresh[k]].RequestId).ToArray(),
-            fingerprints = claimed.Select(k => fingerprints[fresh[k]]).ToArray(),
-            responses = claimed.Select(k => outcomes[k].Response.ToByteArray()).ToArray(),
-        });
-        AddHistory(parameters, call, items, fresh, outcomes);
-        var count = await connection.QuerySingleAsync<int>(new CommandDefinition(ClaimAndAuditSql, parameters, transaction, cancellationToken: cancellationToken));
-        if (count < claimed.Length)
+        var records = fresh.Select((i, k) => new WriteRecord(
+            call, items[i].RequestId, fingerprints[i], outcomes[k].Response, outcomes[k].ResourceIds, outcomes[k].Owner, outcomes[k].Changes)).ToArray();
+        if (!await WriteRecords.StoreAsync(connection, transaction, records, time.GetUtcNow(), cancellationToken))
         {
             throw new ClaimedMeanwhileException();
         }
@@ -215,37 +200,43 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         activity?.SetTag("platform.resource_ids", outcomes.SelectMany(o => o.ResourceIds).Take(MaxTaggedIds).ToArray());
         for (var k = 0; k < fresh.Length; k++)
         {
-            responses[fresh[k]] = outcomes[k].Response;
-            outcomes[k].Committed?.Invoke();
-            meters.Committed(call, outcomes[k].Response);
+            responses[fresh[k]] = Committed(call, outcomes[k]);
         }
 
         return responses;
     }
 
-    /// <summary>The records the items changed, with their changed fields, for the statement's <c>record_history</c> insert.</summary>
-    private static void AddHistory<T>(DynamicParameters parameters, WriteCall call, IReadOnlyList<WriteItem> items, int[] fresh, Written<T>[] outcomes)
+    /// <summary>
+    /// Writes the item with other calls' (<see cref="WriteGroups"/>): its answer once its group committed, or null when
+    /// the call must write on its own (the group failed, or the item was held back from it).
+    /// </summary>
+    private async Task<T?> TryGroupAsync<T>(
+        WriteCall call, WriteItem item, byte[] fingerprint, Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work,
+        Activity? activity, CancellationToken cancellationToken)
+        where T : IMessage<T>
     {
-        var rows = new List<(string RecordId, string RequestId, string? Owner, string Changes)>();
-        for (var k = 0; k < fresh.Length; k++)
+        Written<T>? outcome = null;
+        var write = new GroupedWrite(call, item, (activity ?? Activity.Current)?.Context ?? default, cancellationToken, async (connection, transaction) =>
         {
-            foreach (var change in outcomes[k].Changes ?? [])
-            {
-                if (change.ChangesJson() is { } json)
-                {
-                    rows.Add((change.RecordId, items[fresh[k]].RequestId, outcomes[k].Owner, json));
-                }
-            }
+            outcome = (await work(connection, transaction, [0]))[0];
+            return new WriteRecord(call, item.RequestId, fingerprint, outcome.Response, outcome.ResourceIds, outcome.Owner, outcome.Changes);
+        });
+        if (!await groups.WriteAsync(write).WaitAsync(cancellationToken))
+        {
+            return default;
         }
 
-        parameters.AddDynamicParams(new
-        {
-            auditMethod = call.Method,
-            historyRecordIds = rows.Select(r => r.RecordId).ToArray(),
-            historyRequestIds = rows.Select(r => r.RequestId).ToArray(),
-            historyOwners = rows.Select(r => r.Owner).ToArray(),
-            historyChanges = rows.Select(r => r.Changes).ToArray(),
-        });
+        activity?.SetTag("platform.resource_ids", outcome!.ResourceIds.Take(MaxTaggedIds).ToArray());
+        return Committed(call, outcome!);
+    }
+
+    /// <summary>After the commit: the item's own follow-up (a cache refreshed, say) and its meters.</summary>
+    private T Committed<T>(WriteCall call, Written<T> outcome)
+        where T : IMessage<T>
+    {
+        outcome.Committed?.Invoke();
+        meters.Committed(call, outcome.Response);
+        return outcome.Response;
     }
 
     /// <summary>
