@@ -67,6 +67,25 @@ public sealed class IndicatorCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task OnlyWriteAnswersThatStoredRecordsMakeTheIndicatorsStale()
+    {
+        var stale = new StaleIndicators(_cache);
+        var call = new Infrastructure.Writes.WriteCall(new Infrastructure.Access.Caller(new System.Security.Claims.ClaimsPrincipal()), "ReportTokenUsageBatch", "ReportTokenUsageBatch");
+        await Read();
+
+        await stale.AnsweredAsync(call, [new V1.ReportTokenUsageResponse { Received = 3, Stored = 0 }, new V1.ReportTrainingCorpusResponse { Applied = false }]);
+        await stale.AnsweredAsync(call, [new V1.RebuildIndicatorsResponse()]);
+        Interlocked.Exchange(ref _value, 2);
+        Assert.Equal(1, await Read());
+
+        await stale.AnsweredAsync(call, [new V1.ReportTokenUsageResponse { Received = 3, Stored = 2 }]);
+        Assert.Equal(2, await Read());
+        await stale.AnsweredAsync(call, [new V1.ReportTrainingCorpusResponse { Applied = true }]);
+        Assert.Equal(2, await Read());
+        Assert.Equal(3, _computed);
+    }
+
+    [Fact]
     public async Task AnotherReplicaReadsTheValueFromRedisWithoutComputing()
     {
         using var fusion = Replica();

@@ -27,6 +27,8 @@ internal static class CacheRegistration
         services.AddOptions<CacheOptions>().Bind(section);
         services.AddSingleton<ChangeSignal>();
         services.AddSingleton<IndicatorCache>();
+        services.AddSingleton<StaleIndicators>();
+        services.AddSingleton<Infrastructure.Writes.IAfterWrite>(sp => sp.GetRequiredService<StaleIndicators>());
         services.AddFusionCache()
             .WithOptions(fusion => Configure(fusion, options))
             .WithDefaultEntryOptions(EntryOptions(options))

@@ -5,8 +5,8 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class DatasetRegisteredConsumer(NpgsqlDataSource dataSource, IndicatorCache cache, ILogger<DatasetRegisteredConsumer> logger)
-    : RecordConsumer<DatasetRegistered>(dataSource, cache, logger)
+internal sealed class DatasetRegisteredConsumer(NpgsqlDataSource dataSource, StaleIndicators stale, ILogger<DatasetRegisteredConsumer> logger)
+    : RecordConsumer<DatasetRegistered>(dataSource, stale, logger)
 {
     /// <summary>
     /// A registration stores the facts a later certification counts, but counts nothing itself: every indicator is

@@ -5,8 +5,8 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class DatasetRetiredConsumer(NpgsqlDataSource dataSource, IndicatorCache cache, ILogger<DatasetRetiredConsumer> logger)
-    : RecordConsumer<DatasetRetired>(dataSource, cache, logger)
+internal sealed class DatasetRetiredConsumer(NpgsqlDataSource dataSource, StaleIndicators stale, ILogger<DatasetRetiredConsumer> logger)
+    : RecordConsumer<DatasetRetired>(dataSource, stale, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetRetired> messages, CancellationToken cancellationToken) =>
         DatasetEventWriter.DatasetRetiredAsync(connection, transaction, messages, cancellationToken);

@@ -5,8 +5,8 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class DatasetUpdatedConsumer(NpgsqlDataSource dataSource, IndicatorCache cache, ILogger<DatasetUpdatedConsumer> logger)
-    : RecordConsumer<DatasetUpdated>(dataSource, cache, logger)
+internal sealed class DatasetUpdatedConsumer(NpgsqlDataSource dataSource, StaleIndicators stale, ILogger<DatasetUpdatedConsumer> logger)
+    : RecordConsumer<DatasetUpdated>(dataSource, stale, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetUpdated> messages, CancellationToken cancellationToken) =>
         DatasetEventWriter.DatasetUpdatedAsync(connection, transaction, messages, cancellationToken);

@@ -5,8 +5,8 @@ using Platform.Metrics.Data;
 
 namespace Platform.Metrics.Consumers;
 
-internal sealed class ListingDelistedConsumer(NpgsqlDataSource dataSource, IndicatorCache cache, ILogger<ListingDelistedConsumer> logger)
-    : RecordConsumer<ListingDelisted>(dataSource, cache, logger)
+internal sealed class ListingDelistedConsumer(NpgsqlDataSource dataSource, StaleIndicators stale, ILogger<ListingDelistedConsumer> logger)
+    : RecordConsumer<ListingDelisted>(dataSource, stale, logger)
 {
     protected override Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ListingDelisted> messages, CancellationToken cancellationToken) =>
         TradingEventWriter.ListingDelistedAsync(connection, transaction, messages, cancellationToken);

@@ -9,7 +9,7 @@ namespace Platform.Metrics.Consumers;
 
 /// <summary>
 /// Stores a batch of events' records in one transaction with their inbox entries (messages this consumer already
-/// processed are skipped; the others are applied in delivery order), then invalidates the cached indicators once.
+/// processed are skipped; the others are applied in delivery order), then marks the cached indicators stale once (<see cref="StaleIndicators"/>).
 /// </summary>
 /// <remarks>
 /// A batch that fails for a reason other than a transient database error (say, one event violates a constraint) is
@@ -19,7 +19,7 @@ namespace Platform.Metrics.Consumers;
 /// queue. MassTransit does not fault a message reported consumed in that attempt; a good message regrouped with the bad
 /// one on a later attempt may fault with it, stored all the same (replaying it from the error queue is a no-op).
 /// </remarks>
-internal abstract partial class RecordConsumer<T>(NpgsqlDataSource dataSource, IndicatorCache cache, ILogger logger) : IConsumer<Batch<T>>
+internal abstract partial class RecordConsumer<T>(NpgsqlDataSource dataSource, StaleIndicators stale, ILogger logger) : IConsumer<Batch<T>>
     where T : class
 {
     private string Name => GetType().Name;
@@ -42,7 +42,7 @@ internal abstract partial class RecordConsumer<T>(NpgsqlDataSource dataSource, I
         // then lost its invalidation (a crash in between), and redelivery is what repairs that.
         if (ChangesIndicators)
         {
-            await cache.InvalidateAsync();
+            await stale.MarkStaleAsync();
         }
     }
 
@@ -114,7 +114,7 @@ internal abstract partial class RecordConsumer<T>(NpgsqlDataSource dataSource, I
         }
         finally
         {
-            await cache.InvalidateAsync();
+            await stale.MarkStaleAsync();
         }
 
         if (failure is null)

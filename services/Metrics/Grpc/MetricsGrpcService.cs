@@ -19,7 +19,7 @@ internal sealed class MetricsGrpcService(
     IndicatorReader reader,
     WriteMeters meters,
     MetricsMeters domainMeters,
-    IndicatorCache cache,
+    StaleIndicators stale,
     ChangeSignal changes,
     TokenUsageWriter tokenUsage,
     WritePath writes,
@@ -147,14 +147,14 @@ internal sealed class MetricsGrpcService(
         {
             if (received > 0)
             {
-                await cache.InvalidateAsync();
+                await stale.MarkStaleAsync();
             }
         }
     }
 
     [Authorize(Policy = Rights.Reporter)]
     [WriteMethod]
-    public override async Task<ReportTokenUsageResponse> ReportTokenUsageBatch(ReportTokenUsageBatchRequest request, ServerCallContext context)
+    public override Task<ReportTokenUsageResponse> ReportTokenUsageBatch(ReportTokenUsageBatchRequest request, ServerCallContext context)
     {
         if (request.Usages.Count > RequestValidation.MaxBatchReports)
         {
@@ -164,38 +164,26 @@ internal sealed class MetricsGrpcService(
         RequireValidRequestId(request.RequestId);
         var batch = new Dictionary<TokenUsageKey, long>(request.Usages.Count);
         AddValidated(request.Usages, batch, Calculations.Today(time), string.Empty, string.Empty);
-        var response = await writes.RunAsync(WriteCall.Of(context), new(request.RequestId, request), ReportTokenUsageResponse.Parser, async (connection, transaction) =>
+        return writes.RunAsync(WriteCall.Of(context), new(request.RequestId, request), ReportTokenUsageResponse.Parser, async (connection, transaction) =>
         {
             var stored = await tokenUsage.WriteAsync(connection, transaction, batch, context.CancellationToken);
             return new Written<ReportTokenUsageResponse>(new() { Received = request.Usages.Count, Stored = stored }, [],
                 Committed: () => domainMeters.TokensReported(request.Usages.Aggregate(Int128.Zero, (sum, u) => sum + u.Tokens)));
         }, context.CancellationToken);
-        if (response.Stored > 0)
-        {
-            await cache.InvalidateAsync();
-        }
-
-        return response;
     }
 
     [Authorize(Policy = Rights.Reporter)]
     [WriteMethod]
-    public override async Task<ReportTrainingCorpusResponse> ReportTrainingCorpus(ReportTrainingCorpusRequest request, ServerCallContext context)
+    public override Task<ReportTrainingCorpusResponse> ReportTrainingCorpus(ReportTrainingCorpusRequest request, ServerCallContext context)
     {
         RequestValidation.ValidateCorpus(request, time.GetUtcNow());
         RequireValidRequestId(request.RequestId);
         var report = new ModelCorpusData(request.Provider, request.Model, request.TotalTokens, request.ChineseTokens, request.AsOf.ToDateTimeOffset());
-        var response = await writes.RunAsync(WriteCall.Of(context), new(request.RequestId, request), ReportTrainingCorpusResponse.Parser, async (connection, transaction) =>
+        return writes.RunAsync(WriteCall.Of(context), new(request.RequestId, request), ReportTrainingCorpusResponse.Parser, async (connection, transaction) =>
         {
             var (applied, stored) = await TrainingCorpusWriter.WriteAsync(connection, transaction, report, context.CancellationToken);
             return new Written<ReportTrainingCorpusResponse>(new() { Applied = applied, Model = IndicatorMessages.ToMessage(stored) }, [$"{report.Provider}/{report.Model}"]);
         }, context.CancellationToken);
-        if (response.Applied)
-        {
-            await cache.InvalidateAsync();
-        }
-
-        return response;
     }
 
     [Authorize(Policy = Rights.Admin)]
@@ -206,7 +194,7 @@ internal sealed class MetricsGrpcService(
         return await writes.RunAloneAsync(WriteCall.Of(context), new(request.RequestId, request), RebuildIndicatorsResponse.Parser, async (_, _) =>
         {
             var started = Stopwatch.GetTimestamp();
-            await cache.InvalidateAsync();
+            await stale.MarkStaleAsync();
             var view = await reader.GetHeadlineAsync(context.CancellationToken);
             return new Written<RebuildIndicatorsResponse>(new()
             {
@@ -222,7 +210,7 @@ internal sealed class MetricsGrpcService(
         // No request id: clearing again is harmless.
         writes.RunAloneAsync(WriteCall.Of(context), new(string.Empty, request), ClearHeadlineCacheResponse.Parser, async (_, _) =>
         {
-            await cache.InvalidateAsync();
+            await stale.MarkStaleAsync();
             return new Written<ClearHeadlineCacheResponse>(new() { ClearedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time.GetUtcNow()) }, []);
         }, context.CancellationToken);
 

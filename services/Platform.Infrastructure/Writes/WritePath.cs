@@ -9,9 +9,10 @@ namespace Platform.Infrastructure.Writes;
 /// The one way a service writes. In one PostgreSQL transaction it answers the items whose request ids are stored, runs
 /// the others' change (which writes its rows and outbox events on the same connection and transaction), then claims
 /// their request ids with the first answers' bytes and appends an audit event per item and a history entry per changed
-/// record (<see cref="WriteRecords"/>); then commits, wakes the outbox relay and runs each item's
-/// <see cref="Written{T}.Committed"/>. A call's single item is first offered to <see cref="WriteGroups"/>, which writes
-/// concurrent calls' items in one such transaction; when its group cannot commit, the call writes here on its own.
+/// record (<see cref="WriteRecords"/>); then commits, wakes the outbox relay, runs each item's
+/// <see cref="Written{T}.Committed"/> and the service's <see cref="IAfterWrite"/> hooks. A call's single item is first
+/// offered to <see cref="WriteGroups"/>, which writes concurrent calls' items in one such transaction; when its group
+/// cannot commit, the call writes here on its own.
 /// </summary>
 /// <remarks>
 /// The promise, for every write of every service: a request id is scoped per caller (client id) and method (a batch
@@ -22,8 +23,11 @@ namespace Platform.Infrastructure.Writes;
 /// earlier's commit (the primary key of <c>write_requests</c>), then finds the id taken, rolls its change back and
 /// answers the earlier's answer; so does one whose change fails (or deadlocks) while the earlier committed.
 /// </remarks>
-public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox, TimeProvider time, WriteMeters meters, WriteGroups groups)
+public sealed class WritePath(
+    NpgsqlDataSource dataSource, Outbox.Outbox outbox, TimeProvider time, WriteMeters meters, WriteGroups groups, IEnumerable<IAfterWrite> afterWrite)
 {
+    private readonly IAfterWrite[] _afterWrite = afterWrite.ToArray();
+
     /// <summary>
     /// The write's own span, named for the operation (<c>write PlaceTrade</c>) under the call's server span, with who wrote
     /// (<c>enduser.id</c>), the request ids, the resources written and how many items were replayed from stored answers.
@@ -69,6 +73,20 @@ public sealed class WritePath(NpgsqlDataSource dataSource, Outbox.Outbox outbox,
         RunCoreAsync(call, items, naming, parser, work, groupable: !naming.IsBatch && items.Count == 1, cancellationToken);
 
     private async Task<T[]> RunCoreAsync<T>(
+        WriteCall call, IReadOnlyList<WriteItem> items, ItemNaming naming, MessageParser<T> parser,
+        Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work, bool groupable, CancellationToken cancellationToken)
+        where T : IMessage<T>
+    {
+        var answers = await WriteAsync(call, items, naming, parser, work, groupable, cancellationToken);
+        foreach (var hook in _afterWrite)
+        {
+            await hook.AnsweredAsync(call, answers.Cast<IMessage>().ToArray());
+        }
+
+        return answers;
+    }
+
+    private async Task<T[]> WriteAsync<T>(
         WriteCall call, IReadOnlyList<WriteItem> items, ItemNaming naming, MessageParser<T> parser,
         Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work, bool groupable, CancellationToken cancellationToken)
         where T : IMessage<T>
