@@ -81,9 +81,9 @@ internal sealed class DatasetStore(
         writes.RunAsync(call, item, Dataset.Parser, async (connection, transaction) =>
         {
             var current = await LockOneAsync(connection, transaction, id, cancellationToken);
-            RequireVersion(current, expectedVersion);
+            DatasetRefusals.RequireVersion(current, expectedVersion);
 
-            Reject(Certification.CanUpdate(current.StatusValue));
+            DatasetRefusals.Reject(Certification.CanUpdate(current.StatusValue));
             var merged = apply(current.ToMessage());
             var now = time.GetUtcNow();
             var parameters = new DynamicParameters(DatasetRow.ContentParameters(merged));
@@ -115,7 +115,7 @@ internal sealed class DatasetStore(
             var current = await LockAsync(connection, transaction, ids, fresh, naming, cancellationToken);
             for (var k = 0; k < fresh.Length; k++)
             {
-                Reject(naming, fresh[k], ids[k], Certification.CanSubmit(current[k].StatusValue, (V1.Domain)current[k].Domain, (Modality)current[k].Modality));
+                DatasetRefusals.Reject(naming, fresh[k], ids[k], Certification.CanSubmit(current[k].StatusValue, (V1.Domain)current[k].Domain, (Modality)current[k].Modality));
             }
 
             var now = time.GetUtcNow();
@@ -131,7 +131,7 @@ internal sealed class DatasetStore(
         {
             var current = await LockOneAsync(connection, transaction, id, cancellationToken);
             var now = time.GetUtcNow();
-            Reject(Certification.CanObject(current.StatusValue, now, Utc(current.NoticeEndsAt)));
+            DatasetRefusals.Reject(Certification.CanObject(current.StatusValue, now, Utc(current.NoticeEndsAt)));
             var objectionId = Guid.CreateVersion7(now);
             await connection.ExecuteAsync(new CommandDefinition(
                 """
@@ -177,7 +177,7 @@ internal sealed class DatasetStore(
                     throw Refusal.InvalidField(naming.Field(fresh[k], "dismissed_objection_ids"), $"'{unknown[0]}' is not an open objection to this dataset");
                 }
 
-                Reject(naming, fresh[k], ids[k],
+                DatasetRefusals.Reject(naming, fresh[k], ids[k],
                     Certification.CanCertify(current[k].StatusValue, now, Utc(current[k].NoticeEndsAt), openHere.Count(o => !dismissed.Contains(o))));
             }
 
@@ -208,7 +208,7 @@ internal sealed class DatasetStore(
         writes.RunAsync(call, item, Dataset.Parser, async (connection, transaction) =>
         {
             var current = await LockOneAsync(connection, transaction, id, cancellationToken);
-            Reject(Certification.CanReject(current.StatusValue));
+            DatasetRefusals.Reject(Certification.CanReject(current.StatusValue));
             var now = time.GetUtcNow();
             await connection.ExecuteAsync(new CommandDefinition(
                 "update objections set state = @upheld, resolved_at = @now where dataset_id = @id and state = @open",
@@ -223,7 +223,7 @@ internal sealed class DatasetStore(
         writes.RunAsync(call, item, Dataset.Parser, async (connection, transaction) =>
         {
             var current = await LockOneAsync(connection, transaction, id, cancellationToken);
-            Reject(Certification.CanRetire(current.StatusValue));
+            DatasetRefusals.Reject(Certification.CanRetire(current.StatusValue));
             var now = time.GetUtcNow();
             var dataset = (await TransitionAsync(connection, transaction, [id],
                 "status = @status, retired_at = @now",
@@ -268,32 +268,6 @@ internal sealed class DatasetStore(
     /// <summary>Locks one dataset for a write; NOT_FOUND when it does not exist.</summary>
     internal static async Task<DatasetRow> LockOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>
         (await LockAsync(connection, transaction, [id], [0], ItemNaming.Single, cancellationToken))[0];
-
-    /// <summary>ABORTED when the dataset changed since the client read it (<paramref name="expectedVersion"/> 0 skips the check).</summary>
-    internal static void RequireVersion(DatasetRow current, long expectedVersion)
-    {
-        if (expectedVersion != 0 && current.Version != expectedVersion)
-        {
-            throw Refusal.Aborted($"Dataset '{current.Id}' is at version {current.Version}, not {expectedVersion}: read it again and retry.");
-        }
-    }
-
-    /// <summary>FAILED_PRECONDITION with the state machine's reason, when there is one.</summary>
-    internal static void Reject(string? reason)
-    {
-        if (reason is not null)
-        {
-            throw Refusal.FailedPrecondition(reason);
-        }
-    }
-
-    private static void Reject(ItemNaming naming, int index, Guid id, string? reason)
-    {
-        if (reason is not null)
-        {
-            throw naming.FailedPrecondition(index, reason, $"dataset '{id}'");
-        }
-    }
 
     private static DateTimeOffset? Utc(DateTime? value) =>
         value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;

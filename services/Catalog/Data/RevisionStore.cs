@@ -56,9 +56,9 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
         {
             var current = await DatasetStore.LockOneAsync(connection, transaction, id, cancellationToken);
             requireOwn(current.ProviderOrganisation);
-            DatasetStore.RequireVersion(current, expectedVersion);
+            DatasetRefusals.RequireVersion(current, expectedVersion);
 
-            DatasetStore.Reject(Certification.CanRevise(current.StatusValue));
+            DatasetRefusals.Reject(Certification.CanRevise(current.StatusValue));
             var now = time.GetUtcNow();
             var revision = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(
                 $"""
@@ -102,7 +102,7 @@ internal sealed class RevisionStore(NpgsqlDataSource dataSource, WritePath write
                 throw Refusal.NotFound("DatasetRevision", $"{id}/revisions/{revision}");
             }
 
-            DatasetStore.Reject(Certification.CanCertifyRevision(current.StatusValue, current.Revision, revision));
+            DatasetRefusals.Reject(Certification.CanCertifyRevision(current.StatusValue, current.Revision, revision));
             var now = time.GetUtcNow();
             var target = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(
                 $"update dataset_revisions set certified_at = @now where dataset_id = @id and revision = @revision returning {RevisionRow.Columns}",

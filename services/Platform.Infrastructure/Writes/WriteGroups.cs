@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Google.Protobuf;
 using Npgsql;
 
 namespace Platform.Infrastructure.Writes;
@@ -43,9 +44,23 @@ public sealed class WriteGroups : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues <paramref name="write"/>; true once its group committed, false when the call must write on its own.</summary>
-    internal Task<bool> WriteAsync(GroupedWrite write) =>
-        _queue.Writer.TryWrite(write) ? write.Written : Task.FromResult(false);
+    /// <summary>
+    /// Writes a call's single item with other calls': its outcome once its group committed, or null when the call must
+    /// write on its own (its group failed, or the item was held back from it).
+    /// </summary>
+    internal async Task<Written<T>?> WriteAsync<T>(
+        WriteCall call, WriteItem item, byte[] fingerprint, Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work,
+        Activity? activity, CancellationToken cancellationToken)
+        where T : IMessage<T>
+    {
+        Written<T>? outcome = null;
+        var write = new GroupedWrite(call, item, (activity ?? Activity.Current)?.Context ?? default, cancellationToken, async (connection, transaction) =>
+        {
+            outcome = (await work(connection, transaction, [0]))[0];
+            return new WriteRecord(call, item.RequestId, fingerprint, outcome.Response, outcome.ResourceIds, outcome.Owner, outcome.Changes);
+        });
+        return _queue.Writer.TryWrite(write) && await write.Written.WaitAsync(cancellationToken) ? outcome : null;
+    }
 
     public async ValueTask DisposeAsync()
     {

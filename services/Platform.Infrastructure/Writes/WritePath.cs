@@ -104,9 +104,10 @@ public sealed class WritePath(
         {
             try
             {
-                if (attempt == 1 && groupable && await TryGroupAsync(call, items[0], fingerprints[0], work, activity, cancellationToken) is { } grouped)
+                if (attempt == 1 && groupable && await groups.WriteAsync(call, items[0], fingerprints[0], work, activity, cancellationToken) is { } grouped)
                 {
-                    return [grouped];
+                    activity?.SetTag("platform.resource_ids", grouped.ResourceIds.Take(MaxTaggedIds).ToArray());
+                    return [Committed(call, grouped)];
                 }
 
                 // The first attempt does not look for stored answers (a retried request is rare): its claim finds them.
@@ -222,30 +223,6 @@ public sealed class WritePath(
         }
 
         return responses;
-    }
-
-    /// <summary>
-    /// Writes the item with other calls' (<see cref="WriteGroups"/>): its answer once its group committed, or null when
-    /// the call must write on its own (the group failed, or the item was held back from it).
-    /// </summary>
-    private async Task<T?> TryGroupAsync<T>(
-        WriteCall call, WriteItem item, byte[] fingerprint, Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work,
-        Activity? activity, CancellationToken cancellationToken)
-        where T : IMessage<T>
-    {
-        Written<T>? outcome = null;
-        var write = new GroupedWrite(call, item, (activity ?? Activity.Current)?.Context ?? default, cancellationToken, async (connection, transaction) =>
-        {
-            outcome = (await work(connection, transaction, [0]))[0];
-            return new WriteRecord(call, item.RequestId, fingerprint, outcome.Response, outcome.ResourceIds, outcome.Owner, outcome.Changes);
-        });
-        if (!await groups.WriteAsync(write).WaitAsync(cancellationToken))
-        {
-            return default;
-        }
-
-        activity?.SetTag("platform.resource_ids", outcome!.ResourceIds.Take(MaxTaggedIds).ToArray());
-        return Committed(call, outcome!);
     }
 
     /// <summary>After the commit: the item's own follow-up (a cache refreshed, say) and its meters.</summary>
