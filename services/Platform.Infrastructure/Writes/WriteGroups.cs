@@ -33,10 +33,10 @@ public sealed class WriteGroups : IAsyncDisposable
 
     public WriteGroups(NpgsqlDataSource dataSource, Outbox.Outbox outbox, TimeProvider time, WriteMeters meters)
     {
-        _meters = meters;
         _dataSource = dataSource;
         _outbox = outbox;
         _time = time;
+        _meters = meters;
         // The writers belong to no call: no call's trace context, cancellation or activity flows into them.
         using (ExecutionContext.SuppressFlow())
         {
