@@ -57,7 +57,7 @@ public sealed class WriteGroups : IAsyncDisposable
         var write = new GroupedWrite(call, item, (activity ?? Activity.Current)?.Context ?? default, cancellationToken, async (connection, transaction) =>
         {
             outcome = (await work(connection, transaction, [0]))[0];
-            return new WriteRecord(call, item.RequestId, fingerprint, outcome.Response, outcome.ResourceIds, outcome.Owner, outcome.Changes);
+            return WriteRecord.Of(call, item, fingerprint, outcome);
         });
         return _queue.Writer.TryWrite(write) && await write.Written.WaitAsync(cancellationToken) ? outcome : null;
     }
@@ -78,16 +78,11 @@ public sealed class WriteGroups : IAsyncDisposable
             requestIds.Clear();
             while (group.Count < MaxItems && _queue.Reader.TryRead(out var write))
             {
-                // The same request id twice in one group would fail the group's claim: the second is written on its own.
-                if (write.Item.RequestId.Length > 0 && !requestIds.Add((write.Call.Caller.Id, write.Call.Scope, write.Item.RequestId)))
+                // Left to write on its own: an item whose caller stopped waiting, and the second of one request id in a
+                // group (it would fail the group's claim).
+                if (write.Cancelled || (write.Item.RequestId.Length > 0 && !requestIds.Add((write.Call.Caller.Id, write.Call.Scope, write.Item.RequestId))))
                 {
                     write.WriteAlone();
-                    continue;
-                }
-
-                if (write.Cancelled)
-                {
-                    write.WriteAlone(); // its caller has stopped waiting
                     continue;
                 }
 

@@ -207,8 +207,7 @@ public sealed class WritePath(
             }
         }
 
-        var records = fresh.Select((i, k) => new WriteRecord(
-            call, items[i].RequestId, fingerprints[i], outcomes[k].Response, outcomes[k].ResourceIds, outcomes[k].Owner, outcomes[k].Changes)).ToArray();
+        var records = fresh.Select((i, k) => WriteRecord.Of(call, items[i], fingerprints[i], outcomes[k])).ToArray();
         if (!await WriteRecords.StoreAsync(connection, transaction, records, time.GetUtcNow(), cancellationToken))
         {
             throw new ClaimedMeanwhileException();

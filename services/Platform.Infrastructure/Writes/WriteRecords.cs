@@ -6,7 +6,13 @@ namespace Platform.Infrastructure.Writes;
 
 /// <summary>What one written item leaves besides its own rows: its claimed request id with the first answer, its audit event and its records' history.</summary>
 internal readonly record struct WriteRecord(
-    WriteCall Call, string RequestId, byte[] Fingerprint, IMessage Response, IReadOnlyList<string> ResourceIds, string? Owner, IReadOnlyList<RecordChange>? Changes);
+    WriteCall Call, string RequestId, byte[] Fingerprint, IMessage Response, IReadOnlyList<string> ResourceIds, string? Owner, IReadOnlyList<RecordChange>? Changes)
+{
+    /// <summary>The records of <paramref name="item"/>, written as <paramref name="outcome"/> says.</summary>
+    public static WriteRecord Of<T>(WriteCall call, WriteItem item, byte[] fingerprint, Written<T> outcome)
+        where T : IMessage =>
+        new(call, item.RequestId, fingerprint, outcome.Response, outcome.ResourceIds, outcome.Owner, outcome.Changes);
+}
 
 /// <summary>
 /// Stores the <see cref="WriteRecord"/>s of a transaction's items in one statement: the items may come from one call
