@@ -42,9 +42,15 @@ internal static class DashboardCommands
             context =>
             {
                 var seed = context.Arguments?["seed"]?.Value is { Length: > 0 } given ? given : "42";
-                return int.TryParse(seed, NumberStyles.None, CultureInfo.InvariantCulture, out _)
-                    ? RunAsync(loader.Resource, next, ["--seed", seed], context)
-                    : Task.FromResult(CommandResults.Failure($"The seed must be a whole number, not '{seed}'."));
+                var scale = context.Arguments?["scale"]?.Value is { Length: > 0 } times ? times : "1";
+                if (!int.TryParse(seed, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                {
+                    return Task.FromResult(CommandResults.Failure($"The seed must be a whole number, not '{seed}'."));
+                }
+
+                return int.TryParse(scale, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 10
+                    ? RunAsync(loader.Resource, next, ["--seed", seed, "--scale", scale], context)
+                    : Task.FromResult(CommandResults.Failure($"The scale must be a whole number from 1 to 10, not '{scale}'."));
             },
             new CommandOptions
             {
@@ -52,7 +58,15 @@ internal static class DashboardCommands
                     "then prints the headline table and verifies it. Writes are idempotent by request id: loading a seed again adds nothing.",
                 ConfirmationMessage = "Load the national scenario into this platform? Its records become part of the national figures.",
                 IconName = "ArrowUpload",
-                Arguments = [new InteractionInput { Name = "seed", Label = "Seed", InputType = InputType.Number, Value = "42", Description = "The scenario's random seed (42: the article's)." }],
+                Arguments =
+                [
+                    new InteractionInput { Name = "seed", Label = "Seed", InputType = InputType.Number, Value = "42", Description = "The scenario's random seed (42: the article's)." },
+                    new InteractionInput
+                    {
+                        Name = "scale", Label = "Scale", InputType = InputType.Number, Value = "1",
+                        Description = "How many times the nation, 1 to 10 (10: ≈ 352,000 datasets). Another scale's records are other records: load it into an empty platform.",
+                    },
+                ],
             });
 
         loader.WithCommand("verify-figures", "Verify the figures",

@@ -86,6 +86,12 @@ var scenario = builder.AddProject<Projects.Platform_ScenarioLoader>(ResourceName
     .WithReference(catalog.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(catalog)
     .WithReference(trading.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(trading)
     .WithReference(metrics.GetEndpoint(ResourceNames.GrpcEndpoint)).WaitFor(metrics);
+if (builder.Configuration["Platform:ScenarioScale"] is { Length: > 0 } scale)
+{
+    // ./run.sh --scale N: the automatic load (and the dashboard's, unless it says otherwise) is N times the nation.
+    scenario.WithEnvironment("SCENARIO_SCALE", scale);
+}
+
 scenario.WithLoaderCommands(metrics, [catalog, trading, metrics]);
 if (!builder.Configuration.GetValue("Platform:LoadScenario", true))
 {

@@ -10,9 +10,11 @@ using Platform.ScenarioLoader.Verify;
 using Platform.TokenClient;
 using Platform.Tooling;
 
-// usage: scenario-loader [--seed N] [--concurrency N] [--catalog URL] [--trading URL] [--metrics URL]
+// usage: scenario-loader [--seed N] [--scale N] [--concurrency N] [--catalog URL] [--trading URL] [--metrics URL]
 //                        [--catch-up-timeout SECONDS] [--table-only] [--verify] [--rebuild] [--clear-cache]
 //                        [--prune catalog|trading|metrics|all]
+// --scale N (1 to 10, default 1 or SCENARIO_SCALE) loads N times the nation, the article's ratios kept (ScenarioTargets.Scaled);
+// a scale's request ids are its own, so load one scale into an empty platform (./run.sh --wipe --scale N).
 // A load prints the headline table, then verifies it (recomputes H1–H8 from the list APIs). --table-only prints
 // the table without loading, --verify verifies without loading, both together do both. --rebuild asks metrics to
 // rebuild the indicators from its records (RebuildIndicators) instead of loading, before any table or verification.
@@ -52,6 +54,13 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
+var scaleText = settings.GetValueOrDefault("scale") ?? Environment.GetEnvironmentVariable("SCENARIO_SCALE") ?? "1";
+if (!int.TryParse(scaleText, NumberStyles.None, CultureInfo.InvariantCulture, out var scale) || scale is < 1 or > ScenarioTargets.MaxScale)
+{
+    Console.Error.WriteLine($"--scale takes a whole number from 1 to {ScenarioTargets.MaxScale}, not '{scaleText}'");
+    return 2;
+}
+
 // Under the app host the targets come from service discovery variables; on a shell from the fixed local ports.
 Uri Target(string service, string port) => new(settings.GetValueOrDefault(service)
     ?? Environment.GetEnvironmentVariable($"services__{service}__grpc__0")
@@ -61,6 +70,7 @@ var options = new LoaderOptions(
     Target("trading", "5021"),
     Target("metrics", "5031"),
     int.Parse(settings.GetValueOrDefault("seed", "42"), CultureInfo.InvariantCulture),
+    scale,
     int.Parse(settings.GetValueOrDefault("concurrency", "32"), CultureInfo.InvariantCulture),
     TimeSpan.FromSeconds(double.Parse(settings.GetValueOrDefault("catch-up-timeout", "300"), CultureInfo.InvariantCulture)));
 
@@ -84,8 +94,8 @@ var load = !tableOnly && !verifyOnly && !rebuild && !clearCache && prune is null
 ScenarioPlan? plan = null;
 if (load)
 {
-    plan = ScenarioGenerator.Generate(options.Seed);
-    Console.WriteLine($"National scenario (seed {options.Seed}): {plan.Datasets.Count:N0} datasets, {plan.Listings.Count:N0} listings, " +
+    plan = ScenarioGenerator.Generate(options.Seed, ScenarioTargets.Scaled(options.Scale));
+    Console.WriteLine($"National scenario (seed {options.Seed}, ×{options.Scale}): {plan.Datasets.Count:N0} datasets, {plan.Listings.Count:N0} listings, " +
         $"{plan.Trades.Count:N0} trades, {plan.TokenUsage.Count:N0} token-usage reports, {plan.Corpora.Count} training corpora");
     var elapsed = await new ScenarioRunner(options, plan).RunAsync(cancel.Token);
     Console.WriteLine($"Loaded in {elapsed.TotalSeconds:0.0}s (through the public gRPC APIs, until metrics had consumed every event)");

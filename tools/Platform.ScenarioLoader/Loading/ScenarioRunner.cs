@@ -9,7 +9,7 @@ using Platform.Trading.V1;
 
 namespace Platform.ScenarioLoader.Loading;
 
-public sealed record LoaderOptions(Uri Catalog, Uri Trading, Uri Metrics, int Seed, int Concurrency, TimeSpan CatchUpTimeout);
+public sealed record LoaderOptions(Uri Catalog, Uri Trading, Uri Metrics, int Seed, int Scale, int Concurrency, TimeSpan CatchUpTimeout);
 
 /// <summary>
 /// Loads a <see cref="ScenarioPlan"/> through the services' public gRPC APIs only. Every write carries a request id
@@ -24,7 +24,7 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
     private const int DatasetsPerBatch = 200;
     private const int DatasetBatchesInFlight = 4;
 
-    private readonly string _prefix = $"scenario-{plan.Seed}";
+    private readonly string _prefix = plan.RequestPrefix;
     private readonly string[] _datasetIds = new string[plan.Datasets.Count];
     private readonly string[] _listingIds = new string[plan.Listings.Count];
 

@@ -20,7 +20,7 @@ public static class ScenarioGenerator
         var corpora = GenerateCorpora(random, t);
         // A generator of its own: adding evaluations left every other record of a seed as it was.
         var evaluations = GenerateEvaluations(new Random(unchecked(seed * 7919 + 9)), datasets);
-        return new ScenarioPlan(seed, datasets, listings, trades, tokens, corpora, evaluations);
+        return new ScenarioPlan(seed, t.Scale, datasets, listings, trades, tokens, corpora, evaluations);
     }
 
     private static List<DatasetPlan> GenerateDatasets(Random random, ScenarioTargets t)
@@ -47,8 +47,8 @@ public static class ScenarioGenerator
                 domain,
                 modality,
                 volume,
-                Math.Max(1, volume / BytesPerRecord(modality)),
-                modality == "text" ? volume / 3 : 0,
+                Math.Clamp(volume / BytesPerRecord(modality), 1, Units.MaxRecordCount),
+                modality == "text" ? Math.Min(volume / 3, Units.MaxTokens) : 0,
                 LanguageShares(random, modality),
                 annotationBase,
                 province,
@@ -181,7 +181,9 @@ public static class ScenarioGenerator
 
     private static List<TokenUsagePlan> GenerateTokenUsage(Random random, ScenarioTargets t)
     {
-        var models = ReferenceData.ModelProviders.SelectMany(p => p.Models.Select(m => (p.Provider, Model: m))).ToArray();
+        // At scale N each named model reports beside N − 1 deployments of it ("-r1", …), the day's total N times.
+        var named = ReferenceData.ModelProviders.SelectMany(p => p.Models.Select(m => (p.Provider, Model: m))).ToArray();
+        var models = named.Concat(Enumerable.Range(1, t.Scale - 1).SelectMany(r => named.Select(m => (m.Provider, Model: $"{m.Model}-r{r}")))).ToArray();
         var weights = models.Select(_ => 0.5 + random.NextDouble()).ToArray();
         var growth = models.Select(_ => random.NextDouble() * 2 - 1).ToArray();
         var days = t.TokenLastDay.DayNumber - t.TokenFirstDay.DayNumber;
@@ -295,5 +297,4 @@ public static class ScenarioGenerator
         "time_series" => 100,
         _ => 10_000_000,
     };
-
 }

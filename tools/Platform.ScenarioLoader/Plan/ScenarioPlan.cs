@@ -57,9 +57,17 @@ public sealed record EvaluationPlan(int Index, int DatasetIndex, string Model, d
 /// <summary>The whole national picture, generated deterministically from a seed by <see cref="ScenarioGenerator"/>.</summary>
 public sealed record ScenarioPlan(
     int Seed,
+    int Scale,
     IReadOnlyList<DatasetPlan> Datasets,
     IReadOnlyList<ListingPlan> Listings,
     IReadOnlyList<TradePlan> Trades,
     IReadOnlyList<TokenUsagePlan> TokenUsage,
     IReadOnlyList<CorpusPlan> Corpora,
-    IReadOnlyList<EvaluationPlan> Evaluations);
+    IReadOnlyList<EvaluationPlan> Evaluations)
+{
+    /// <summary>
+    /// What every request id of this plan starts with: the seed, and the scale when it is not 1 (another scale's records
+    /// are other records, never answers stored for this one's).
+    /// </summary>
+    public string RequestPrefix => Scale == 1 ? $"scenario-{Seed}" : $"scenario-{Seed}x{Scale}";
+}

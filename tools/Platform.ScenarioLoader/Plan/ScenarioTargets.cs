@@ -6,6 +6,12 @@ namespace Platform.ScenarioLoader.Plan;
 /// </summary>
 public sealed record ScenarioTargets
 {
+    /// <summary>The largest scale the loader takes: ten times the nation (≈ 352,000 datasets, 4.1 EB).</summary>
+    public const int MaxScale = 10;
+
+    /// <summary>How many times the nation this is: 1 is the article's; <see cref="Scaled"/> makes the others.</summary>
+    public int Scale { get; init; } = 1;
+
     public int Datasets { get; init; } = 35_200;
     public long TotalVolumeBytes { get; init; } = 410 * Units.Petabyte;
     public long ListedVolumeBytes { get; init; } = 246 * Units.Petabyte;
@@ -33,4 +39,35 @@ public sealed record ScenarioTargets
     public int Models { get; init; } = 36;
     public int ModelsAtOrBelowSixtyPercent { get; init; } = 5;
     public int MaxChineseShareBasisPoints { get; init; } = 8_000;
+
+    /// <summary>
+    /// <paramref name="scale"/> times the nation with the article's ratios kept: counts, volumes, amounts, trades,
+    /// equity contributions, daily tokens (spread over as many times the models) and corpora all multiplied, so every
+    /// share (listed of total, high-quality of traded, Beijing's share, Chinese share, growth over the period) is as at ×1.
+    /// </summary>
+    public static ScenarioTargets Scaled(int scale)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(scale, MaxScale);
+        var t = new ScenarioTargets();
+        return t with
+        {
+            Scale = scale,
+            Datasets = t.Datasets * scale,
+            TotalVolumeBytes = t.TotalVolumeBytes * scale,
+            ListedVolumeBytes = t.ListedVolumeBytes * scale,
+            OtherProducts = t.OtherProducts * scale,
+            HighQualityAmount2024Fen = t.HighQualityAmount2024Fen * scale,
+            HighQualityAmount2025Fen = t.HighQualityAmount2025Fen * scale,
+            BeijingHighQuality2024Fen = t.BeijingHighQuality2024Fen * scale,
+            BeijingHighQuality2025Fen = t.BeijingHighQuality2025Fen * scale,
+            HighQualityTrades = t.HighQualityTrades * scale,
+            OtherTrades = t.OtherTrades * scale,
+            EquityContributionsPerPilotExchange = t.EquityContributionsPerPilotExchange * scale,
+            TokensFirstDay = t.TokensFirstDay * scale,
+            TokensLastDay = t.TokensLastDay * scale,
+            Models = t.Models * scale,
+            ModelsAtOrBelowSixtyPercent = t.ModelsAtOrBelowSixtyPercent * scale,
+        };
+    }
 }

@@ -9,4 +9,8 @@ public static class Units
     public const long HundredMillionYuanInFen = 100_000_000 * FenPerYuan; // 亿元
     public const long Billion = 1_000_000_000L;
     public const long Trillion = 1_000 * Billion;
+
+    /// <summary>The services' bounds on a dataset's tokens and records (Quantities): the largest datasets at ×10 reach them.</summary>
+    public const long MaxTokens = 1_000_000_000_000_000;
+    public const long MaxRecordCount = 1_000_000_000_000_000;
 }

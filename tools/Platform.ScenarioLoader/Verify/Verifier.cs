@@ -50,7 +50,7 @@ public sealed class Verifier(LoaderOptions options, IReadOnlyList<CorpusPlan>? p
         var bases = catalog.ListAnnotationBasesAsync(new ListAnnotationBasesRequest(), cancellationToken: ct).ResponseAsync;
         var market = Timed("trading", ListMarketAsync(trading, ct));
         var evaluations = Timed("catalog evaluations", ListEvaluationsAsync(catalog, ct));
-        var plan = Timed("plan", plannedCorpora is null ? Task.Run(() => ScenarioGenerator.Generate(options.Seed).Corpora, ct) : Task.FromResult(plannedCorpora));
+        var plan = Timed("plan", plannedCorpora is null ? Task.Run(() => ScenarioGenerator.Generate(options.Seed, ScenarioTargets.Scaled(options.Scale)).Corpora, ct) : Task.FromResult(plannedCorpora));
         var headline = metrics.GetHeadlineIndicatorsAsync(new GetHeadlineIndicatorsRequest { View = HeadlineView.Full }, cancellationToken: ct).ResponseAsync;
         var allDays = Series(metrics, Granularity.Day, "2024-01-01", Recomputation.Day(today), ct);
         var months = Series(metrics, Granularity.Month, "2024-01-01", "2025-06-30", ct);
