@@ -109,35 +109,39 @@ internal sealed partial class SearchIndex(NpgsqlDataSource dataSource, IOptions<
         await _loaded.Task.WaitAsync(cancellationToken);
         var snapshot = Current();
         var entries = snapshot.Entries;
-        var candidates = snapshot.Candidates(terms);
-        var match = IndexFilter.Of(filter);
-        var afterKey = after is { } a ? IndexEntry.KeyOf(a) : UInt128.MaxValue;
-        var page = new List<Guid>(pageSize + 1);
-        long total = 0;
-        var counts = withFacets ? new FacetCounter() : null;
-        for (var w = 0; w < candidates.Length; w++)
+        var words = snapshot.Candidates(terms);
+        if (!filter.Equals(new DatasetFilter()))
         {
-            var word = candidates[w];
-            while (word != 0)
-            {
-                var entry = entries[(w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word)];
-                word &= word - 1;
-                if (match is not null && !match(entry))
-                {
-                    continue;
-                }
+            snapshot.Bitmaps.Filter(words, filter);
+        }
 
-                total++;
-                counts?.Add(entry);
-                if (page.Count <= pageSize && entry.Key < afterKey)
-                {
-                    page.Add(entry.Id);
-                }
+        var nonZero = new List<int>();
+        long total = 0;
+        for (var w = 0; w < words.Length; w++)
+        {
+            if (words[w] != 0)
+            {
+                nonZero.Add(w);
+                total += System.Numerics.BitOperations.PopCount(words[w]);
+            }
+        }
+
+        // The page: the first matches after the cursor, one more than asked to tell whether another page follows.
+        var page = new List<Guid>(pageSize + 1);
+        var from = after is { } a ? snapshot.After(IndexEntry.KeyOf(a)) : 0;
+        for (var w = from >> 6; w < words.Length && page.Count <= pageSize; w++)
+        {
+            var word = w == from >> 6 ? words[w] & (ulong.MaxValue << (from & 63)) : words[w];
+            while (word != 0 && page.Count <= pageSize)
+            {
+                page.Add(entries[(w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word)].Id);
+                word &= word - 1;
             }
         }
 
         var lastId = page.Count > pageSize ? page[pageSize - 1] : (Guid?)null;
-        return new Result(page.Take(pageSize).ToList(), lastId, total, counts?.Rows() ?? []);
+        var facets = withFacets ? snapshot.Bitmaps.Facets(words, [.. nonZero]) : [];
+        return new Result(page.Take(pageSize).ToList(), lastId, total, facets);
     }
 
     private IndexSnapshot Current()
