@@ -77,8 +77,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// </summary>
     public async Task<string> TokenAsync(string clientId, CancellationToken cancellationToken)
     {
-        using var clients = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(DataDirectory, "identity", "clients.json"), cancellationToken));
-        var secret = clients.RootElement.GetProperty("Clients").GetProperty(clientId).GetProperty("Secret").GetString()!;
+        var secret = await ClientSecretAsync(clientId, cancellationToken);
         using var http = new HttpClient();
         using var response = await http.PostAsync(new Uri(Identity, "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -91,9 +90,19 @@ public sealed class PlatformFixture : IAsyncLifetime
         return body.RootElement.GetProperty("access_token").GetString()!;
     }
 
+    /// <summary>The secret of the token service's client <paramref name="clientId"/>, from the generated clients file.</summary>
+    public async Task<string> ClientSecretAsync(string clientId, CancellationToken cancellationToken)
+    {
+        using var clients = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(DataDirectory, "identity", "clients.json"), cancellationToken));
+        return clients.RootElement.GetProperty("Clients").GetProperty(clientId).GetProperty("Secret").GetString()!;
+    }
+
+    /// <summary>The address of <paramref name="service"/>'s gRPC endpoint.</summary>
+    public Uri GrpcEndpoint(string service) => _app!.GetEndpoint(service, ResourceNames.GrpcEndpoint);
+
     /// <summary>A channel to <paramref name="service"/>'s gRPC endpoint sending <paramref name="token"/> (none when null).</summary>
     public GrpcChannel Channel(string service, string? token) => GrpcChannel.ForAddress(
-        _app!.GetEndpoint(service, ResourceNames.GrpcEndpoint),
+        GrpcEndpoint(service),
         new GrpcChannelOptions { HttpHandler = TestTokens.WithToken(new SocketsHttpHandler(), token) });
 
     /// <summary>Runs a dashboard command of <paramref name="resource"/>, as an operator clicking it would.</summary>

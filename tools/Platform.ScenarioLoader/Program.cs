@@ -71,7 +71,9 @@ var options = new LoaderOptions(
     Target("metrics", "5031"),
     int.Parse(settings.GetValueOrDefault("seed", "42"), CultureInfo.InvariantCulture),
     scale,
-    int.Parse(settings.GetValueOrDefault("concurrency", "32"), CultureInfo.InvariantCulture),
+    // Evaluations and trades are single calls, latency-bound (a trade is four calls in turn): 128 in flight load them
+    // about 1.5 times as fast as 32 on two cores (×1: trades 240/s against 155/s). Batches stay at 4 in flight.
+    int.Parse(settings.GetValueOrDefault("concurrency", "128"), CultureInfo.InvariantCulture),
     TimeSpan.FromSeconds(double.Parse(settings.GetValueOrDefault("catch-up-timeout", "300"), CultureInfo.InvariantCulture)));
 
 // The loader acts as an administrator (it registers for every organisation, certifies, lists on every exchange).
