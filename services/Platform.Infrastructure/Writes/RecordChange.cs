@@ -1,5 +1,6 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Google.Protobuf;
 
 namespace Platform.Infrastructure.Writes;
@@ -19,26 +20,47 @@ public sealed record RecordChange(string RecordId, IMessage? Before, IMessage Af
     private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The changed fields as a JSON array of {field, from, to} (values as JSON text, "" when absent), or null when none changed.</summary>
+    /// <remarks>
+    /// Fields the messages' own equality finds unchanged are skipped without formatting; only when some differ are the
+    /// messages formatted (once each) and the differing fields' values written.
+    /// </remarks>
     public string? ChangesJson()
     {
-        var before = Before is null ? new JsonObject() : JsonNode.Parse(Formatter.Format(Before))!.AsObject();
-        var after = JsonNode.Parse(Formatter.Format(After))!.AsObject();
-        var changes = new JsonArray();
-        foreach (var field in After.Descriptor.Fields.InFieldNumberOrder())
+        var changed = After.Descriptor.Fields.InFieldNumberOrder()
+            .Where(f => !Ignored.Contains(f.Name) && (Before is null || !Equals(f.Accessor.GetValue(Before), f.Accessor.GetValue(After))))
+            .ToList();
+        if (changed.Count == 0)
         {
-            if (Ignored.Contains(field.Name))
-            {
-                continue;
-            }
-
-            var from = before[field.Name]?.ToJsonString(Readable) ?? "";
-            var to = after[field.Name]?.ToJsonString(Readable) ?? "";
-            if (from != to)
-            {
-                changes.Add(new JsonObject { ["field"] = field.Name, ["from"] = from, ["to"] = to });
-            }
+            return null;
         }
 
-        return changes.Count == 0 ? null : changes.ToJsonString(Readable);
+        using var before = Before is null ? null : JsonDocument.Parse(Formatter.Format(Before));
+        using var after = JsonDocument.Parse(Formatter.Format(After));
+        var buffer = new ArrayBufferWriter<byte>();
+        var count = 0;
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Readable.Encoder }))
+        {
+            writer.WriteStartArray();
+            foreach (var field in changed)
+            {
+                var (from, to) = (Text(before, field.Name), Text(after, field.Name));
+                if (from != to)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("field", field.Name);
+                    writer.WriteString("from", from);
+                    writer.WriteString("to", to);
+                    writer.WriteEndObject();
+                    count++;
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return count == 0 ? null : Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    private static string Text(JsonDocument? message, string field) =>
+        message is not null && message.RootElement.TryGetProperty(field, out var value) ? JsonSerializer.Serialize(value, Readable) : "";
 }
