@@ -138,7 +138,8 @@ if (load || tableOnly)
     var rows = await HeadlineTable.ReadAsync(new MetricsService.MetricsServiceClient(channel), cancel.Token);
     Console.WriteLine();
     Console.WriteLine(HeadlineTable.Format(rows));
-    ok &= rows.All(r => r.Agrees);
+    // The article's figures are the target of ×1 only; at another scale the verification below is the check.
+    ok &= options.Scale != 1 || rows.All(r => r.Agrees);
 }
 
 if (load || verifyOnly)
