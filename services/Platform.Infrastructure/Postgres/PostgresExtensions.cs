@@ -43,6 +43,14 @@ public static class PostgresExtensions
                 dataSource.ConnectionStringBuilder.NoResetOnClose = true;
             }
 
+            // A burst (a scenario load's 128 concurrent calls) opens many connections; each idle one keeps a PostgreSQL
+            // backend of a few MB. Closed after a minute idle rather than Npgsql's five (91 idle catalog backends
+            // after a ×3 load held about 300 MB).
+            if (!connectionString.Contains("Connection Idle Lifetime", StringComparison.OrdinalIgnoreCase))
+            {
+                dataSource.ConnectionStringBuilder.ConnectionIdleLifetime = 60;
+            }
+
             dataSource.UseLoggerFactory(sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>());
             return dataSource.Build();
         });
