@@ -4,7 +4,7 @@
 # measures, in one run: SearchDatasets with facets and GetDataset at 16 clients, the headline read (load tool and
 # h2load, each as a ratio to the empty call right before), the freshness p99, the stack's memory (PSS of every process
 # the app host started, scripts/stack-memory.sh) and the size of each database; stops the platform; prints one
-# Markdown row per scale and writes the table to bench/SCALING.md.
+# Markdown row per scale and writes the table to bench/SCALING.md and into README.md between the scaling markers.
 # usage: scripts/scale-bench.sh --wipe 1 3 10
 #   --wipe is required: every scale starts from an empty .data/, so every stored record is deleted.
 set -euo pipefail
@@ -70,3 +70,9 @@ done
   echo "|---|---:|---:|---:|---:|---|---|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
 } | tee bench/SCALING.md
+if grep -q '<!-- scaling:begin -->' README.md; then
+  awk -v table="bench/SCALING.md" '
+    /<!-- scaling:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
+    /<!-- scaling:end -->/ { skip = 0 }
+    !skip { print }' README.md > README.md.tmp && mv README.md.tmp README.md
+fi
