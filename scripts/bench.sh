@@ -27,11 +27,6 @@ scripts/h2load-reads.sh | tee "bench/results/$stamp.h2load.md"
   echo
 } > bench/RESULTS.md
 
-if grep -q '<!-- bench:begin -->' README.md; then
-  awk -v table="bench/RESULTS.md" '
-    /<!-- bench:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
-    /<!-- bench:end -->/ { skip = 0 }
-    !skip { print }' README.md > README.md.tmp && mv README.md.tmp README.md
-fi
+scripts/readme-section.sh bench bench/RESULTS.md
 echo "written: bench/RESULTS.md, bench/results/$stamp.json"
 exit "$status"

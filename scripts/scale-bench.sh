@@ -70,9 +70,4 @@ done
   echo "|---|---:|---:|---:|---:|---|---|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
 } | tee bench/SCALING.md
-if grep -q '<!-- scaling:begin -->' README.md; then
-  awk -v table="bench/SCALING.md" '
-    /<!-- scaling:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
-    /<!-- scaling:end -->/ { skip = 0 }
-    !skip { print }' README.md > README.md.tmp && mv README.md.tmp README.md
-fi
+scripts/readme-section.sh scaling bench/SCALING.md
