@@ -55,6 +55,50 @@ public sealed class CertificationTests(CatalogFixture fixture)
     }
 
     [Fact]
+    public async Task RegisteringWithSubmissionStartsTheNoticeInTheSameWrite()
+    {
+        var request = Datasets.ChestCt();
+        request.SubmitForCertification = true;
+
+        var registered = await Client.RegisterDatasetAsync(request);
+
+        Assert.Equal(CertificationStatus.PublicNotice, registered.Status);
+        Assert.Equal(registered.NoticeStartedAt.ToDateTimeOffset() + NoticePeriod, registered.NoticeEndsAt.ToDateTimeOffset());
+        Assert.Equal(registered, await Client.GetDatasetAsync(new GetDatasetRequest { Id = registered.Id }));
+        var history = await Client.ListHistoryAsync(new Platform.History.V1.ListHistoryRequest { RecordId = registered.Id });
+        var entry = Assert.Single(history.Entries);
+        Assert.Equal("RegisterDataset", entry.Method);
+        Assert.Contains(entry.Changes, c => c.Field == "status" && c.To == "\"CERTIFICATION_STATUS_PUBLIC_NOTICE\"");
+        // Submitted already: a second submission is refused, and certification waits for the notice period as usual.
+        await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () =>
+            await Client.SubmitForCertificationAsync(new SubmitForCertificationRequest { Id = registered.Id }));
+        await GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () =>
+            await Client.CertifyDatasetAsync(new CertifyDatasetRequest { Id = registered.Id }));
+        fixture.Time.Advance(NoticePeriod);
+        Assert.Equal(CertificationStatus.Certified, (await Client.CertifyDatasetAsync(new CertifyDatasetRequest { Id = registered.Id })).Status);
+        Assert.Equal(
+            ["Platform.Contracts.DatasetRegistered", "Platform.Contracts.DatasetCertified"],
+            (await fixture.OutboxEventsAsync(registered.Id)).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task RegisteringWithSubmissionNeedsDomainAndModality()
+    {
+        var request = Datasets.ChestCt();
+        request.SubmitForCertification = true;
+        request.Domain = Domain.Unspecified;
+        request.Modality = Modality.Unspecified;
+
+        var error = await GrpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await Client.RegisterDatasetAsync(request));
+        Assert.Equal(["domain", "modality"], GrpcAssert.ViolatedFields(error).Order(StringComparer.Ordinal));
+
+        // The same registration without submission is a DRAFT that may name them later.
+        request.SubmitForCertification = false;
+        request.RequestId = Guid.NewGuid().ToString();
+        Assert.Equal(CertificationStatus.Draft, (await Client.RegisterDatasetAsync(request)).Status);
+    }
+
+    [Fact]
     public async Task CertificateNumbersAreSequential()
     {
         var first = await CertifyAsync(await Client.RegisterDatasetAsync(Datasets.ChestCt()));

@@ -52,7 +52,14 @@ public sealed class RecordChangeTests
     private static Dataset Random(Random random) => new()
     {
         Id = random.Next(3).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        Name = random.Next(2) == 0 ? "医学影像数据集" : "traffic \"data\" & more",
+        Name = random.Next(3) switch { 0 => "医学影像数据集", 1 => "traffic \"data\" & more", _ => "表情 😀 <b>\u2028\t\\" },
+        OpenObjectionCount = random.Next(2),
+        Evaluations = random.Next(3) switch
+        {
+            0 => null,
+            1 => new EvaluationSummary(),
+            _ => new EvaluationSummary { Count = 2, BestUpliftBp = random.Next(-5, 5), MedianUpliftBp = 0 },
+        },
         VolumeBytes = random.Next(3) * 1_000_000_000_000L,
         Status = (CertificationStatus)random.Next(0, 7),
         Keywords = { Enumerable.Range(0, random.Next(3)).Select(i => $"关键词{i}") },

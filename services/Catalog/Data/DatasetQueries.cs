@@ -97,7 +97,10 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex in
         return await QuerySearchAsync(terms, filter, organisation, pageSize, after, withFacets, cancellationToken);
     }
 
-    /// <summary>The same search in SQL (pg_trgm-indexed LIKE, grouping-sets facets), used when the in-memory index is off.</summary>
+    /// <summary>
+    /// The same search in SQL (LIKE on search_text, grouping-sets facets): a provider's own datasets (indexed by organisation), and
+    /// every search when the in-memory index is off (then a scan: migration 0010 says why search_text has no index).
+    /// </summary>
     private async Task<SearchPage> QuerySearchAsync(
         IReadOnlyList<string> terms, DatasetFilter filter, string? organisation, int pageSize, Guid? after, bool withFacets, CancellationToken cancellationToken)
     {
@@ -189,8 +192,7 @@ internal sealed class DatasetQueries(NpgsqlDataSource dataSource, SearchIndex in
         var conditions = new List<string>();
         for (var i = 0; i < terms.Count; i++)
         {
-            // search_text is stored lower-cased; LIKE '%term%' is served by the trigram index for terms of 3+
-            // characters, and is still correct (a scan of the filtered rows) for 1–2 character CJK terms.
+            // search_text is stored lower-cased, so LIKE '%term%' matches as the in-memory index does.
             conditions.Add($"search_text like @term{i}");
             p.Add($"term{i}", "%" + EscapeLike(terms[i]) + "%");
         }

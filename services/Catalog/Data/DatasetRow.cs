@@ -152,7 +152,7 @@ internal sealed class DatasetRow
         searchText = SearchText(d),
     };
 
-    /// <summary>Everything keyword search looks at, lower-cased once here so the query side can use LIKE on a trigram index.</summary>
+    /// <summary>Everything keyword search looks at, lower-cased once here (the in-memory index and the SQL fallback's LIKE both match on it).</summary>
     public static string SearchText(Dataset d) =>
         string.Join('\n', new[] { d.Name, d.NameEn, d.DescriptionZh, d.DescriptionEn }.Concat(d.Keywords)).ToLowerInvariant();
 

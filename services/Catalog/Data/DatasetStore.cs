@@ -25,23 +25,35 @@ internal sealed class DatasetStore(
     /// <summary>The column values of <see cref="DatasetRow.ContentParameters"/> under their column names.</summary>
     private static readonly JsonSerializerOptions RowJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public sealed record Registration(WriteItem Item, Dataset Content);
+    /// <summary>A registration; <paramref name="Submit"/> stores it in PUBLIC_NOTICE (submitted in the same write).</summary>
+    public sealed record Registration(WriteItem Item, Dataset Content, bool Submit = false);
 
     public sealed record Submission(WriteItem Item, Guid Id);
 
     public sealed record Certifying(WriteItem Item, Guid Id, IReadOnlySet<Guid> Dismissed);
 
-    /// <summary>Registers every item in DRAFT in one transaction: one multi-row insert and one outbox insert.</summary>
+    /// <summary>
+    /// Registers every item in DRAFT (or PUBLIC_NOTICE, its notice period starting now, when it is also submitted) in one
+    /// transaction: one multi-row insert and one outbox insert.
+    /// </summary>
     public Task<Dataset[]> RegisterAsync(WriteCall call, IReadOnlyList<Registration> items, ItemNaming naming, CancellationToken cancellationToken) =>
         writes.RunAsync(call, items.Select(i => i.Item).ToArray(), naming, Dataset.Parser, async (connection, transaction, fresh) =>
         {
             var now = time.GetUtcNow();
+            var noticeEndsAt = now + certification.Value.NoticePeriod;
             var ids = Infrastructure.Postgres.UuidV7.Ascending(fresh.Length, now);
             var rows = new JsonArray();
             for (var k = 0; k < fresh.Length; k++)
             {
                 var row = JsonSerializer.SerializeToNode(DatasetRow.ContentParameters(items[fresh[k]].Content), RowJson)!.AsObject();
                 row["id"] = ids[k];
+                if (items[fresh[k]].Submit)
+                {
+                    row["status"] = (short)CertificationStatus.PublicNotice;
+                    row["notice_started_at"] = now;
+                    row["notice_ends_at"] = noticeEndsAt;
+                }
+
                 rows.Add(row);
             }
 
@@ -53,22 +65,22 @@ internal sealed class DatasetStore(
                 insert into datasets (id, name, name_en, description_zh, description_en, domain, modality, volume_bytes, record_count,
                     token_count, language_shares, zh_share_bp, annotation_base_code, annotation_method, annotated_fraction_bp,
                     quality_grade, licence, access_level, provider_organisation, province, keywords, edition, search_text,
-                    status, version, created_at, updated_at)
+                    status, notice_started_at, notice_ends_at, version, created_at, updated_at)
                 select id, name, name_en, description_zh, description_en, domain, modality, volume_bytes, record_count,
                     token_count, language_shares::jsonb, zh_share_bp, annotation_base_code, annotation_method, annotated_fraction_bp,
                     quality_grade, licence, access_level, provider_organisation, province, keywords, edition, search_text,
-                    @status, 1, @now, @now
+                    coalesce(status, @draft), notice_started_at, notice_ends_at, 1, @now, @now
                 from jsonb_to_recordset(@rows::jsonb) as r(id uuid, name text, name_en text, description_zh text, description_en text,
                     domain smallint, modality smallint, volume_bytes bigint, record_count bigint, token_count bigint, language_shares text,
                     zh_share_bp int, annotation_base_code text, annotation_method smallint, annotated_fraction_bp int,
                     quality_grade smallint, licence smallint, access_level smallint, provider_organisation text, province text,
-                    keywords text[], edition text, search_text text)
+                    keywords text[], edition text, search_text text, status smallint, notice_started_at timestamptz, notice_ends_at timestamptz)
                 returning {DatasetRow.Columns}),
                 revisions as (
                     insert into dataset_revisions (dataset_id, revision, volume_bytes, record_count, token_count, language_shares, note, created_at)
                     select id, 1, volume_bytes, record_count, token_count, language_shares::jsonb, '', @now from inserted)
                 select * from inserted
-                """, new { rows = rows.ToJsonString(), now, status = (short)CertificationStatus.Draft }, transaction, cancellationToken: cancellationToken)))
+                """, new { rows = rows.ToJsonString(), now, draft = (short)CertificationStatus.Draft }, transaction, cancellationToken: cancellationToken)))
                 .ToDictionary(r => r.Id);
             var datasets = ids.Select(id => inserted[id].ToMessage()).ToArray();
             await outbox.EnqueueManyAsync(connection, transaction,

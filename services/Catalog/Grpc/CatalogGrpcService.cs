@@ -32,7 +32,7 @@ internal sealed class CatalogGrpcService(
         var content = CatalogRequests.Registration(request, violations);
         violations.ThrowIfAny();
         DatasetAccess.RequireOwn(Caller.Of(context), content.Provider.Organisation);
-        return (await store.RegisterAsync(WriteCall.Of(context), [new(new(request.RequestId, request), content)], ItemNaming.Single, context.CancellationToken))[0];
+        return (await store.RegisterAsync(WriteCall.Of(context), [new(new(request.RequestId, request), content, request.SubmitForCertification)], ItemNaming.Single, context.CancellationToken))[0];
     }
 
     [Authorize(Policy = Rights.Provider)]
@@ -40,7 +40,7 @@ internal sealed class CatalogGrpcService(
     public override async Task<BatchRegisterDatasetsResponse> BatchRegisterDatasets(BatchRegisterDatasetsRequest request, ServerCallContext context)
     {
         var violations = BatchWrites.Violations(request.Requests.Select(r => r.RequestId).ToList());
-        var items = request.Requests.Select((r, i) => new DatasetStore.Registration(new(r.RequestId, r), CatalogRequests.Registration(r, violations, ItemNaming.Batch.Prefix(i)))).ToArray();
+        var items = request.Requests.Select((r, i) => new DatasetStore.Registration(new(r.RequestId, r), CatalogRequests.Registration(r, violations, ItemNaming.Batch.Prefix(i)), r.SubmitForCertification)).ToArray();
         violations.ThrowIfAny();
         var caller = Caller.Of(context);
         foreach (var organisation in items.Select(i => i.Content.Provider.Organisation).Distinct())

@@ -35,6 +35,13 @@ internal static class CatalogRequests
             Edition = request.Edition,
         };
         DatasetValidation.Content(content, violations, prefix);
+        if (request.SubmitForCertification)
+        {
+            const string Why = "must be set when submit_for_certification is true";
+            violations.Require(content.Domain != Domain.Unspecified, prefix + "domain", Why);
+            violations.Require(content.Modality != Modality.Unspecified, prefix + "modality", Why);
+        }
+
         return content;
     }
 

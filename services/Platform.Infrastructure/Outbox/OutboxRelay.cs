@@ -15,6 +15,13 @@ public sealed class OutboxOptions
 {
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
     public int BatchSize { get; set; } = 200;
+
+    /// <summary>
+    /// Relay loops per replica, each claiming its own batches (<c>skip locked</c>). One loop relayed about 1,400 events/s
+    /// (a batch waits for the broker's confirms before the next is claimed), which a bulk load outran: at ×1 the
+    /// catalog's 70,000 dataset events stayed up to 37,000 behind. Idle loops wait for the commit signal or the poll interval.
+    /// </summary>
+    public int Relays { get; set; } = 4;
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 }
@@ -23,7 +30,7 @@ public sealed class OutboxOptions
 /// Publishes committed outbox messages to RabbitMQ, each with its outbox id as MassTransit message id (consumers
 /// de-duplicate on it). Batches are claimed oldest first, but a batch's messages are published concurrently, so the
 /// broker may receive them in any order: consumers must not depend on the order of events. Rows are claimed with <c>for update skip locked</c>, so several
-/// replicas can relay side by side; a row is marked published only after the broker confirmed it, so a broker
+/// loops (<see cref="OutboxOptions.Relays"/>) and replicas can relay side by side; a row is marked published only after the broker confirmed it, so a broker
 /// outage delays events but never loses them. It also samples the backlog (<see cref="OutboxBacklog"/>) every few
 /// seconds, whether or not publishing works.
 /// </summary>
@@ -43,12 +50,22 @@ public sealed partial class OutboxRelay(
         .Where(t => t.FullName is not null)
         .ToDictionary(t => t.FullName!, StringComparer.Ordinal);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        return Task.WhenAll(Enumerable.Range(0, Math.Max(1, settings.Relays)).Select(loop => RelayLoopAsync(settings, sampler: loop == 0, stoppingToken)));
+    }
+
+    private async Task RelayLoopAsync(OutboxOptions settings, bool sampler, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            await backlog.SampleIfDueAsync(stoppingToken);
+            if (sampler)
+            {
+                await backlog.SampleIfDueAsync(stoppingToken);
+            }
+
             int relayed;
             try
             {

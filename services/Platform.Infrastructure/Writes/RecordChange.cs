@@ -1,7 +1,10 @@
 using System.Buffers;
+using System.Collections;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace Platform.Infrastructure.Writes;
 
@@ -21,46 +24,106 @@ public sealed record RecordChange(string RecordId, IMessage? Before, IMessage Af
 
     /// <summary>The changed fields as a JSON array of {field, from, to} (values as JSON text, "" when absent), or null when none changed.</summary>
     /// <remarks>
-    /// Fields the messages' own equality finds unchanged are skipped without formatting; only when some differ are the
-    /// messages formatted (once each) and the differing fields' values written.
+    /// Fields the messages' own equality finds unchanged are skipped without formatting; each differing field's values are
+    /// formatted alone (a registration formats every field, so formatting whole messages and parsing them back cost a
+    /// quarter of the catalog's CPU while registering). A value is what proto3 JSON would hold for the field: absent
+    /// ("") where the message's JSON omits it, strings and nested values in compact JSON with Chinese text unescaped.
     /// </remarks>
     public string? ChangesJson()
     {
-        var changed = After.Descriptor.Fields.InFieldNumberOrder()
-            .Where(f => !Ignored.Contains(f.Name) && (Before is null || !Equals(f.Accessor.GetValue(Before), f.Accessor.GetValue(After))))
-            .ToList();
-        if (changed.Count == 0)
+        ArrayBufferWriter<byte>? buffer = null;
+        Utf8JsonWriter? writer = null;
+        try
         {
-            return null;
-        }
-
-        using var before = Before is null ? null : JsonDocument.Parse(Formatter.Format(Before));
-        using var after = JsonDocument.Parse(Formatter.Format(After));
-        var buffer = new ArrayBufferWriter<byte>();
-        var count = 0;
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Readable.Encoder }))
-        {
-            writer.WriteStartArray();
-            foreach (var field in changed)
+            foreach (var field in After.Descriptor.Fields.InFieldNumberOrder())
             {
-                var (from, to) = (Text(before, field.Name), Text(after, field.Name));
-                if (from != to)
+                if (Ignored.Contains(field.Name))
                 {
-                    writer.WriteStartObject();
-                    writer.WriteString("field", field.Name);
-                    writer.WriteString("from", from);
-                    writer.WriteString("to", to);
-                    writer.WriteEndObject();
-                    count++;
+                    continue;
                 }
+
+                var to = field.Accessor.GetValue(After);
+                var from = Before is null ? null : field.Accessor.GetValue(Before);
+                if (Before is not null && Equals(from, to))
+                {
+                    continue;
+                }
+
+                var (fromText, toText) = (Before is null ? "" : Text(Before, field, from), Text(After, field, to));
+                if (fromText == toText)
+                {
+                    continue;
+                }
+
+                if (writer is null)
+                {
+                    buffer = new ArrayBufferWriter<byte>();
+                    writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Readable.Encoder });
+                    writer.WriteStartArray();
+                }
+
+                writer.WriteStartObject();
+                writer.WriteString("field", field.Name);
+                writer.WriteString("from", fromText);
+                writer.WriteString("to", toText);
+                writer.WriteEndObject();
+            }
+
+            if (writer is null)
+            {
+                return null;
             }
 
             writer.WriteEndArray();
+            writer.Flush();
+            return Encoding.UTF8.GetString(buffer!.WrittenSpan);
         }
-
-        return count == 0 ? null : Encoding.UTF8.GetString(buffer.WrittenSpan);
+        finally
+        {
+            writer?.Dispose();
+        }
     }
 
-    private static string Text(JsonDocument? message, string field) =>
-        message is not null && message.RootElement.TryGetProperty(field, out var value) ? JsonSerializer.Serialize(value, Readable) : "";
+    /// <summary>One field's value as JSON text, "" when the message's proto3 JSON would omit it (as <see cref="JsonFormatter"/> decides).</summary>
+    private static string Text(IMessage message, FieldDescriptor field, object? value)
+    {
+        if (field.HasPresence ? !field.Accessor.HasValue(message) : IsDefault(field, value))
+        {
+            return "";
+        }
+
+        if (field.FieldType == FieldType.String && !field.IsRepeated)
+        {
+            return JsonSerializer.Serialize((string)value!, Readable);
+        }
+
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        Formatter.WriteValue(text, value);
+        if (field.IsRepeated || field.IsMap || field.FieldType is FieldType.Message or FieldType.Group)
+        {
+            // Compact, and strings inside re-escaped as the top-level ones are.
+            using var nested = JsonDocument.Parse(text.ToString());
+            return JsonSerializer.Serialize(nested.RootElement, Readable);
+        }
+
+        return text.ToString();
+    }
+
+    private static bool IsDefault(FieldDescriptor field, object? value) => value switch
+    {
+        null => true,
+        _ when field.IsMap => ((IDictionary)value).Count == 0,
+        _ when field.IsRepeated => ((IList)value).Count == 0,
+        bool b => !b,
+        ByteString bytes => bytes.IsEmpty,
+        string text => text.Length == 0,
+        double d => d == 0,
+        float f => f == 0,
+        int i => i == 0,
+        uint u => u == 0,
+        long l => l == 0,
+        ulong u => u == 0,
+        System.Enum e => Convert.ToInt32(e, CultureInfo.InvariantCulture) == 0,
+        _ => false,
+    };
 }

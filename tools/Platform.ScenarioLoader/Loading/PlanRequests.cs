@@ -32,7 +32,7 @@ public static class PlanRequests
         return request;
     }
 
-    public static RegisterDatasetRequest Registration(string prefix, DatasetPlan d)
+    public static RegisterDatasetRequest Registration(string prefix, DatasetPlan d, bool submit = false)
     {
         var request = new RegisterDatasetRequest
         {
@@ -50,6 +50,7 @@ public static class PlanRequests
             Licence = d.Index % 4 == 0 ? Licence.OpenGovernment : Licence.Commercial,
             AccessLevel = d.Index % 4 == 0 ? AccessLevel.Open : AccessLevel.Conditional,
             Provider = new Provider { Organisation = d.Organisation, Province = d.Province.ToLowerInvariant() },
+            SubmitForCertification = submit,
         };
         request.LanguageShares.AddRange(d.LanguageShares.Select(s => new Catalog.V1.LanguageShare { Code = s.Code, BasisPoints = s.BasisPoints }));
         request.Keywords.AddRange(d.Keywords);

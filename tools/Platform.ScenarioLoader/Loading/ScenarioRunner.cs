@@ -47,23 +47,22 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
     }
 
     /// <summary>
-    /// Registers, submits and certifies the datasets through the batch RPCs (all-or-nothing per call, request ids per
-    /// item, so a rerun, or a run after an older one-call-per-dataset run, stores nothing twice).
+    /// Registers and submits the datasets in one write each (<c>submit_for_certification</c>), then certifies them, through
+    /// the batch RPCs (all-or-nothing per call, request ids per item, so a rerun stores nothing twice).
     /// </summary>
     private async Task CertifyDatasetsAsync(CatalogService.CatalogServiceClient catalog, CancellationToken ct)
     {
         var inFlight = Math.Min(options.Concurrency, DatasetBatchesInFlight);
         var pending = new ConcurrentBag<int>();
-        await using (var progress = new Progress("datasets registered", plan.Datasets.Count))
+        await using (var progress = new Progress("datasets registered and submitted", plan.Datasets.Count))
         {
             await Calls.ForEachChunkAsync(plan.Datasets, DatasetsPerBatch, inFlight, progress, async (chunk, token) =>
             {
-                var request = new BatchRegisterDatasetsRequest { Requests = { chunk.Select(d => PlanRequests.Registration(_prefix, d)) } };
-                var response = await Calls.RetryAsync(() => catalog.BatchRegisterDatasetsAsync(request, cancellationToken: token).ResponseAsync, token);
+                var datasets = await RegisterAndSubmitAsync(catalog, chunk, token);
                 for (var k = 0; k < chunk.Length; k++)
                 {
-                    _datasetIds[chunk[k].Index] = response.Datasets[k].Id;
-                    if (response.Datasets[k].Status != CertificationStatus.Certified)
+                    _datasetIds[chunk[k].Index] = datasets[k].Id;
+                    if (datasets[k].Status != CertificationStatus.Certified)
                     {
                         pending.Add(chunk[k].Index);
                     }
@@ -71,19 +70,7 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
             }, ct);
         }
 
-        // Certified in the order submitted, so the datasets of one certify batch leave their notice period together.
         var toCertify = pending.Order().ToArray();
-        await using (var progress = new Progress("datasets submitted", toCertify.Length))
-        {
-            await Calls.ForEachChunkAsync(toCertify, DatasetsPerBatch, inFlight, progress, (chunk, token) =>
-            {
-                var request = new BatchSubmitForCertificationRequest
-                {
-                    Requests = { chunk.Select(i => new SubmitForCertificationRequest { RequestId = $"{_prefix}-ds{i}-submit", Id = _datasetIds[i] }) },
-                };
-                return Calls.RetryAsync(() => catalog.BatchSubmitForCertificationAsync(request, cancellationToken: token).ResponseAsync, token);
-            }, ct);
-        }
 
         // The notice period (shortened by configuration for the scenario) runs from submission; certifying too early
         // is FAILED_PRECONDITION (for the whole batch), which is retried until the period has passed.
@@ -101,14 +88,49 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
     }
 
     /// <summary>
-    /// Lists through BatchCreateListings (all-or-nothing per call, request ids per item, so a rerun, or a run after an
-    /// older one-call-per-listing run, stores nothing twice).
+    /// One batch's registrations, submitted in the same write. A platform loaded by an earlier loader, which registered
+    /// and then submitted in two calls, holds these request ids for registrations without the flag: ALREADY_EXISTS, so
+    /// the batch is replayed the earlier way (its stored registrations, then its submissions), storing nothing twice.
     /// </summary>
-    /// <summary>Records the planned evaluations of the certified datasets (one call each, request ids per evaluation).</summary>
+    private async Task<IList<Dataset>> RegisterAndSubmitAsync(CatalogService.CatalogServiceClient catalog, DatasetPlan[] chunk, CancellationToken token)
+    {
+        var request = new BatchRegisterDatasetsRequest { Requests = { chunk.Select(d => PlanRequests.Registration(_prefix, d, submit: true)) } };
+        try
+        {
+            return (await Calls.RetryAsync(() => catalog.BatchRegisterDatasetsAsync(request, cancellationToken: token).ResponseAsync, token)).Datasets;
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.AlreadyExists)
+        {
+            var registered = new BatchRegisterDatasetsRequest { Requests = { chunk.Select(d => PlanRequests.Registration(_prefix, d, submit: false)) } };
+            var datasets = (await Calls.RetryAsync(() => catalog.BatchRegisterDatasetsAsync(registered, cancellationToken: token).ResponseAsync, token)).Datasets;
+            var drafts = chunk.Where((_, k) => datasets[k].Status == CertificationStatus.Draft).ToArray();
+            if (drafts.Length > 0)
+            {
+                var submit = new BatchSubmitForCertificationRequest
+                {
+                    Requests = { drafts.Select(d => new SubmitForCertificationRequest { RequestId = $"{_prefix}-ds{d.Index}-submit", Id = datasets[Array.IndexOf(chunk, d)].Id }) },
+                };
+                await Calls.RetryAsync(() => catalog.BatchSubmitForCertificationAsync(submit, cancellationToken: token).ResponseAsync, token);
+            }
+
+            return datasets;
+        }
+    }
+
+    /// <summary>
+    /// Records the planned evaluations of the certified datasets (one call each, request ids per evaluation): every
+    /// dataset's first evaluation, then every second one, and so on. An evaluation locks its dataset's row (to recompute
+    /// the dataset's summary), so calls in flight together are kept on different datasets; in plan order a dataset's two
+    /// or three evaluations went out together and their write groups waited for each other's locks (and deadlocked).
+    /// </summary>
     private async Task EvaluateAsync(CatalogService.CatalogServiceClient catalog, CancellationToken ct)
     {
         await using var progress = new Progress("evaluations recorded", plan.Evaluations.Count);
-        await Calls.ForEachAsync(plan.Evaluations, options.Concurrency, progress, (e, token) =>
+        var spread = plan.Evaluations.GroupBy(e => e.DatasetIndex)
+            .SelectMany(g => g.Select((e, round) => (e, round)))
+            .OrderBy(x => x.round).ThenBy(x => x.e.Index)
+            .Select(x => x.e);
+        await Calls.ForEachAsync(spread, options.Concurrency, progress, (e, token) =>
         {
             var request = new RecordEvaluationRequest
             {
@@ -128,6 +150,10 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
         }, ct);
     }
 
+    /// <summary>
+    /// Lists through BatchCreateListings (all-or-nothing per call, request ids per item, so a rerun, or a run after an
+    /// older one-call-per-listing run, stores nothing twice).
+    /// </summary>
     private async Task ListAsync(TradingService.TradingServiceClient trading, CancellationToken ct)
     {
         // 200 listings are ~30 KB of request and two catalog BatchGetDatasets calls inside trading.
