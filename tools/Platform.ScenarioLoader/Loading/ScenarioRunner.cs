@@ -70,6 +70,8 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
             }, ct);
         }
 
+        // Certified in the order registered (and submitted), so the datasets of one certify batch leave their notice
+        // period together.
         var toCertify = pending.Order().ToArray();
 
         // The notice period (shortened by configuration for the scenario) runs from submission; certifying too early
@@ -103,12 +105,12 @@ public sealed class ScenarioRunner(LoaderOptions options, ScenarioPlan plan)
         {
             var registered = new BatchRegisterDatasetsRequest { Requests = { chunk.Select(d => PlanRequests.Registration(_prefix, d, submit: false)) } };
             var datasets = (await Calls.RetryAsync(() => catalog.BatchRegisterDatasetsAsync(registered, cancellationToken: token).ResponseAsync, token)).Datasets;
-            var drafts = chunk.Where((_, k) => datasets[k].Status == CertificationStatus.Draft).ToArray();
+            var drafts = Enumerable.Range(0, chunk.Length).Where(k => datasets[k].Status == CertificationStatus.Draft).ToArray();
             if (drafts.Length > 0)
             {
                 var submit = new BatchSubmitForCertificationRequest
                 {
-                    Requests = { drafts.Select(d => new SubmitForCertificationRequest { RequestId = $"{_prefix}-ds{d.Index}-submit", Id = datasets[Array.IndexOf(chunk, d)].Id }) },
+                    Requests = { drafts.Select(k => new SubmitForCertificationRequest { RequestId = $"{_prefix}-ds{chunk[k].Index}-submit", Id = datasets[k].Id }) },
                 };
                 await Calls.RetryAsync(() => catalog.BatchSubmitForCertificationAsync(submit, cancellationToken: token).ResponseAsync, token);
             }
