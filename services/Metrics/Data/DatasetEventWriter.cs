@@ -18,13 +18,12 @@ internal static class DatasetEventWriter
     private const string FactValues =
         "u.name, u.domain, u.modality, u.volume_bytes, u.record_count, u.token_count, u.province, u.provider_organisation, u.annotation_base_code";
 
-    private const string FactUpdates =
-        """
-        facts_at = excluded.facts_at, name = excluded.name, domain = excluded.domain, modality = excluded.modality,
-        volume_bytes = excluded.volume_bytes, record_count = excluded.record_count, token_count = excluded.token_count,
-        province = excluded.province, provider_organisation = excluded.provider_organisation,
-        annotation_base_code = excluded.annotation_base_code
-        """;
+    /// <summary>
+    /// On conflict the descriptive facts are replaced only by an event at least as new as the stored facts (all
+    /// expressions of one update see the row as it was, so the lifecycle columns beside them compare the same old facts_at).
+    /// </summary>
+    private static readonly string NewerFacts = string.Join(", ", ("facts_at, " + FactColumns).Split(", ").Select(column =>
+        $"{column} = case when datasets.facts_at <= excluded.facts_at then excluded.{column} else datasets.{column} end"));
 
     public static Task DatasetRegisteredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetRegistered> events, CancellationToken ct) =>
         UpsertFactsAsync(connection, transaction, events, e => new DatasetRow(e.DatasetId, e.Facts, e.RegisteredAt, null, null),
@@ -99,21 +98,15 @@ internal static class DatasetEventWriter
                 Column("annotation_base_code", NpgsqlDbType.Text, segment, r => r.Facts.AnnotationBaseCode),
             ];
 
-            // The lifecycle column always merges; the descriptive facts only when this event is at least as new.
+            // The lifecycle columns always merge; the descriptive facts only when this event is at least as new. One
+            // statement: a new dataset is written once, not inserted and then updated to the same values.
             return
             [
                 Unnest(
                     $$"""
                     insert into datasets (dataset_id, {{lifecycleColumns}}, facts_at, {{FactColumns}})
                     select u.dataset_id, {{lifecycleValues}}, u.at, {{FactValues}} from {rows} order by u.dataset_id
-                    on conflict (dataset_id) do update set {{lifecycleUpdate}}
-                    """,
-                    columns),
-                Unnest(
-                    $$"""
-                    insert into datasets (dataset_id, facts_at, {{FactColumns}})
-                    select u.dataset_id, u.at, {{FactValues}} from {rows} order by u.dataset_id
-                    on conflict (dataset_id) do update set {{FactUpdates}} where datasets.facts_at <= excluded.facts_at
+                    on conflict (dataset_id) do update set {{lifecycleUpdate}}, {{NewerFacts}}
                     """,
                     columns),
             ];
