@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Measures a single-item write with h2load (no trace context) as a ratio to its service's empty call
-# (grpc.health.v1 Check) measured right before it, on one connection with 32 streams, beside the load tool's
+# (grpc.health.v1 Check), the two alternating three times (medians; h2load_pair), on one connection with 32 streams, beside the load tool's
 # `register` scenario. Prints a Markdown table.
 #   register   RegisterDataset without a request id: a new draft per call (drafts count in no indicator)
 # h2load sends one body for every call: a PlaceTrade needs a request id, so every call after the first would be the
 # same request answered from its stored answer, and past the per-client write limit (5,000/s) RESOURCE_EXHAUSTED,
 # which h2load counts as success (HTTP 200). Fresh trades are the load tool's to measure (`--scenarios trade`).
-# usage: scripts/h2load-writes.sh [duration-seconds, default 10]   (against the running platform; the token is the
+# usage: scripts/h2load-writes.sh [seconds per run, default 5] [rounds, default 3]   (against the running platform; the token is the
 #        load-test client's from .data/identity/clients.json, or CLIENTS=<path to another clients.json>)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-duration=${1:-10}
+duration=${1:-5}
+rounds=${2:-3}
 streams=32
 clients=${CLIENTS:-.data/identity/clients.json}
 catalog=${CATALOG_URL:-http://127.0.0.1:5011}
@@ -54,13 +55,12 @@ check() {
   [ -z "$status" ] || [ "$status" = 0 ] || { echo "$1 answers grpc-status $status" >&2; exit 1; }
 }
 
-echo "| call (h2load, no trace context, $streams streams, 1 connection) | service | calls/s | p99 ms | empty call right before: calls/s | p99 ms | vs empty call (throughput / p99) |"
+echo "| call (h2load, no trace context, $streams streams, 1 connection; medians of $rounds runs) | service | calls/s | p99 ms | empty call, alternating with it: calls/s | p99 ms | vs empty call (throughput / p99) |"
 echo "|---|---|---:|---:|---:|---:|---|"
 for entry in "register catalog $catalog/platform.catalog.v1.CatalogService/RegisterDataset register.grpc"; do
   read -r name service url body <<<"$entry"
   base=${url%%/platform.*}/grpc.health.v1.Health/Check
   check "$url" "$work/$body"
-  read -r brps bp99 < <(h2load_run "$base" "$work/health.grpc" -H "authorization: Bearer $token")
-  read -r rps p99 < <(h2load_run "$url" "$work/$body" -H "authorization: Bearer $token")
+  read -r rps p99 brps bp99 < <(h2load_pair "$base" "$work/health.grpc" "$url" "$work/$body" -H "authorization: Bearer $token")
   h2load_row "$name" "$service" "$rps" "$p99" "$brps" "$bp99"
 done

@@ -2,7 +2,7 @@
 # The scaling table: for each scale N given, starts the platform on an empty .data/ (./run.sh --wipe --no-scenario),
 # loads N times the nation through the public APIs (scenario loader --scale N, timed), rebuilds the indicators, then
 # measures, in one run: SearchDatasets with facets and GetDataset at 16 clients, the headline read (load tool and
-# h2load, each as a ratio to the empty call right before), the freshness p99, the stack's memory (PSS of every process
+# h2load, each as a ratio to the empty call alternating with it), the freshness p99, the stack's memory (PSS of every process
 # the app host started, scripts/stack-memory.sh) and the size of each database; stops the platform; prints one
 # Markdown row per scale and writes the table to bench/SCALING.md and into README.md between the scaling markers.
 # usage: scripts/scale-bench.sh --wipe 1 3 10
@@ -49,7 +49,7 @@ for scale in "$@"; do
   # A run with non-OK calls still prints its table (their count is its last column).
   "${loadtest[@]}" --scenarios search,get-dataset --concurrency 16 --duration 15 >"$log.search.txt" || true
   "${loadtest[@]}" --scenarios headline,freshness --concurrency 32 --duration 15 >"$log.headline.txt" || true
-  scripts/h2load-reads.sh 10 >"$log.h2load.md" 2>"$log.h2load.err" || true
+  scripts/h2load-reads.sh >"$log.h2load.md" 2>"$log.h2load.err" || true
   memory=$(scripts/stack-memory.sh --total)
   port=$(ps -eo args | sed -n "s|.*postgres -D $PWD/.data/postgres.*port=\([0-9]*\).*|\1|p" | head -1)
   sizes=$(psql -h 127.0.0.1 -p "$port" -U postgres -At -F ' ' -c \
