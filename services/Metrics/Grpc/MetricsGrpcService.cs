@@ -40,7 +40,7 @@ internal sealed class MetricsGrpcService(
     [AllowAnonymous]
     public async Task<SerializedHeadline> GetHeadlineSnapshot(GetHeadlineIndicatorsRequest request, ServerCallContext context)
     {
-        var asOf = RequestValidation.ValidateHeadline(request, Calculations.Today(time));
+        var asOf = RequestValidation.ValidateHeadline(request, time);
         return (await reader.GetHeadlineAsync(asOf, context.CancellationToken)).Bytes(request.View);
     }
 
@@ -48,7 +48,7 @@ internal sealed class MetricsGrpcService(
     [AllowAnonymous]
     public override async Task<HeadlineIndicators> GetHeadlineIndicators(GetHeadlineIndicatorsRequest request, ServerCallContext context)
     {
-        var asOf = RequestValidation.ValidateHeadline(request, Calculations.Today(time));
+        var asOf = RequestValidation.ValidateHeadline(request, time);
         return (await reader.GetHeadlineAsync(asOf, context.CancellationToken)).Message(request.View);
     }
 

@@ -144,11 +144,17 @@ internal static class RequestValidation
         return day;
     }
 
-    public static DateOnly? ValidateHeadline(GetHeadlineIndicatorsRequest request, DateOnly today)
+    /// <summary>The headline's as_of day, or null for today's figures (the hot read: then nothing else is computed).</summary>
+    public static DateOnly? ValidateHeadline(GetHeadlineIndicatorsRequest request, TimeProvider time)
     {
         ValidateView(request.View);
+        if (request.AsOf.Length == 0)
+        {
+            return null;
+        }
+
         var violations = new FieldViolations();
-        var asOf = AsOf(request.AsOf, today, violations);
+        var asOf = AsOf(request.AsOf, Computation.Calculations.Today(time), violations);
         violations.ThrowIfAny();
         return asOf;
     }

@@ -10,13 +10,14 @@ namespace Platform.Infrastructure.Grpc;
 /// </summary>
 public sealed class FieldViolations
 {
-    private readonly List<BadRequest.Types.FieldViolation> _violations = [];
+    // Created with the first violation: most requests are valid, and every one of them makes a FieldViolations.
+    private List<BadRequest.Types.FieldViolation>? _violations;
 
-    public bool Any => _violations.Count > 0;
+    public bool Any => _violations is { Count: > 0 };
 
     public FieldViolations Add(string field, string description)
     {
-        _violations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
+        (_violations ??= []).Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
         return this;
     }
 
@@ -41,11 +42,12 @@ public sealed class FieldViolations
 
     public RpcException ToException()
     {
-        var reported = _violations.Take(MaxReported).ToList();
-        var message = _violations.Count == 1
-            ? $"Invalid {_violations[0].Field}: {_violations[0].Description}"
-            : $"{_violations.Count} invalid fields{(_violations.Count > MaxReported ? $" (the first {MaxReported} in the details)" : "")}: "
-              + string.Join(", ", reported.Take(10).Select(v => v.Field)) + (_violations.Count > 10 ? ", …" : "");
+        var violations = _violations ?? [];
+        var reported = violations.Take(MaxReported).ToList();
+        var message = violations.Count == 1
+            ? $"Invalid {violations[0].Field}: {violations[0].Description}"
+            : $"{violations.Count} invalid fields{(violations.Count > MaxReported ? $" (the first {MaxReported} in the details)" : "")}: "
+              + string.Join(", ", reported.Take(10).Select(v => v.Field)) + (violations.Count > 10 ? ", …" : "");
         var badRequest = new BadRequest();
         badRequest.FieldViolations.AddRange(reported);
 
