@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using Dapper;
 using Google.Protobuf.WellKnownTypes;
+using Npgsql;
 using Platform.Catalog.V1;
 using Platform.Testing;
 
@@ -20,6 +23,28 @@ public sealed class WritePathTests(CatalogFixture fixture)
             async r => await Client.RegisterDatasetAsync(r), Datasets.ChestCt(),
             async first => await RenameAsync(first, "改名"),
             r => r.Name = "另一个数据集");
+
+    /// <summary>
+    /// Concurrent single writes are written in groups, and their events are inserted with the group's records rather
+    /// than one statement each: every call's event is still there once, with the trace context of its own call (each
+    /// call is a trace of its own, so no two events share one).
+    /// </summary>
+    [Fact]
+    public async Task ConcurrentWritesStoreEachEventOnceWithItsOwnTraceContext()
+    {
+        var datasets = await Task.WhenAll(Enumerable.Range(0, 32).Select(async _ => await Client.RegisterDatasetAsync(Datasets.ChestCt())));
+
+        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
+        var traces = new HashSet<string>();
+        foreach (var dataset in datasets)
+        {
+            var (type, traceParent) = Assert.Single(await connection.QueryAsync<(string, string?)>(
+                "select message_type, trace_parent from outbox_messages where payload->>'datasetId' = @id", new { id = dataset.Id }));
+            Assert.Equal("Platform.Contracts.DatasetRegistered", type);
+            Assert.NotNull(traceParent);
+            Assert.True(traces.Add(ActivityContext.Parse(traceParent, null).TraceId.ToHexString()), $"{traceParent} is another call's trace");
+        }
+    }
 
     [Fact]
     public async Task UpdateDataset()
