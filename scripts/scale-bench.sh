@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The scaling table: for each scale N given, starts the platform on an empty .data/ (./run.sh --wipe --no-scenario),
 # loads N times the nation through the public APIs (scenario loader --scale N, timed), rebuilds the indicators, then
-# measures, in one run: SearchDatasets with facets and GetDataset at 16 clients, the headline read (load tool and
-# h2load, each as a ratio to the empty call alternating with it), the freshness p99, the stack's memory (PSS of every process
+# measures, in one run: SearchDatasets with facets and GetDataset at 16 clients, the headline read (load tool, and
+# h2load alternating with the empty call), the freshness p99, the stack's memory (PSS of every process
 # the app host started, scripts/stack-memory.sh) and the size of each database; stops the platform; prints one
 # Markdown row per scale and writes the table to bench/SCALING.md and into README.md between the scaling markers.
 # usage: scripts/scale-bench.sh --wipe 1 3 10

@@ -25,9 +25,9 @@ public sealed class WritePathTests(CatalogFixture fixture)
             r => r.Name = "另一个数据集");
 
     /// <summary>
-    /// Concurrent single writes are written in groups, and their events are inserted with the group's records rather
-    /// than one statement each: every call's event is still there once, with the trace context of its own call (each
-    /// call is a trace of its own, so no two events share one).
+    /// Concurrent single writes are written in groups (several calls' items in one transaction): every call's event is
+    /// still there once, with the trace context of its own call (each call is a trace of its own, so no two events
+    /// share one).
     /// </summary>
     [Fact]
     public async Task ConcurrentWritesStoreEachEventOnceWithItsOwnTraceContext()
