@@ -19,7 +19,8 @@ h2load_run() {
   echo "$rps $p99"
 }
 
-# h2load_pair <empty call's url> <its body> <url> <body> [more h2load arguments] -> "calls/s p99 empty-calls/s empty-p99"
+# h2load_pair <empty call's url> <its body> <url> <body> [more h2load arguments]
+#   -> "calls/s p99 empty-calls/s empty-p99"
 # The empty call and the call alternate $rounds times and each figure is the median of its rounds: on two shared
 # cores the empty call alone drifted from 78k to 106k calls/s between runs a minute apart, so one pair measured once
 # moved the ratio between 0.83x and 1.28x; alternating puts both under the same drift.

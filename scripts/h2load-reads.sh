@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Measures the unary reads with h2load — an independent client that sends no trace context, the way other teams'
-# clients call — each as a ratio to its service's empty call (grpc.health.v1 Check), the two alternating three times (medians;
-# h2load_pair), on one connection with 32 streams. Prints a Markdown table. The request bodies come from the load tool
-# (--h2load-bodies), which calls each once first: h2load counts HTTP 200 as success whatever the grpc-status.
+# clients call — each as a ratio to its service's empty call (grpc.health.v1 Check), the two alternating three times
+# (medians; h2load_pair), on one connection with 32 streams. Prints a Markdown table. The request bodies come from the
+# load tool (--h2load-bodies), which calls each once first: h2load counts HTTP 200 as success whatever the grpc-status.
 # usage: scripts/h2load-reads.sh [seconds per run, default 5] [rounds, default 3]   (against the running platform)
 set -euo pipefail
 cd "$(dirname "$0")/.."
