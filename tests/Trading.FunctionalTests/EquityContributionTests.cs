@@ -17,6 +17,71 @@ public sealed class EquityContributionTests(TradingFixture fixture)
     };
 
     [Fact]
+    public async Task ConcurrentTradesAndContributionsEachGetTheirOwnAnswerAndEvent()
+    {
+        // Concurrent single placements are written in groups, as one run of the placing change: each call must still get
+        // its own answer, each contribution its own event in its own call's trace, and a refused call must
+        // neither fail the others nor be written.
+        var shanghai = await fixture.NewHighQualityListingAsync("SH");
+        var beijing = await fixture.NewHighQualityListingAsync("BJ");
+        var contributions = Enumerable.Range(1, 16).Select(i =>
+        {
+            var contribution = Contribution(shanghai);
+            contribution.ReceivingCompany = $"上海第{i}数据公司";
+            contribution.EquityShareBps = i;
+            return contribution;
+        }).ToArray();
+        var trades = Enumerable.Range(1, 16).Select(i => new PlaceTradeRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            ListingId = shanghai.Id,
+            Type = TradeType.Purchase,
+            AmountFen = i,
+        }).ToArray();
+
+        var traceIds = contributions.Select(_ => System.Diagnostics.ActivityTraceId.CreateRandom()).ToArray();
+        async Task<Trade> RecordAsync(int i)
+        {
+            // The in-process server continues the caller's trace.
+            using var call = new System.Diagnostics.Activity("test call")
+                .SetParentId(traceIds[i], System.Diagnostics.ActivitySpanId.CreateRandom(), System.Diagnostics.ActivityTraceFlags.Recorded).Start();
+            return await fixture.Client.RecordEquityContributionAsync(contributions[i]);
+        }
+
+        // Interleaved, so a group's run holds trades and contributions mixed.
+        var recorded = new Task<Trade>[contributions.Length];
+        var placed = new Task<Trade>[trades.Length];
+        Task refused = Task.CompletedTask;
+        for (var i = 0; i < contributions.Length; i++)
+        {
+            recorded[i] = RecordAsync(i);
+            placed[i] = fixture.Client.PlaceTradeAsync(trades[i]).ResponseAsync;
+            if (i == contributions.Length / 2)
+            {
+                refused = GrpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await fixture.Client.RecordEquityContributionAsync(Contribution(beijing)));
+            }
+        }
+
+        await Task.WhenAll([.. recorded, .. placed, refused]);
+
+        for (var i = 0; i < contributions.Length; i++)
+        {
+            var trade = await recorded[i];
+            Assert.Equal((contributions[i].ReceivingCompany, i + 1), (trade.Equity.ReceivingCompany, trade.Equity.EquityShareBps));
+            var payload = Assert.Single(await fixture.OutboxPayloadsAsync("EquityContributionRecorded", "tradeId", trade.Id));
+            Assert.Equal(contributions[i].ReceivingCompany, payload.GetProperty("receivingCompany").GetString());
+            Assert.Equal(i + 1, payload.GetProperty("equityShareBasisPoints").GetInt32());
+            var traceParent = await fixture.ScalarAsync<string?>(
+                "select trace_parent from outbox_messages where payload ->> 'tradeId' = @id", new { id = trade.Id });
+            Assert.Equal(traceIds[i], System.Diagnostics.ActivityContext.Parse(traceParent!, null).TraceId);
+        }
+
+        Assert.Equal(Enumerable.Range(1, 16).Select(i => (long)i), (await Task.WhenAll(placed)).Select(t => t.AmountFen));
+        Assert.Equal(0, await fixture.CountAsync("select count(*) from trades where listing_id = @id", new { id = Guid.Parse(beijing.Id) }));
+        Assert.Equal(32, await fixture.CountAsync("select count(*) from trades where listing_id = @id", new { id = Guid.Parse(shanghai.Id) }));
+    }
+
+    [Fact]
     public async Task EquityContributionIsRefusedOnBeijing()
     {
         var listing = await fixture.NewHighQualityListingAsync("BJ");

@@ -129,6 +129,12 @@ public sealed class TradingFixture : IAsyncLifetime
         return payloads.Select(p => JsonDocument.Parse(p).RootElement).ToList();
     }
 
+    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        return await connection.ExecuteScalarAsync<T>(sql, parameters) ?? throw new InvalidOperationException($"No value: {sql}");
+    }
+
     public async Task<long> CountAsync(string sql, object? parameters = null)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

@@ -34,59 +34,61 @@ internal sealed class DatasetStore(
 
     /// <summary>
     /// Registers every item in DRAFT (or PUBLIC_NOTICE, its notice period starting now, when it is also submitted) in one
-    /// transaction: one multi-row insert and one outbox insert.
+    /// transaction: one multi-row insert and one outbox insert, for concurrent single registrations too.
     /// </summary>
     public Task<Dataset[]> RegisterAsync(WriteCall call, IReadOnlyList<Registration> items, ItemNaming naming, CancellationToken cancellationToken) =>
-        writes.RunAsync(call, items.Select(i => i.Item).ToArray(), naming, Dataset.Parser, async (connection, transaction, fresh) =>
-        {
-            var now = time.GetUtcNow();
-            var noticeEndsAt = now + certification.Value.NoticePeriod;
-            var ids = Infrastructure.Postgres.UuidV7.Ascending(fresh.Length, now);
-            var rows = new JsonArray();
-            for (var k = 0; k < fresh.Length; k++)
-            {
-                var row = JsonSerializer.SerializeToNode(DatasetRow.ContentParameters(items[fresh[k]].Content), RowJson)!.AsObject();
-                row["id"] = ids[k];
-                if (items[fresh[k]].Submit)
-                {
-                    row["status"] = (short)CertificationStatus.PublicNotice;
-                    row["notice_started_at"] = now;
-                    row["notice_ends_at"] = noticeEndsAt;
-                }
+        writes.RunAsync(call, items, i => i.Item, naming, Dataset.Parser, _registering, cancellationToken);
 
-                rows.Add(row);
+    private readonly BatchWork<Registration, Dataset> _registering = new(async (connection, transaction, items) =>
+    {
+        var now = time.GetUtcNow();
+        var noticeEndsAt = now + certification.Value.NoticePeriod;
+        var ids = Infrastructure.Postgres.UuidV7.Ascending(items.Count, now);
+        var rows = new JsonArray();
+        for (var k = 0; k < items.Count; k++)
+        {
+            var row = JsonSerializer.SerializeToNode(DatasetRow.ContentParameters(items[k].Content), RowJson)!.AsObject();
+            row["id"] = ids[k];
+            if (items[k].Submit)
+            {
+                row["status"] = (short)CertificationStatus.PublicNotice;
+                row["notice_started_at"] = now;
+                row["notice_ends_at"] = noticeEndsAt;
             }
 
-            // jsonb_to_recordset turns the rows (snake_case keys = column names) into one multi-row insert.
-            // Each dataset with its revision 1, in one statement.
-            var inserted = (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
-                $"""
-                with inserted as (
-                insert into datasets (id, name, name_en, description_zh, description_en, domain, modality, volume_bytes, record_count,
-                    token_count, language_shares, zh_share_bp, annotation_base_code, annotation_method, annotated_fraction_bp,
-                    quality_grade, licence, access_level, provider_organisation, province, keywords, edition, search_text,
-                    status, notice_started_at, notice_ends_at, version, created_at, updated_at)
-                select id, name, name_en, description_zh, description_en, domain, modality, volume_bytes, record_count,
-                    token_count, language_shares::jsonb, zh_share_bp, annotation_base_code, annotation_method, annotated_fraction_bp,
-                    quality_grade, licence, access_level, provider_organisation, province, keywords, edition, search_text,
-                    coalesce(status, @draft), notice_started_at, notice_ends_at, 1, @now, @now
-                from jsonb_to_recordset(@rows::jsonb) as r(id uuid, name text, name_en text, description_zh text, description_en text,
-                    domain smallint, modality smallint, volume_bytes bigint, record_count bigint, token_count bigint, language_shares text,
-                    zh_share_bp int, annotation_base_code text, annotation_method smallint, annotated_fraction_bp int,
-                    quality_grade smallint, licence smallint, access_level smallint, provider_organisation text, province text,
-                    keywords text[], edition text, search_text text, status smallint, notice_started_at timestamptz, notice_ends_at timestamptz)
-                returning {DatasetRow.Columns}),
-                revisions as (
-                    insert into dataset_revisions (dataset_id, revision, volume_bytes, record_count, token_count, language_shares, note, created_at)
-                    select id, 1, volume_bytes, record_count, token_count, language_shares::jsonb, '', @now from inserted)
-                select * from inserted
-                """, new { rows = rows.ToJsonString(), now, draft = (short)CertificationStatus.Draft }, transaction, cancellationToken: cancellationToken)))
-                .ToDictionary(r => r.Id);
-            var datasets = ids.Select(id => inserted[id].ToMessage()).ToArray();
-            await outbox.EnqueueManyAsync(connection, transaction,
-                datasets.Select((d, k) => new DatasetRegistered(ids[k], DatasetRow.Facts(d), now)).ToArray(), cancellationToken);
-            return datasets.Select(d => Written(d, null)).ToArray();
-        }, cancellationToken);
+            rows.Add(row);
+        }
+
+        // jsonb_to_recordset turns the rows (snake_case keys = column names) into one multi-row insert.
+        // Each dataset with its revision 1, in one statement.
+        var inserted = (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
+            $"""
+            with inserted as (
+            insert into datasets (id, name, name_en, description_zh, description_en, domain, modality, volume_bytes, record_count,
+                token_count, language_shares, zh_share_bp, annotation_base_code, annotation_method, annotated_fraction_bp,
+                quality_grade, licence, access_level, provider_organisation, province, keywords, edition, search_text,
+                status, notice_started_at, notice_ends_at, version, created_at, updated_at)
+            select id, name, name_en, description_zh, description_en, domain, modality, volume_bytes, record_count,
+                token_count, language_shares::jsonb, zh_share_bp, annotation_base_code, annotation_method, annotated_fraction_bp,
+                quality_grade, licence, access_level, provider_organisation, province, keywords, edition, search_text,
+                coalesce(status, @draft), notice_started_at, notice_ends_at, 1, @now, @now
+            from jsonb_to_recordset(@rows::jsonb) as r(id uuid, name text, name_en text, description_zh text, description_en text,
+                domain smallint, modality smallint, volume_bytes bigint, record_count bigint, token_count bigint, language_shares text,
+                zh_share_bp int, annotation_base_code text, annotation_method smallint, annotated_fraction_bp int,
+                quality_grade smallint, licence smallint, access_level smallint, provider_organisation text, province text,
+                keywords text[], edition text, search_text text, status smallint, notice_started_at timestamptz, notice_ends_at timestamptz)
+            returning {DatasetRow.Columns}),
+            revisions as (
+                insert into dataset_revisions (dataset_id, revision, volume_bytes, record_count, token_count, language_shares, note, created_at)
+                select id, 1, volume_bytes, record_count, token_count, language_shares::jsonb, '', @now from inserted)
+            select * from inserted
+            """, new { rows = rows.ToJsonString(), now, draft = (short)CertificationStatus.Draft }, transaction)))
+            .ToDictionary(r => r.Id);
+        var datasets = ids.Select(id => inserted[id].ToMessage()).ToArray();
+        await outbox.EnqueueManyAsync(connection, transaction,
+            datasets.Select((d, k) => new DatasetRegistered(ids[k], DatasetRow.Facts(d), now)).ToArray(), CancellationToken.None);
+        return datasets.Select(d => Written(d, null, cache)).ToArray();
+    });
 
     /// <summary>Applies <paramref name="apply"/> (which merges and validates the masked fields) to the current dataset.</summary>
     public Task<Dataset> UpdateAsync(WriteCall call, WriteItem item, Guid id, long expectedVersion, Func<Dataset, Dataset> apply, CancellationToken cancellationToken) =>
@@ -288,6 +290,8 @@ internal sealed class DatasetStore(
     /// A write's answer for one dataset: the dataset, its organisation as the owner, its re-indexing once committed, and
     /// its change from <paramref name="before"/> (none: registered) for the dataset's history.
     /// </summary>
-    private Written<Dataset> Written(Dataset dataset, DatasetRow? before) =>
+    private Written<Dataset> Written(Dataset dataset, DatasetRow? before) => Written(dataset, before, cache);
+
+    private static Written<Dataset> Written(Dataset dataset, DatasetRow? before, DatasetCache cache) =>
         new(dataset, [dataset.Id], dataset.Provider?.Organisation, () => cache.Apply(dataset), [new RecordChange(dataset.Id, before?.ToMessage(), dataset)]);
 }

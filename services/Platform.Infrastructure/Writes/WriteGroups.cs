@@ -15,6 +15,8 @@ namespace Platform.Infrastructure.Writes;
 /// back and each of its calls is written on its own (<see cref="WritePath"/>'s path for one call, with its retries), so
 /// a call's answer never depends on the calls it was grouped with. A group whose commit fails answers that failure to
 /// its calls: whether it committed is unknown, so they are not written again (a retry with the request id is safe).
+/// Consecutive items of one <see cref="BatchWork"/> run as one change, in their order, so a group of 32 registrations
+/// costs one multi-row insert.
 /// </summary>
 public sealed class WriteGroups : IAsyncDisposable
 {
@@ -48,17 +50,25 @@ public sealed class WriteGroups : IAsyncDisposable
     /// Writes a call's single item with other calls': its outcome once its group committed, or null when the call must
     /// write on its own (its group failed, or the item was held back from it).
     /// </summary>
+    /// <param name="batch">The work with <paramref name="value"/>, the item, when <paramref name="work"/> runs it as a
+    /// <see cref="BatchWork"/>; null when the item cannot run with others'.</param>
     internal async Task<Written<T>?> WriteAsync<T>(
         WriteCall call, WriteItem item, byte[] fingerprint, Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work,
-        Activity? activity, CancellationToken cancellationToken)
+        (BatchWork Work, object Value)? batch, Activity? activity, CancellationToken cancellationToken)
         where T : IMessage<T>
     {
         Written<T>? outcome = null;
-        var write = new GroupedWrite(call, item, (activity ?? Activity.Current)?.Context ?? default, cancellationToken, async (connection, transaction) =>
+        var caller = (activity ?? Activity.Current)?.Context ?? default;
+        WriteRecord Done(Written<T> written)
         {
-            outcome = (await work(connection, transaction, [0]))[0];
-            return WriteRecord.Of(call, item, fingerprint, outcome);
-        });
+            outcome = written;
+            return WriteRecord.Of(call, item, fingerprint, written);
+        }
+
+        var write = new GroupedWrite(
+            call, item, caller, cancellationToken,
+            async (connection, transaction) => Done((await work(connection, transaction, [0]))[0]),
+            batch is var (batchWork, value) ? new BatchedItem(batchWork, value, caller, written => Done((Written<T>)written)) : null);
         return _queue.Writer.TryWrite(write) && await write.Written.WaitAsync(cancellationToken) ? outcome : null;
     }
 
@@ -106,10 +116,27 @@ public sealed class WriteGroups : IAsyncDisposable
             await using var connection = await _dataSource.OpenConnectionAsync();
             await using var transaction = await connection.BeginTransactionAsync();
             var records = new WriteRecord[group.Count];
-            for (var i = 0; i < group.Count; i++)
+            for (var i = 0; i < group.Count;)
             {
-                using var change = ChangeActivity(group[i].Caller);
-                records[i] = await group[i].Change(connection, transaction);
+                var end = i + 1;
+                while (end < group.Count && group[i].Batched is { } first && group[end].Batched?.Work == first.Work)
+                {
+                    end++;
+                }
+
+                if (end - i > 1)
+                {
+                    // Under the group's span, linked to every call; each event still carries its own call's trace context.
+                    (await group[i].Batched!.Work.RunTogetherAsync(connection, transaction, group[i..end].Select(w => w.Batched!).ToArray()))
+                        .CopyTo(records, i);
+                }
+                else
+                {
+                    using var change = ChangeActivity(group[i].Caller);
+                    records[i] = await group[i].Change(connection, transaction);
+                }
+
+                i = end;
             }
 
             if (!await WriteRecords.StoreAsync(connection, transaction, records, _time.GetUtcNow(), CancellationToken.None))
@@ -159,7 +186,8 @@ public sealed class WriteGroups : IAsyncDisposable
 
 /// <summary>One call's single-item write waiting for a group (<see cref="WriteGroups"/>).</summary>
 internal sealed class GroupedWrite(
-    WriteCall call, WriteItem item, ActivityContext caller, CancellationToken cancellationToken, Func<NpgsqlConnection, NpgsqlTransaction, Task<WriteRecord>> change)
+    WriteCall call, WriteItem item, ActivityContext caller, CancellationToken cancellationToken,
+    Func<NpgsqlConnection, NpgsqlTransaction, Task<WriteRecord>> change, BatchedItem? batched)
 {
     private readonly TaskCompletionSource<bool> _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -174,6 +202,9 @@ internal sealed class GroupedWrite(
 
     /// <summary>Runs the item's change on the group's transaction.</summary>
     public Func<NpgsqlConnection, NpgsqlTransaction, Task<WriteRecord>> Change => change;
+
+    /// <summary>The item as one of a <see cref="BatchWork"/>'s, which can run with the next calls' items of that work; null when it runs alone.</summary>
+    public BatchedItem? Batched => batched;
 
     /// <summary>True: written with the group. False: the call writes on its own.</summary>
     public Task<bool> Written => _written.Task;

@@ -59,7 +59,7 @@ public sealed class WritePath(
         Func<NpgsqlConnection, NpgsqlTransaction, Task<Written<T>>> work, CancellationToken cancellationToken)
         where T : IMessage<T> =>
         (await RunCoreAsync(call, [item], ItemNaming.Single, parser,
-            async (connection, transaction, _) => [await work(connection, transaction)], groupable: false, cancellationToken))[0];
+            async (connection, transaction, _) => [await work(connection, transaction)], groupable: false, batch: null, cancellationToken))[0];
 
     /// <summary>
     /// Runs a batch's items in one transaction: <paramref name="work"/> gets the indices of the items that are not
@@ -70,14 +70,29 @@ public sealed class WritePath(
         WriteCall call, IReadOnlyList<WriteItem> items, ItemNaming naming, MessageParser<T> parser,
         Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work, CancellationToken cancellationToken)
         where T : IMessage<T> =>
-        RunCoreAsync(call, items, naming, parser, work, groupable: !naming.IsBatch && items.Count == 1, cancellationToken);
+        RunCoreAsync(call, items, naming, parser, work, groupable: !naming.IsBatch && items.Count == 1, batch: null, cancellationToken);
+
+    /// <summary>
+    /// Runs a batch's items in one transaction through <paramref name="work"/>, which changes many items at once. A
+    /// single item (<see cref="ItemNaming.Single"/>) may be written with other calls' single items, and with those of the
+    /// same work in one run of it (<see cref="WriteGroups"/>).
+    /// </summary>
+    public Task<T[]> RunAsync<TItem, T>(
+        WriteCall call, IReadOnlyList<TItem> items, Func<TItem, WriteItem> itemOf, ItemNaming naming, MessageParser<T> parser,
+        BatchWork<TItem, T> work, CancellationToken cancellationToken)
+        where TItem : notnull
+        where T : IMessage<T> =>
+        RunCoreAsync(call, items.Select(itemOf).ToArray(), naming, parser,
+            (connection, transaction, fresh) => work.RunAsync(connection, transaction, fresh.Select(i => items[i]).ToArray()),
+            groupable: !naming.IsBatch && items.Count == 1, batch: items.Count == 1 ? (work, items[0]) : null, cancellationToken);
 
     private async Task<T[]> RunCoreAsync<T>(
         WriteCall call, IReadOnlyList<WriteItem> items, ItemNaming naming, MessageParser<T> parser,
-        Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work, bool groupable, CancellationToken cancellationToken)
+        Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work, bool groupable, (BatchWork, object)? batch,
+        CancellationToken cancellationToken)
         where T : IMessage<T>
     {
-        var answers = await WriteAsync(call, items, naming, parser, work, groupable, cancellationToken);
+        var answers = await WriteAsync(call, items, naming, parser, work, groupable, batch, cancellationToken);
         foreach (var hook in _afterWrite)
         {
             await hook.AnsweredAsync(call, answers.Cast<IMessage>().ToArray());
@@ -88,7 +103,8 @@ public sealed class WritePath(
 
     private async Task<T[]> WriteAsync<T>(
         WriteCall call, IReadOnlyList<WriteItem> items, ItemNaming naming, MessageParser<T> parser,
-        Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work, bool groupable, CancellationToken cancellationToken)
+        Func<NpgsqlConnection, NpgsqlTransaction, int[], Task<Written<T>[]>> work, bool groupable, (BatchWork, object)? batch,
+        CancellationToken cancellationToken)
         where T : IMessage<T>
     {
         var fingerprints = items.Select(i => i.RequestId.Length > 0 ? RequestFingerprint.Of(i.Request) : []).ToArray();
@@ -104,7 +120,7 @@ public sealed class WritePath(
         {
             try
             {
-                if (attempt == 1 && groupable && await groups.WriteAsync(call, items[0], fingerprints[0], work, activity, cancellationToken) is { } grouped)
+                if (attempt == 1 && groupable && await groups.WriteAsync(call, items[0], fingerprints[0], work, batch, activity, cancellationToken) is { } grouped)
                 {
                     activity?.SetTag("platform.resource_ids", grouped.ResourceIds.Take(MaxTaggedIds).ToArray());
                     return [Committed(call, grouped)];

@@ -3,7 +3,9 @@ using Npgsql;
 using Platform.Contracts;
 using Platform.Infrastructure.Errors;
 using Platform.Infrastructure.Grpc;
+using Platform.Infrastructure.Access;
 using Platform.Infrastructure.Writes;
+using Platform.Trading.Grpc;
 using Platform.Trading.Domain;
 using Platform.Trading.V1;
 
@@ -23,72 +25,86 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, WritePath wri
     }
 
     /// <summary>
-    /// Places a trade on an active listing, through the write path. An equity contribution writes its
-    /// <see cref="EquityContributionRecorded"/> event in the same transaction.
+    /// Places a trade on an active listing of the caller's exchange, through the write path. An equity contribution
+    /// writes its <see cref="EquityContributionRecorded"/> event in the same transaction.
     /// </summary>
-    public Task<Trade> PlaceAsync(WriteCall call, WriteItem item, NewTrade trade, CancellationToken cancellationToken) =>
-        writes.RunAsync(call, item, Trade.Parser, async (connection, transaction) =>
+    public async Task<Trade> PlaceAsync(WriteCall call, WriteItem item, NewTrade trade, CancellationToken cancellationToken) =>
+        (await writes.RunAsync(call, [new Placement(item, trade, call.Caller)], p => p.Item, ItemNaming.Single, Trade.Parser, _placing, cancellationToken))[0];
+
+    /// <summary>A trade to place and who places it: an exchange's client places trades on its own exchange's listings only.</summary>
+    private sealed record Placement(WriteItem Item, NewTrade Trade, Caller Caller);
+
+    /// <summary>Places the trades of concurrent calls together: one query for their listings, one for the equity pilots, one insert.</summary>
+    private readonly BatchWork<Placement, Trade> _placing = new(async (connection, transaction, placements) =>
+    {
+        // "for share" keeps the listings from being delisted while trades are being placed on them.
+        var listings = (await connection.QueryAsync<ListingRow>(new CommandDefinition(
+            $"select {ListingRow.Columns} from listings where id = any(@ids) order by id for share",
+            new { ids = placements.Select(p => p.Trade.ListingId).Distinct().ToArray() }, transaction))).ToDictionary(l => l.Id);
+        var equityExchanges = placements.Where(p => p.Trade.Type == TradeType.EquityContribution && listings.ContainsKey(p.Trade.ListingId))
+            .Select(p => listings[p.Trade.ListingId].ExchangeCode).Distinct().ToArray();
+        var pilots = equityExchanges.Length == 0 ? [] : (await connection.QueryAsync<string>(new CommandDefinition(
+            "select code from exchanges where code = any(@equityExchanges) and equity_pilot", new { equityExchanges }, transaction))).ToHashSet();
+        foreach (var (_, trade, caller) in placements)
         {
-            // "for share" keeps the listing from being delisted while the trade is being placed on it.
-            var listing = await connection.QuerySingleOrDefaultAsync<ListingRow>(new CommandDefinition(
-                $"select {ListingRow.Columns} from listings where id = @id for share", new { id = trade.ListingId }, transaction, cancellationToken: cancellationToken))
-                ?? throw Refusal.NotFound("Listing", trade.ListingId.ToString());
+            var listing = listings.GetValueOrDefault(trade.ListingId) ?? throw Refusal.NotFound("Listing", trade.ListingId.ToString());
+            ExchangeAccess.RequireOwn(caller, listing.ExchangeCode);
             if (listing.Status != (short)ListingStatus.Active)
             {
                 throw Refusal.FailedPrecondition($"Listing '{listing.Id}' is delisted; trades are only placed on active listings.");
             }
 
-            if (trade.Type == TradeType.EquityContribution)
+            if (trade.Type == TradeType.EquityContribution && !pilots.Contains(listing.ExchangeCode))
             {
-                var pilot = await connection.QuerySingleAsync<bool>(new CommandDefinition(
-                    "select equity_pilot from exchanges where code = @code", new { code = listing.ExchangeCode }, transaction, cancellationToken: cancellationToken));
-                if (!pilot)
-                {
-                    throw Refusal.FailedPrecondition(
-                        $"Exchange '{listing.ExchangeCode}' does not run the data-corpus equity-contribution pilot (数据语料作价入股).");
-                }
+                throw Refusal.FailedPrecondition(
+                    $"Exchange '{listing.ExchangeCode}' does not run the data-corpus equity-contribution pilot (数据语料作价入股).");
             }
 
             if (trade.PlacedAt < listing.ListedAt)
             {
                 throw FieldViolations.Single(trade.Type == TradeType.EquityContribution ? "recorded_at" : "placed_at", "must not be before the listing's listed_at");
             }
+        }
 
-            var inserted = await connection.QuerySingleAsync<TradeRow>(new CommandDefinition(
-                $"""
-                insert into trades (id, listing_id, exchange_code, trade_type, status, product_kind, dataset_id, amount_fen,
-                                    buyer, receiving_company, equity_share_bps, placed_at, created_at)
-                values (@id, @listingId, @exchangeCode, @tradeType, @placed, @productKind, @datasetId, @AmountFen,
-                        @Buyer, @ReceivingCompany, @EquityShareBps, @PlacedAt, @now)
-                returning {TradeRow.Columns}
-                """,
-                new
-                {
-                    id = Guid.CreateVersion7(),
-                    listingId = listing.Id,
-                    exchangeCode = listing.ExchangeCode,
-                    tradeType = Names.Of(trade.Type),
-                    placed = (short)TradeStatus.Placed,
-                    productKind = listing.ProductKind,
-                    datasetId = listing.DatasetId,
-                    trade.AmountFen,
-                    trade.Buyer,
-                    trade.ReceivingCompany,
-                    trade.EquityShareBps,
-                    trade.PlacedAt,
-                    now = time.GetUtcNow(),
-                },
-                transaction,
-                cancellationToken: cancellationToken));
-            if (trade.Type == TradeType.EquityContribution)
+        var trades = placements.Select(p => p.Trade).ToArray();
+        var of = trades.Select(t => listings[t.ListingId]).ToArray();
+        var ids = Infrastructure.Postgres.UuidV7.Ascending(trades.Length);
+        var inserted = (await connection.QueryAsync<TradeRow>(new CommandDefinition(
+            $"""
+            insert into trades (id, listing_id, exchange_code, trade_type, status, product_kind, dataset_id, amount_fen,
+                                buyer, receiving_company, equity_share_bps, placed_at, created_at)
+            select t.id, t.listing_id, t.exchange_code, t.trade_type, @placed, t.product_kind, t.dataset_id, t.amount_fen,
+                   t.buyer, t.receiving_company, t.equity_share_bps, t.placed_at, @now
+            from unnest(@ids, @listingIds, @exchangeCodes, @tradeTypes, @productKinds, @datasetIds, @amounts,
+                        @buyers, @receivingCompanies, @equityShares, @placedAts)
+                as t(id, listing_id, exchange_code, trade_type, product_kind, dataset_id, amount_fen,
+                     buyer, receiving_company, equity_share_bps, placed_at)
+            returning {TradeRow.Columns}
+            """,
+            new
             {
-                await outbox.EnqueueAsync(connection, transaction,
-                    new EquityContributionRecorded(inserted.Id, inserted.ExchangeCode, inserted.DatasetId, trade.ReceivingCompany!, inserted.AmountFen, trade.EquityShareBps!.Value, trade.PlacedAt),
-                    cancellationToken);
-            }
-
-            return Written(inserted, null);
-        }, cancellationToken);
+                ids,
+                listingIds = of.Select(l => l.Id).ToArray(),
+                exchangeCodes = of.Select(l => l.ExchangeCode).ToArray(),
+                tradeTypes = trades.Select(t => Names.Of(t.Type)).ToArray(),
+                placed = (short)TradeStatus.Placed,
+                productKinds = of.Select(l => l.ProductKind).ToArray(),
+                datasetIds = of.Select(l => l.DatasetId).ToArray(),
+                amounts = trades.Select(t => t.AmountFen).ToArray(),
+                buyers = trades.Select(t => t.Buyer).ToArray(),
+                receivingCompanies = trades.Select(t => t.ReceivingCompany).ToArray(),
+                equityShares = trades.Select(t => t.EquityShareBps).ToArray(),
+                placedAts = trades.Select(t => t.PlacedAt).ToArray(),
+                now = time.GetUtcNow(),
+            },
+            transaction))).ToDictionary(t => t.Id);
+        var equity = Enumerable.Range(0, trades.Length).Where(k => trades[k].Type == TradeType.EquityContribution).ToArray();
+        await outbox.EnqueueManyAsync(connection, transaction,
+            equity.Select(k => new EquityContributionRecorded(inserted[ids[k]].Id, inserted[ids[k]].ExchangeCode, inserted[ids[k]].DatasetId,
+                trades[k].ReceivingCompany!, trades[k].AmountFen, trades[k].EquityShareBps!.Value, trades[k].PlacedAt)).ToArray(),
+            CancellationToken.None, items: equity);
+        return ids.Select(id => Written(inserted[id], null)).ToArray();
+    });
 
     /// <summary>
     /// Takes one lifecycle step through the write path. The trade row is locked first, so concurrent steps are

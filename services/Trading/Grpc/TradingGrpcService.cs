@@ -127,21 +127,13 @@ internal sealed class TradingGrpcService(
 
     [Authorize(Policy = Rights.Exchange)]
     [WriteMethod]
-    public override async Task<Trade> PlaceTrade(PlaceTradeRequest request, ServerCallContext context)
-    {
-        var trade = TradeRequests.Trade(request, time.GetUtcNow());
-        await RequireOwnListingAsync(Caller.Of(context), trade.ListingId, context.CancellationToken);
-        return await trades.PlaceAsync(WriteCall.Of(context), new(request.RequestId, request), trade, context.CancellationToken);
-    }
+    public override Task<Trade> PlaceTrade(PlaceTradeRequest request, ServerCallContext context) =>
+        trades.PlaceAsync(WriteCall.Of(context), new(request.RequestId, request), TradeRequests.Trade(request, time.GetUtcNow()), context.CancellationToken);
 
     [Authorize(Policy = Rights.Exchange)]
     [WriteMethod]
-    public override async Task<Trade> RecordEquityContribution(RecordEquityContributionRequest request, ServerCallContext context)
-    {
-        var trade = TradeRequests.EquityContribution(request, time.GetUtcNow());
-        await RequireOwnListingAsync(Caller.Of(context), trade.ListingId, context.CancellationToken);
-        return await trades.PlaceAsync(WriteCall.Of(context), new(request.RequestId, request), trade, context.CancellationToken);
-    }
+    public override Task<Trade> RecordEquityContribution(RecordEquityContributionRequest request, ServerCallContext context) =>
+        trades.PlaceAsync(WriteCall.Of(context), new(request.RequestId, request), TradeRequests.EquityContribution(request, time.GetUtcNow()), context.CancellationToken);
 
     [Authorize(Policy = Rights.Exchange)]
     [WriteMethod]

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Google.Protobuf;
+using Npgsql;
+
+namespace Platform.Infrastructure.Writes;
+
+/// <summary>
+/// A change that writes many items at once (a multi-row insert, say), which concurrent calls' single items can share:
+/// a group (<see cref="WriteGroups"/>) runs its consecutive items of one work as one change, so 32 registrations cost
+/// one statement instead of 32. Keep one instance per operation (a field of a singleton): the instance is what tells
+/// two calls' items apart as the same work.
+/// </summary>
+public abstract class BatchWork
+{
+    /// <summary>Runs the items of several calls as one change; answers each item's record, in order.</summary>
+    internal abstract Task<WriteRecord[]> RunTogetherAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<BatchedItem> items);
+}
+
+/// <summary>
+/// <paramref name="change"/> gets the items in order and answers their outcomes in that order; it must change nothing
+/// but rows on the connection it is given (it may run twice, the first run rolled back), and refuse an item by throwing
+/// (the group is then rolled back and each call written on its own). Its outbox events belong to their items:
+/// <see cref="Outbox.Outbox.EnqueueManyAsync{T}"/> gives each the trace context of its item's call.
+/// </summary>
+public sealed class BatchWork<TItem, T>(Func<NpgsqlConnection, NpgsqlTransaction, IReadOnlyList<TItem>, Task<Written<T>[]>> change) : BatchWork
+    where T : IMessage<T>
+{
+    internal Task<Written<T>[]> RunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<TItem> items) =>
+        change(connection, transaction, items);
+
+    internal override async Task<WriteRecord[]> RunTogetherAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<BatchedItem> items)
+    {
+        using var traces = Outbox.Outbox.ItemTraces(items.Select(i => i.Caller).ToArray());
+        var outcomes = await change(connection, transaction, items.Select(i => (TItem)i.Value).ToArray());
+        if (outcomes.Length != items.Count)
+        {
+            throw new UnreachableException($"A batch work answered {outcomes.Length} outcomes for {items.Count} items.");
+        }
+
+        return items.Select((item, k) => item.Done(outcomes[k])).ToArray();
+    }
+}
+
+/// <summary>
+/// One call's item of a <see cref="BatchWork"/>, waiting in a group: the item, its call's trace context, and what the
+/// call does with its outcome (keeps it for its answer and makes the item's <see cref="WriteRecord"/>).
+/// </summary>
+internal sealed record BatchedItem(BatchWork Work, object Value, ActivityContext Caller, Func<object, WriteRecord> Done);
