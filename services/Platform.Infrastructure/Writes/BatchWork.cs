@@ -7,8 +7,9 @@ namespace Platform.Infrastructure.Writes;
 /// <summary>
 /// A change that writes many items at once (a multi-row insert, say), which concurrent calls' single items can share:
 /// a group (<see cref="WriteGroups"/>) runs its consecutive items of one work as one change, so 32 registrations cost
-/// one statement instead of 32. Keep one instance per operation (a field of a singleton): the instance is what tells
-/// two calls' items apart as the same work.
+/// one insert instead of 32. The run's statements are traced under the group's span, which links every call's span.
+/// Keep one instance per operation (a field of a singleton): the instance is what tells that two calls' items are of
+/// the same work.
 /// </summary>
 public abstract class BatchWork
 {
