@@ -4,8 +4,9 @@
 # beside the load tool's `register` scenario. Prints a Markdown table.
 #   register   RegisterDataset without a request id: a new draft per call (drafts count in no indicator)
 # h2load sends one body for every call: a PlaceTrade needs a request id, so every call after the first would be the
-# same request answered from its stored answer, and past the per-client write limit (5,000/s) RESOURCE_EXHAUSTED,
-# which h2load counts as success (HTTP 200). Fresh trades are the load tool's to measure (`--scenarios trade`).
+# same request answered from its stored answer, and past the per-client write limit (20,000/s by default)
+# RESOURCE_EXHAUSTED, which h2load counts as success (HTTP 200). Fresh trades are the load tool's to measure
+# (`--scenarios trade`).
 # usage: scripts/h2load-writes.sh [seconds per run, default 5] [rounds, default 3]
 #        (against the running platform; the token is the load-test client's from .data/identity/clients.json,
 #        or CLIENTS=<path to another clients.json>)

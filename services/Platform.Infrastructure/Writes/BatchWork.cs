@@ -31,7 +31,6 @@ public sealed class BatchWork<TItem, T>(Func<NpgsqlConnection, NpgsqlTransaction
 
     internal override async Task<WriteRecord[]> RunTogetherAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<BatchedItem> items)
     {
-        using var traces = Outbox.Outbox.ItemTraces(items.Select(i => i.Caller).ToArray());
         var outcomes = await change(connection, transaction, items.Select(i => (TItem)i.Value).ToArray());
         if (outcomes.Length != items.Count)
         {
@@ -43,7 +42,7 @@ public sealed class BatchWork<TItem, T>(Func<NpgsqlConnection, NpgsqlTransaction
 }
 
 /// <summary>
-/// One call's item of a <see cref="BatchWork"/>, waiting in a group: the item, its call's trace context, and what the
-/// call does with its outcome (keeps it for its answer and makes the item's <see cref="WriteRecord"/>).
+/// One call's item of a <see cref="BatchWork"/>, waiting in a group: the item, and what the call does with its outcome
+/// (keeps it for its answer and makes the item's <see cref="WriteRecord"/>).
 /// </summary>
-internal sealed record BatchedItem(BatchWork Work, object Value, ActivityContext Caller, Func<object, WriteRecord> Done);
+internal sealed record BatchedItem(BatchWork Work, object Value, Func<object, WriteRecord> Done);

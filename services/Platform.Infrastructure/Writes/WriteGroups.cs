@@ -68,7 +68,7 @@ public sealed class WriteGroups : IAsyncDisposable
         var write = new GroupedWrite(
             call, item, caller, cancellationToken,
             async (connection, transaction) => Done((await work(connection, transaction, [0]))[0]),
-            batch is var (batchWork, value) ? new BatchedItem(batchWork, value, caller, written => Done((Written<T>)written)) : null);
+            batch is var (batchWork, value) ? new BatchedItem(batchWork, value, written => Done((Written<T>)written)) : null);
         return _queue.Writer.TryWrite(write) && await write.Written.WaitAsync(cancellationToken) ? outcome : null;
     }
 
@@ -127,8 +127,9 @@ public sealed class WriteGroups : IAsyncDisposable
                 if (end - i > 1)
                 {
                     // Under the group's span, linked to every call; each event still carries its own call's trace context.
-                    (await group[i].Batched!.Work.RunTogetherAsync(connection, transaction, group[i..end].Select(w => w.Batched!).ToArray()))
-                        .CopyTo(records, i);
+                    var run = group[i..end];
+                    using var traces = Outbox.Outbox.ItemTraces(run.Select(w => w.Caller).ToArray());
+                    (await run[0].Batched!.Work.RunTogetherAsync(connection, transaction, run.Select(w => w.Batched!).ToArray())).CopyTo(records, i);
                 }
                 else
                 {
