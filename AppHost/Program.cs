@@ -41,6 +41,7 @@ var rabbitMq = builder.AddRabbitMqServer(ResourceNames.RabbitMq);
 // nobody is bound to yet (queues are durable, so this matters on a new broker).
 var metrics = builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launchProfileName: null)
     .WithPlainHttp()
+    .WithYoungGenerationBudget()
     .WithGrpcAndHealthEndpoints(FixedPort(ResourceNames.MetricsGrpcPort), FixedPort(ResourceNames.MetricsHttpPort))
     .WithTokenAuthority(identity, authority)
     .WithEnvironment($"ConnectionStrings__{ResourceNames.MetricsDb}", postgres.Database("metrics"))
@@ -50,6 +51,7 @@ var metrics = builder.AddProject<Projects.Metrics>(ResourceNames.Metrics, launch
 
 var catalog = builder.AddProject<Projects.Catalog>(ResourceNames.Catalog, launchProfileName: null)
     .WithPlainHttp()
+    .WithYoungGenerationBudget()
     .WithGrpcAndHealthEndpoints(FixedPort(ResourceNames.CatalogGrpcPort), FixedPort(ResourceNames.CatalogHttpPort))
     .WithTokenAuthority(identity, authority)
     .WithEnvironment($"ConnectionStrings__{ResourceNames.CatalogDb}", postgres.Database("catalog"))
@@ -65,6 +67,7 @@ if (builder.Configuration["Platform:CertificationNoticePeriod"] is { Length: > 0
 
 var trading = builder.AddProject<Projects.Trading>(ResourceNames.Trading, launchProfileName: null)
     .WithPlainHttp()
+    .WithYoungGenerationBudget()
     .WithGrpcAndHealthEndpoints(FixedPort(ResourceNames.TradingGrpcPort), FixedPort(ResourceNames.TradingHttpPort))
     .WithTokenAuthority(identity, authority)
     .WithClientCredentials(IdentityClients.Trading, clientSecrets)

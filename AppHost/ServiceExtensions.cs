@@ -32,6 +32,21 @@ internal static class ServiceExtensions
     }
 
     /// <summary>
+    /// A 64 MB first-generation budget for the garbage collector (<c>DOTNET_GCgen0size</c>) instead of the workstation
+    /// collector's few MB, unless the app host's own environment sets one. The services keep large, long-lived state
+    /// (the catalog's datasets and search index) beside a high allocation rate while writing, and each collection of
+    /// the young generations scans what the old one changed. Measured on 2 cores over a ×1 load, in the catalog: 274
+    /// collections (92 gen0, 160 gen1, 22 gen2) pausing 6.4 s, against 68-69 pausing 3.1-3.5 s; its processor time 15.2 s
+    /// against 11.6-12.5 s. Each service's working set grows by 35-55 MB.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithYoungGenerationBudget(this IResourceBuilder<ProjectResource> project) =>
+        Environment.GetEnvironmentVariable(Gen0SizeVariable) is { Length: > 0 }
+            ? project
+            : project.WithEnvironment(Gen0SizeVariable, "0x4000000");
+
+    private const string Gen0SizeVariable = "DOTNET_GCgen0size";
+
+    /// <summary>
     /// Plain HTTP on loopback, no HTTPS certificate: Aspire configures the development certificate for every project
     /// by default, and on a machine that trusts none (a fresh Debian, CI) the dashboard then opens with "No trusted
     /// development certificate". Nothing here speaks TLS, so no project asks for a certificate.
