@@ -67,6 +67,44 @@ public sealed class EvaluationTests(CatalogFixture fixture)
     }
 
     [Fact]
+    public async Task ConcurrentEvaluationsOfOneDatasetEachChangeItsSummaryOnce()
+    {
+        // Recorded together, several calls' evaluations share one change: a dataset evaluated several times in it
+        // still gets one history entry per evaluation, each from the summary before it, and one event each.
+        var (chest, second) = (await CertifiedChestCtAsync(), await CertifiedChestCtAsync());
+        var draft = await Client.RegisterDatasetAsync(Datasets.ChestCt());
+        var requests = Enumerable.Range(0, 16).Select(i => Evaluation(i % 2 == 0 ? chest.Id : second.Id, EvaluationMetric.Accuracy, 0.5, 0.51 + i * 0.01)).ToArray();
+
+        var refused = GrpcAssert.FailsWith(StatusCode.FailedPrecondition,
+            async () => await Client.RecordEvaluationAsync(Evaluation(draft.Id, EvaluationMetric.Accuracy, 0.5, 0.6)));
+        var answers = await Task.WhenAll(requests.Select(async r => await Client.RecordEvaluationAsync(r)));
+        await refused;
+
+        Assert.Equal(requests.Select(r => (int)Math.Round((r.ScoreWith - 0.5) / 0.5 * 10_000)), answers.Select(a => a.UpliftBp));
+        Assert.Equal(requests.Select(r => r.DatasetId), answers.Select(a => a.DatasetId));
+        foreach (var dataset in new[] { chest, second })
+        {
+            var uplifts = answers.Where(a => a.DatasetId == dataset.Id).Select(a => a.UpliftBp).Order().ToArray();
+            var summary = (await Client.GetDatasetAsync(new GetDatasetRequest { Id = dataset.Id })).Evaluations;
+            Assert.Equal((8, uplifts[^1], (uplifts[3] + uplifts[4]) / 2), (summary.Count, summary.BestUpliftBp, summary.MedianUpliftBp));
+
+            var entries = (await Client.ListHistoryAsync(new Platform.History.V1.ListHistoryRequest { RecordId = dataset.Id, PageSize = 100 })).Entries
+                .Where(e => e.Method == "RecordEvaluation").ToArray();
+            var counts = entries.Select(e => e.Changes.Single(c => c.Field == "evaluations"))
+                .Select(c => (From: c.From == "" ? 0 : JsonDocument.Parse(c.From).RootElement.GetProperty("count").GetInt32(),
+                              To: JsonDocument.Parse(c.To).RootElement.GetProperty("count").GetInt32()))
+                .OrderBy(c => c.To).ToArray();
+            Assert.Equal(Enumerable.Range(1, 8).Select(n => (n - 1, n)), counts);
+
+            var events = (await fixture.OutboxEventsAsync(dataset.Id)).Where(e => e.Type.EndsWith("EvaluationRecorded", StringComparison.Ordinal))
+                .Select(e => JsonDocument.Parse(e.Payload).RootElement.GetProperty("upliftBp").GetInt32()).Order();
+            Assert.Equal(uplifts, events);
+        }
+
+        Assert.Equal(0, (await Client.GetDatasetAsync(new GetDatasetRequest { Id = draft.Id })).Evaluations?.Count ?? 0);
+    }
+
+    [Fact]
     public async Task EvaluationsAreListedPerDatasetAndPerModelInPages()
     {
         var dataset = await CertifiedChestCtAsync();

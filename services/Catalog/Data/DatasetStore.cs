@@ -96,7 +96,6 @@ internal sealed class DatasetStore(
         {
             var current = await LockOneAsync(connection, transaction, id, cancellationToken);
             DatasetRefusals.RequireVersion(current, expectedVersion);
-
             DatasetRefusals.Reject(Certification.CanUpdate(current.StatusValue));
             var merged = apply(current.ToMessage());
             var now = time.GetUtcNow();
@@ -273,11 +272,14 @@ internal sealed class DatasetStore(
     private static async Task<DatasetRow[]> LockAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids, int[] itemIndices, ItemNaming naming, CancellationToken cancellationToken)
     {
-        var rows = (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
-            $"select {DatasetRow.Columns} from datasets where id = any(@ids) order by id for update",
-            new { ids }, transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.Id);
+        var rows = await LockAllAsync(connection, transaction, ids, cancellationToken);
         return ids.Select((id, k) => rows.TryGetValue(id, out var row) ? row : throw naming.NotFound(itemIndices[k], "Dataset", id.ToString())).ToArray();
     }
+
+    /// <summary>Locks those of the datasets that exist, in id order (so concurrent writes cannot deadlock); by id.</summary>
+    internal static async Task<Dictionary<Guid, DatasetRow>> LockAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<Guid> ids, CancellationToken ct = default) =>
+        (await connection.QueryAsync<DatasetRow>(new CommandDefinition($"select {DatasetRow.Columns} from datasets where id = any(@ids) order by id for update",
+            new { ids = ids.Distinct().ToArray() }, transaction, cancellationToken: ct))).ToDictionary(r => r.Id);
 
     /// <summary>Locks one dataset for a write; NOT_FOUND when it does not exist.</summary>
     internal static async Task<DatasetRow> LockOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>

@@ -10,46 +10,102 @@ using Platform.Infrastructure.Writes;
 namespace Platform.Catalog.Data;
 
 /// <summary>
-/// Records evaluations through the write path: the evaluation row, the dataset's evaluation summary and the
-/// <see cref="EvaluationRecorded"/> event in one transaction, the dataset row locked so that summaries of concurrent
-/// evaluations of one dataset are computed one after the other.
+/// Records evaluations through the write path: the evaluation rows, their datasets' evaluation summaries and the
+/// <see cref="EvaluationRecorded"/> events in one transaction, the datasets locked so that summaries of concurrent
+/// evaluations of one dataset are computed one after the other. Concurrent calls share one change (<see cref="BatchWork"/>).
 /// </summary>
 internal sealed class EvaluationStore(WritePath writes, Infrastructure.Outbox.Outbox outbox, DatasetCache cache, TimeProvider time)
 {
-    public Task<Evaluation> RecordAsync(WriteCall call, WriteItem item, ValidEvaluation e, CancellationToken cancellationToken) =>
-        writes.RunAsync(call, item, Evaluation.Parser, async (connection, transaction) =>
+    public async Task<Evaluation> RecordAsync(WriteCall call, WriteItem item, ValidEvaluation e, CancellationToken cancellationToken) =>
+        (await writes.RunAsync(call, [new Recording(item, e)], r => r.Item, ItemNaming.Single, Evaluation.Parser, _recording, cancellationToken))[0];
+
+    private sealed record Recording(WriteItem Item, ValidEvaluation Evaluation);
+
+    /// <summary>
+    /// Records the evaluations of concurrent calls in rounds: a round holds at most one evaluation per dataset (a dataset's
+    /// n-th evaluation of the run goes in round n), so each evaluation's history entry shows the summary it changed, as
+    /// if recorded alone. A round costs one insert, one summary update and one outbox insert; the loader's evaluations,
+    /// spread over datasets, take one round.
+    /// </summary>
+    private readonly BatchWork<Recording, Evaluation> _recording = new(async (connection, transaction, items) =>
+    {
+        var current = await DatasetStore.LockAllAsync(connection, transaction, items.Select(i => i.Evaluation.DatasetId));
+        foreach (var (_, e) in items)
         {
-            var dataset = await DatasetStore.LockOneAsync(connection, transaction, e.DatasetId, cancellationToken);
+            var dataset = current.GetValueOrDefault(e.DatasetId) ?? throw Refusal.NotFound("Dataset", e.DatasetId.ToString());
             if (dataset.StatusValue != CertificationStatus.Certified)
             {
                 throw Refusal.FailedPrecondition(
                     $"Dataset '{e.DatasetId}' is {ReferenceData.EnumName(dataset.StatusValue).ToUpperInvariant()}; evaluations are recorded for CERTIFIED datasets.");
             }
+        }
 
-            var now = time.GetUtcNow();
-            var id = Guid.CreateVersion7(now);
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                insert into evaluations (id, dataset_id, model, task, metric, score_without, score_with, uplift_bp, test_set, evaluator, evaluated_at, method_note, recorded_at)
-                values (@id, @DatasetId, @Model, @Task, @metric, @ScoreWithout, @ScoreWith, @UpliftBp, @TestSet, @Evaluator, @EvaluatedAt, @MethodNote, @now)
-                """,
-                new { id, e.DatasetId, e.Model, e.Task, metric = (short)e.Metric, e.ScoreWithout, e.ScoreWith, e.UpliftBp, e.TestSet, e.Evaluator, e.EvaluatedAt, e.MethodNote, now },
-                transaction, cancellationToken: cancellationToken));
-            var changed = (await connection.QuerySingleAsync<DatasetRow>(new CommandDefinition(
-                $"""
-                update datasets set evaluation_count = s.count, evaluation_best_uplift_bp = s.best, evaluation_median_uplift_bp = s.median
-                from (select count(*)::int as count, max(uplift_bp) as best, round(percentile_cont(0.5) within group (order by uplift_bp))::int as median
-                      from evaluations where dataset_id = @id) s
-                where datasets.id = @id
-                returning {DatasetRow.Columns}
-                """, new { id = e.DatasetId }, transaction, cancellationToken: cancellationToken))).ToMessage();
+        var now = time.GetUtcNow();
+        var ids = Infrastructure.Postgres.UuidV7.Ascending(items.Count, now);
+        var written = new Written<Evaluation>[items.Count];
+        var seen = new Dictionary<Guid, int>();
+        var rounds = Enumerable.Range(0, items.Count)
+            .GroupBy(k => seen[items[k].Evaluation.DatasetId] = seen.GetValueOrDefault(items[k].Evaluation.DatasetId) + 1)
+            .Select(round => round.ToArray()).ToArray();
+        foreach (var round in rounds)
+        {
+            var recorded = round.Select(k => items[k].Evaluation).ToArray();
+            var changed = await InsertAndSummariseAsync(connection, transaction, round.Select(k => ids[k]).ToArray(), recorded, now);
+            var datasets = changed.ToDictionary(r => r.Id, r => r.ToMessage());
+            await outbox.EnqueueManyAsync(connection, transaction,
+                round.Select(k => Recorded(ids[k], items[k].Evaluation, datasets[items[k].Evaluation.DatasetId])).ToArray(), CancellationToken.None, items: round);
+            foreach (var k in round)
+            {
+                var id = items[k].Evaluation.DatasetId;
+                var (evaluation, dataset) = (EvaluationRow.Message(ids[k], items[k].Evaluation, now), datasets[id]);
+                written[k] = new Written<Evaluation>(evaluation, [evaluation.Id, evaluation.DatasetId], dataset.Provider?.Organisation,
+                    () => cache.Apply(dataset), [new RecordChange(dataset.Id, current[id].ToMessage(), dataset)]);
+            }
 
-            var annotated = changed.Annotation?.Method is AnnotationMethod.Expert or AnnotationMethod.Crowd or AnnotationMethod.MachineAssisted;
-            await outbox.EnqueueAsync(connection, transaction, new EvaluationRecorded(
-                id, e.DatasetId, ReferenceData.EnumName(changed.Domain), ReferenceData.EnumName(changed.Modality), annotated,
-                ReferenceData.EnumName(e.Metric), e.UpliftBp, e.EvaluatedAt), cancellationToken);
-            var evaluation = EvaluationRow.Message(id, e, now);
-            return new Written<Evaluation>(evaluation, [evaluation.Id, evaluation.DatasetId], changed.Provider?.Organisation, () => cache.Apply(changed),
-                [new RecordChange(changed.Id, dataset.ToMessage(), changed)]);
-        }, cancellationToken);
+            foreach (var row in changed)
+            {
+                current[row.Id] = row;
+            }
+        }
+
+        return written;
+    });
+
+    /// <summary>Inserts one round's evaluations (one per dataset) and recomputes their datasets' summaries; answers the changed rows.</summary>
+    private static async Task<IEnumerable<DatasetRow>> InsertAndSummariseAsync(
+        Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction, Guid[] ids, ValidEvaluation[] e, DateTimeOffset now) =>
+        (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
+            $"""
+            insert into evaluations (id, dataset_id, model, task, metric, score_without, score_with, uplift_bp, test_set, evaluator, evaluated_at, method_note, recorded_at)
+            select *, @now from unnest(@ids, @datasetIds, @models, @tasks, @metrics, @scoresWithout, @scoresWith, @uplifts, @testSets, @evaluators, @evaluatedAts, @notes);
+            update datasets set evaluation_count = s.count, evaluation_best_uplift_bp = s.best, evaluation_median_uplift_bp = s.median
+            from (select dataset_id, count(*)::int as count, max(uplift_bp) as best, round(percentile_cont(0.5) within group (order by uplift_bp))::int as median
+                  from evaluations where dataset_id = any(@datasetIds) group by dataset_id) s
+            where datasets.id = s.dataset_id
+            returning {DatasetRow.Columns}
+            """,
+            new
+            {
+                ids,
+                datasetIds = e.Select(x => x.DatasetId).ToArray(),
+                models = e.Select(x => x.Model).ToArray(),
+                tasks = e.Select(x => x.Task).ToArray(),
+                metrics = e.Select(x => (short)x.Metric).ToArray(),
+                scoresWithout = e.Select(x => x.ScoreWithout).ToArray(),
+                scoresWith = e.Select(x => x.ScoreWith).ToArray(),
+                uplifts = e.Select(x => x.UpliftBp).ToArray(),
+                testSets = e.Select(x => x.TestSet).ToArray(),
+                evaluators = e.Select(x => x.Evaluator).ToArray(),
+                evaluatedAts = e.Select(x => x.EvaluatedAt).ToArray(),
+                notes = e.Select(x => x.MethodNote).ToArray(),
+                now,
+            },
+            transaction)));
+
+    private static EvaluationRecorded Recorded(Guid id, ValidEvaluation e, Dataset dataset)
+    {
+        var annotated = dataset.Annotation?.Method is AnnotationMethod.Expert or AnnotationMethod.Crowd or AnnotationMethod.MachineAssisted;
+        return new EvaluationRecorded(id, e.DatasetId, ReferenceData.EnumName(dataset.Domain), ReferenceData.EnumName(dataset.Modality), annotated,
+            ReferenceData.EnumName(e.Metric), e.UpliftBp, e.EvaluatedAt);
+    }
 }

@@ -18,6 +18,7 @@ internal sealed class DatasetCache(SearchIndex index) : IDisposable
     public const int MaxDatasets = 20_000;
 
     private readonly MemoryCache _datasets = new(new MemoryCacheOptions { SizeLimit = MaxDatasets });
+    private readonly Lock _applying = new();
 
     public Dataset? TryGet(Guid id) =>
         index.Enabled && _datasets.TryGetValue(id, out Dataset? dataset) && index.VersionOf(id) == dataset!.Version ? dataset : null;
@@ -32,13 +33,27 @@ internal sealed class DatasetCache(SearchIndex index) : IDisposable
         }
     }
 
-    /// <summary>A dataset this replica has just written: indexed and kept, so the writer finds it at once.</summary>
+    /// <summary>
+    /// A dataset this replica has just written: indexed and kept, so the writer finds it at once. Writes that keep the
+    /// version (evaluations) get here in any order once committed: of two of one version, the one with more evaluations
+    /// is the later (a summary only grows), and an earlier one arriving late is ignored.
+    /// </summary>
     public void Apply(Dataset dataset)
     {
-        index.Apply(dataset);
-        if (index.Enabled)
+        var id = Guid.Parse(dataset.Id);
+        lock (_applying)
         {
-            Set(Guid.Parse(dataset.Id), dataset);
+            if (_datasets.TryGetValue(id, out Dataset? held) && held!.Version == dataset.Version
+                && (held.Evaluations?.Count ?? 0) > (dataset.Evaluations?.Count ?? 0))
+            {
+                return;
+            }
+
+            index.Apply(dataset);
+            if (index.Enabled)
+            {
+                Set(id, dataset);
+            }
         }
     }
 
