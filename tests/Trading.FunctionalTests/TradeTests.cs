@@ -51,6 +51,55 @@ public sealed class TradeTests(TradingFixture fixture)
     }
 
     [Fact]
+    public async Task ConcurrentStepsOfManyTradesEachGetTheirOwnAnswerHistoryAndEvent()
+    {
+        // Concurrent steps are taken together, a trade's second step of the same run checked against its first: two
+        // payments of one trade leave one paid and the other refused, whatever the grouping, and another exchange's
+        // client finds no trade at all.
+        var listing = await fixture.NewHighQualityListingAsync("SH", listedAt: new DateTimeOffset(2024, 12, 1, 0, 0, 0, TimeSpan.Zero));
+        var placed = await Task.WhenAll(Enumerable.Range(1, 12).Select(async i =>
+        {
+            var place = Purchase(listing, amountFen: i * 100);
+            place.PlacedAt = At(2025, 1, 10);
+            return await fixture.Client.PlaceTradeAsync(place);
+        }));
+        var beijing = fixture.ClientWith(TestTokens.Mint("exchange-bj", ["exchange"], exchange: "BJ"));
+
+        Task<Trade> Pay(Trade t, long amountFen) => fixture.Client.ConfirmPaymentAsync(
+            new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = t.Id, PaidAt = At(2025, 1, 11), AmountFen = amountFen }).ResponseAsync;
+        var payments = placed.SelectMany(t => new[] { Pay(t, t.AmountFen + 1), Pay(t, t.AmountFen + 2) }).ToArray();
+        var foreign = GrpcAssert.FailsWith(StatusCode.NotFound, async () => await beijing.ConfirmPaymentAsync(
+            new ConfirmPaymentRequest { RequestId = Guid.NewGuid().ToString(), TradeId = placed[0].Id, PaidAt = At(2025, 1, 11) }));
+        await Task.WhenAll(payments.Select(p => p.ContinueWith(_ => { }, TaskScheduler.Default)).Append(foreign));
+
+        for (var i = 0; i < placed.Length; i++)
+        {
+            var (first, second) = (payments[2 * i], payments[2 * i + 1]);
+            var paid = await Assert.Single(new[] { first, second }, p => p.IsCompletedSuccessfully);
+            var refused = Assert.IsType<RpcException>((first.IsCompletedSuccessfully ? second : first).Exception!.InnerException);
+            Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+            Assert.Equal((TradeStatus.Paid, placed[i].AmountFen + (first.IsCompletedSuccessfully ? 1 : 2)), (paid.Status, paid.AmountFen));
+        }
+
+        var settled = await Task.WhenAll(placed.Select(async (t, i) =>
+        {
+            await fixture.Client.ConfirmDeliveryAsync(new ConfirmDeliveryRequest { RequestId = Guid.NewGuid().ToString(), TradeId = t.Id, DeliveredAt = At(2025, 1, 12) });
+            return await fixture.Client.SettleTradeAsync(new SettleTradeRequest { RequestId = Guid.NewGuid().ToString(), TradeId = t.Id, SettledAt = At(2025, 2, 1 + i) });
+        }));
+
+        for (var i = 0; i < placed.Length; i++)
+        {
+            Assert.Equal((TradeStatus.Settled, At(2025, 2, 1 + i)), (settled[i].Status, settled[i].SettledAt));
+            var payload = Assert.Single(await fixture.OutboxPayloadsAsync("TradeSettled", "tradeId", placed[i].Id));
+            Assert.Equal(settled[i].AmountFen, payload.GetProperty("amountFen").GetInt64());
+            Assert.Equal(At(2025, 2, 1 + i).ToDateTimeOffset(), payload.GetProperty("settledAt").GetDateTimeOffset());
+            var history = (await fixture.Client.ListHistoryAsync(new Platform.History.V1.ListHistoryRequest { RecordId = placed[i].Id })).Entries;
+            Assert.Equal(["PlaceTrade", "ConfirmPayment", "ConfirmDelivery", "SettleTrade"], history.Select(e => e.Method));
+            Assert.Equal(("\"TRADE_STATUS_PLACED\"", "\"TRADE_STATUS_PAID\""), history[1].Changes.Where(c => c.Field == "status").Select(c => (c.From, c.To)).Single());
+        }
+    }
+
+    [Fact]
     public async Task RetriedPlaceTradeNeverCreatesASecondTrade()
     {
         var exchange = await fixture.NewExchangeAsync();

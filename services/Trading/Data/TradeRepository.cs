@@ -13,6 +13,12 @@ namespace Platform.Trading.Data;
 
 internal sealed record NewTrade(Guid ListingId, TradeType Type, long AmountFen, string Buyer, string? ReceivingCompany, int? EquityShareBps, DateTimeOffset PlacedAt);
 
+/// <summary>
+/// A lifecycle step asked for by a caller: <paramref name="At"/> is its business time (already checked not to be in the
+/// future); <paramref name="AmountFen"/> for ConfirmPayment the paid amount, or null to keep the placed amount.
+/// </summary>
+internal sealed record Stepping(WriteItem Item, Caller Caller, Guid TradeId, TradeStep Step, DateTimeOffset At, long? AmountFen, string? Reason);
+
 internal sealed record TradeFilter(string? ExchangeCode, TradeType? Type, TradeStatus? Status, string? ProductKind, BusinessPeriod? PlacedIn);
 
 internal sealed class TradeRepository(NpgsqlDataSource dataSource, WritePath writes, Infrastructure.Outbox.Outbox outbox, TimeProvider time)
@@ -108,60 +114,80 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, WritePath wri
 
     /// <summary>
     /// Takes one lifecycle step through the write path. The trade row is locked first, so concurrent steps are
-    /// serialised; an unknown trade is NOT_FOUND.
+    /// serialised; an unknown trade, or one of another exchange than the caller's, is NOT_FOUND.
     /// </summary>
-    /// <param name="at">The business time of the step (already checked not to be in the future).</param>
-    /// <param name="amountFen">For ConfirmPayment: the paid amount, or null to keep the placed amount.</param>
-    public Task<Trade> StepAsync(
-        WriteCall call, WriteItem item, Guid tradeId, TradeStep step, DateTimeOffset at, long? amountFen, string? reason, CancellationToken cancellationToken) =>
-        writes.RunAsync(call, item, Trade.Parser, async (connection, transaction) =>
-        {
-            var trade = await connection.QuerySingleOrDefaultAsync<TradeRow>(new CommandDefinition(
-                $"select {TradeRow.Columns} from trades where id = @tradeId for update", new { tradeId }, transaction, cancellationToken: cancellationToken))
-                ?? throw Refusal.NotFound("Trade", tradeId.ToString());
-            var current = (TradeStatus)trade.Status;
-            var next = TradeLifecycle.Next(current, step)
-                ?? throw Refusal.FailedPrecondition(
-                    $"Cannot {TradeLifecycle.Describe(step)} trade '{trade.Id}': it is {current.ToString().ToUpperInvariant()}.");
-            if (at < trade.LastStepAt)
-            {
-                throw FieldViolations.Single(TradeLifecycle.TimeField(step), "must not be before the trade's previous step");
-            }
+    public async Task<Trade> StepAsync(WriteCall call, Stepping stepping, CancellationToken cancellationToken) =>
+        (await writes.RunAsync(call, [stepping], s => s.Item, ItemNaming.Single, Trade.Parser, _stepping, cancellationToken))[0];
 
-            var timeColumn = step switch
-            {
-                TradeStep.ConfirmPayment => "paid_at",
-                TradeStep.ConfirmDelivery => "delivered_at",
-                TradeStep.Settle => "settled_at",
-                _ => "cancelled_at",
-            };
-            var updated = await connection.QuerySingleAsync<TradeRow>(new CommandDefinition(
+    /// <summary>
+    /// Takes the steps of concurrent calls together, in rounds of one step per trade (a trade's n-th step of the run in
+    /// round n, checked against the trade as the step before left it): one lock of every trade, then per round one
+    /// update and one outbox insert for the settled trades.
+    /// </summary>
+    private readonly BatchWork<Stepping, Trade> _stepping = new(async (connection, transaction, steps) =>
+    {
+        var current = (await connection.QueryAsync<TradeRow>(new CommandDefinition(
+            $"select {TradeRow.Columns} from trades where id = any(@ids) order by id for update",
+            new { ids = steps.Select(s => s.TradeId).Distinct().ToArray() }, transaction))).ToDictionary(t => t.Id);
+        var written = new Written<Trade>[steps.Count];
+        var seen = new Dictionary<Guid, int>();
+        foreach (var round in Enumerable.Range(0, steps.Count).GroupBy(k => seen[steps[k].TradeId] = seen.GetValueOrDefault(steps[k].TradeId) + 1).ToArray())
+        {
+            var next = round.Select(k => Next(current.GetValueOrDefault(steps[k].TradeId), steps[k])).ToArray();
+            var at = (TradeStep step) => round.Select(k => steps[k].Step == step ? steps[k].At : (DateTimeOffset?)null).ToArray();
+            var updated = (await connection.QueryAsync<TradeRow>(new CommandDefinition(
                 $"""
-                update trades set status = @next, {timeColumn} = @at,
-                    amount_fen = coalesce(@amountFen, amount_fen),
-                    cancel_reason = coalesce(@reason, cancel_reason)
-                where id = @tradeId
+                update trades set status = u.next_status, paid_at = coalesce(u.paid, paid_at), delivered_at = coalesce(u.delivered, delivered_at),
+                    settled_at = coalesce(u.settled, settled_at), cancelled_at = coalesce(u.cancelled, cancelled_at),
+                    amount_fen = coalesce(u.amount, amount_fen), cancel_reason = coalesce(u.reason, cancel_reason)
+                from unnest(@ids, @statuses, @paid, @delivered, @settled, @cancelled, @amounts, @reasons)
+                    as u(trade_id, next_status, paid, delivered, settled, cancelled, amount, reason)
+                where id = u.trade_id
                 returning {TradeRow.Columns}
                 """,
                 new
                 {
-                    tradeId,
-                    next = (short)next,
-                    at,
-                    amountFen = TradeLifecycle.AmountMayChange(current) ? amountFen : null,
-                    reason,
+                    ids = round.Select(k => steps[k].TradeId).ToArray(),
+                    statuses = next.Select(n => (short)n).ToArray(),
+                    paid = at(TradeStep.ConfirmPayment),
+                    delivered = at(TradeStep.ConfirmDelivery),
+                    settled = at(TradeStep.Settle),
+                    cancelled = at(TradeStep.Cancel),
+                    amounts = round.Select(k => TradeLifecycle.AmountMayChange((TradeStatus)current[steps[k].TradeId].Status) ? steps[k].AmountFen : null).ToArray(),
+                    reasons = round.Select(k => steps[k].Reason).ToArray(),
                 },
-                transaction,
-                cancellationToken: cancellationToken));
-            if (next == TradeStatus.Settled)
+                transaction))).ToDictionary(t => t.Id);
+            var settled = round.Where(k => updated[steps[k].TradeId].Status == (short)TradeStatus.Settled).ToArray();
+            await outbox.EnqueueManyAsync(connection, transaction, settled.Select(k => (Trade: updated[steps[k].TradeId], steps[k].At)).Select(s =>
+                new TradeSettled(s.Trade.Id, s.Trade.ListingId, s.Trade.ExchangeCode, s.Trade.TradeType, s.Trade.ProductKind, s.Trade.DatasetId, s.Trade.AmountFen, s.At)).ToArray(),
+                CancellationToken.None, items: settled);
+            foreach (var k in round)
             {
-                await outbox.EnqueueAsync(connection, transaction,
-                    new TradeSettled(updated.Id, updated.ListingId, updated.ExchangeCode, updated.TradeType, updated.ProductKind, updated.DatasetId, updated.AmountFen, at),
-                    cancellationToken);
+                written[k] = Written(updated[steps[k].TradeId], current[steps[k].TradeId]);
             }
 
-            return Written(updated, trade);
-        }, cancellationToken);
+            foreach (var trade in updated.Values)
+            {
+                current[trade.Id] = trade;
+            }
+        }
+
+        return written;
+    });
+
+    /// <summary>The status a step leads the trade to; refused when the trade is unknown or not the caller's, or the step illegal or early.</summary>
+    private static TradeStatus Next(TradeRow? trade, Stepping step)
+    {
+        if (trade is null || !ExchangeAccess.SeesTradesOf(step.Caller, trade.ExchangeCode))
+        {
+            throw Refusal.NotFound("Trade", step.TradeId.ToString());
+        }
+
+        var current = (TradeStatus)trade.Status;
+        var next = TradeLifecycle.Next(current, step.Step)
+            ?? throw Refusal.FailedPrecondition($"Cannot {TradeLifecycle.Describe(step.Step)} trade '{trade.Id}': it is {current.ToString().ToUpperInvariant()}.");
+        return step.At < trade.LastStepAt ? throw FieldViolations.Single(TradeLifecycle.TimeField(step.Step), "must not be before the trade's previous step") : next;
+    }
 
     /// <summary>One page in (placed_at, id) order, after <paramref name="after"/>.</summary>
     public Task<IReadOnlyList<TradeRow>> ListAsync(TradeFilter filter, PageKey? after, int limit, CancellationToken cancellationToken)
@@ -216,7 +242,6 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, WritePath wri
             cancellationToken: cancellationToken));
     }
 
-    /// <summary>A trade's answer: the trade, its id and its listing's as the resources, its exchange as their owner.</summary>
     /// <summary>A write's answer for one trade, with its change from <paramref name="before"/> (none: placed) for its history.</summary>
     private static Written<Trade> Written(TradeRow row, TradeRow? before)
     {

@@ -244,15 +244,8 @@ internal sealed class TradingGrpcService(
         FieldViolations violations, ServerCallContext context)
     {
         var (tradeId, at) = TradeRequests.Step(requestIdValue, tradeIdValue, step, atValue, time.GetUtcNow(), violations);
-        var caller = Caller.Of(context);
-        if (!caller.IsAdmin && await trades.FindAsync(tradeId, context.CancellationToken) is { } trade
-            && !ExchangeAccess.SeesTradesOf(caller, trade.ExchangeCode))
-        {
-            throw GrpcErrors.NotFound("Trade", tradeIdValue);
-        }
-
         return await trades.StepAsync(
-            WriteCall.Of(context), new(requestIdValue, request), tradeId, step, at, amountFen, reason, context.CancellationToken);
+            WriteCall.Of(context), new(new(requestIdValue, request), Caller.Of(context), tradeId, step, at, amountFen, reason), context.CancellationToken);
     }
 
     /// <summary>
