@@ -43,7 +43,7 @@ internal sealed class EvaluationStore(WritePath writes, Infrastructure.Outbox.Ou
         var now = time.GetUtcNow();
         var ids = Infrastructure.Postgres.UuidV7.Ascending(items.Count, now);
         var written = new Written<Evaluation>[items.Count];
-        foreach (var round in BatchWork<Recording, Evaluation>.Rounds(items, i => i.Evaluation.DatasetId))
+        foreach (var round in BatchWork.Rounds(items, i => i.Evaluation.DatasetId))
         {
             var recorded = round.Select(k => items[k].Evaluation).ToArray();
             var changed = await InsertAndSummariseAsync(connection, transaction, round.Select(k => ids[k]).ToArray(), recorded, now);

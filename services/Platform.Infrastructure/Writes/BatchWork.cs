@@ -15,6 +15,23 @@ public abstract class BatchWork
 {
     /// <summary>Runs the items of several calls as one change; answers each item's record, in order.</summary>
     internal abstract Task<WriteRecord[]> RunTogetherAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<BatchedItem> items);
+
+    /// <summary>
+    /// The positions of <paramref name="items"/> in rounds that each hold at most one item per record: a record's n-th
+    /// item goes in round n, so a change that reads its records once per round sees each as the round before left it.
+    /// </summary>
+    public static int[][] Rounds<TItem, TRecord>(IReadOnlyList<TItem> items, Func<TItem, TRecord> record)
+        where TRecord : notnull
+    {
+        var seen = new Dictionary<TRecord, int>();
+        return Enumerable.Range(0, items.Count)
+            .GroupBy(k =>
+            {
+                var key = record(items[k]);
+                return seen[key] = seen.GetValueOrDefault(key) + 1;
+            })
+            .Select(round => round.ToArray()).ToArray();
+    }
 }
 
 /// <summary>
@@ -28,19 +45,6 @@ public sealed class BatchWork<TItem, T>(Func<NpgsqlConnection, NpgsqlTransaction
 {
     internal Task<Written<T>[]> RunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<TItem> items) =>
         change(connection, transaction, items);
-
-    /// <summary>
-    /// The positions of <paramref name="items"/> in rounds that each hold at most one item per record: a record's n-th
-    /// item goes in round n, so a change that reads its records once per round sees each as the round before left it.
-    /// </summary>
-    public static int[][] Rounds<TRecord>(IReadOnlyList<TItem> items, Func<TItem, TRecord> record)
-        where TRecord : notnull
-    {
-        var seen = new Dictionary<TRecord, int>();
-        return Enumerable.Range(0, items.Count)
-            .GroupBy(k => seen[record(items[k])] = seen.GetValueOrDefault(record(items[k])) + 1)
-            .Select(round => round.ToArray()).ToArray();
-    }
 
     internal override async Task<WriteRecord[]> RunTogetherAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<BatchedItem> items)
     {

@@ -130,7 +130,7 @@ internal sealed class TradeRepository(NpgsqlDataSource dataSource, WritePath wri
             $"select {TradeRow.Columns} from trades where id = any(@ids) order by id for update",
             new { ids = steps.Select(s => s.TradeId).Distinct().ToArray() }, transaction))).ToDictionary(t => t.Id);
         var written = new Written<Trade>[steps.Count];
-        foreach (var round in BatchWork<Stepping, Trade>.Rounds(steps, s => s.TradeId))
+        foreach (var round in BatchWork.Rounds(steps, s => s.TradeId))
         {
             var next = round.Select(k => Next(current.GetValueOrDefault(steps[k].TradeId), steps[k])).ToArray();
             var at = (TradeStep step) => round.Select(k => steps[k].Step == step ? steps[k].At : (DateTimeOffset?)null).ToArray();
