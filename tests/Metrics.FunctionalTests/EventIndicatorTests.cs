@@ -19,11 +19,11 @@ public sealed class EventIndicatorTests(MetricsFixture fixture)
         // Any replica a test started may consume the event: they share the queue.
         using var meters = MeterRecorder.AllReplicas("Platform.Metrics");
         var written = DateTimeOffset.UtcNow.AddSeconds(-3);
-        await Host.PublishAsync(new DatasetRegistered(Guid.NewGuid(), Events.Facts(Events.Unique("lag"), 10), written), Guid.CreateVersion7(written));
+        await Host.PublishAsync(new DatasetUpdated(Guid.NewGuid(), 2, "draft", Events.Facts(Events.Unique("lag"), 10), written), Guid.CreateVersion7(written));
 
         // The outbox id (a version 7 UUID) carries the commit time: written 3 s ago, consumed now.
         var lags = await Eventually.Returns(
-            () => Task.FromResult(meters.Values("platform.metrics.consumer_lag", ("messaging.message.type", nameof(DatasetRegistered)))),
+            () => Task.FromResult(meters.Values("platform.metrics.consumer_lag", ("messaging.message.type", nameof(DatasetUpdated)))),
             values => values.Count > 0);
         Assert.InRange(lags.Max(), 3.0, 60.0);
     }
@@ -60,8 +60,8 @@ public sealed class EventIndicatorTests(MetricsFixture fixture)
         var before = await Headline();
         var first = Guid.NewGuid();
         var second = Guid.NewGuid();
-        await Host.PublishAsync(new DatasetRegistered(first, Events.Facts(domain, 100), DateTimeOffset.UtcNow));
-        await Host.PublishAsync(new DatasetRegistered(Guid.NewGuid(), Events.Facts(domain, 999), DateTimeOffset.UtcNow));
+        // A dataset that was only edited (never certified) is stored but not counted.
+        await Host.PublishAsync(new DatasetUpdated(Guid.NewGuid(), 2, "draft", Events.Facts(domain, 999), DateTimeOffset.UtcNow));
         await Host.PublishAsync(Events.Certified(first, Events.Facts(domain, 100, "text", "hefei")));
         await Host.PublishAsync(Events.Certified(second, Events.Facts(domain, 250, "text", "hefei")));
 
@@ -108,29 +108,6 @@ public sealed class EventIndicatorTests(MetricsFixture fixture)
         Assert.Equal(2, Domain(after, domain)!.DatasetCount);
         Assert.Equal(1_001, Domain(after, domain)!.VolumeBytes);
         Assert.Equal(12_345, after.H5ExchangeShares.Shares.Single(s => s.ExchangeCode == exchange).HighQualityAmountFen);
-    }
-
-    [Fact]
-    public async Task RegistrationsLeaveTheCachedHeadlineInPlace()
-    {
-        // Events left over from other tests may invalidate meanwhile; a registration that invalidated would fail all
-        // three attempts.
-        for (var attempt = 1; ; attempt++)
-        {
-            await Headline();
-            var computations = Host.Cache.Computations;
-            var id = Guid.NewGuid();
-            var messageId = await Host.PublishAsync(new DatasetRegistered(id, Events.Facts(Events.Unique("energy"), 10), DateTimeOffset.UtcNow));
-            await Eventually.Returns(
-                () => fixture.QueryAsync<long>("select count(*) from processed_messages where message_id = @messageId", new { messageId }), n => n == 1);
-            await Headline();
-            if (Host.Cache.Computations == computations)
-            {
-                return;
-            }
-
-            Assert.True(attempt < 3, "a consumed registration made the next headline read recompute");
-        }
     }
 
     [Fact]

@@ -40,17 +40,8 @@ internal abstract partial class RecordConsumer<T>(NpgsqlDataSource dataSource, S
 
         // A batch of duplicates changes no record, but still invalidates: the first delivery may have committed and
         // then lost its invalidation (a crash in between), and redelivery is what repairs that.
-        if (ChangesIndicators)
-        {
-            await stale.MarkStaleAsync();
-        }
+        await stale.MarkStaleAsync();
     }
-
-    /// <summary>
-    /// False for events whose records no indicator counts: the cached values stay valid, so a stream of them (say,
-    /// registrations during a bulk load) does not make every headline read recompute from PostgreSQL.
-    /// </summary>
-    protected virtual bool ChangesIndicators => true;
 
     protected abstract Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<T> messages, CancellationToken cancellationToken);
 

@@ -25,10 +25,6 @@ internal static class DatasetEventWriter
     private static readonly string NewerFacts = string.Join(", ", ("facts_at, " + FactColumns).Split(", ").Select(column =>
         $"{column} = case when datasets.facts_at <= excluded.facts_at then excluded.{column} else datasets.{column} end"));
 
-    public static Task DatasetRegisteredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DatasetRegistered> events, CancellationToken ct) =>
-        UpsertFactsAsync(connection, transaction, events, e => new DatasetRow(e.DatasetId, e.Facts, e.RegisteredAt, null, null),
-            "registered_at", "u.at", "registered_at = least(datasets.registered_at, excluded.registered_at)", ct);
-
     /// <summary>
     /// The first certification starts the dataset's count (H1); every certified revision is kept (H2 as of a day), and
     /// the latest one's facts are the dataset's (H2 now).

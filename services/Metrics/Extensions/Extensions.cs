@@ -27,7 +27,6 @@ internal static class Extensions
         builder.AddPostgres(DatabaseConnectionName, typeof(Extensions).Assembly);
         builder.AddMessaging(BrokerConnectionName, bus =>
         {
-            bus.AddConsumer<DatasetRegisteredConsumer, RecordConsumerDefinition<DatasetRegisteredConsumer>>();
             bus.AddConsumer<DatasetCertifiedConsumer, RecordConsumerDefinition<DatasetCertifiedConsumer>>();
             bus.AddConsumer<DatasetUpdatedConsumer, RecordConsumerDefinition<DatasetUpdatedConsumer>>();
             bus.AddConsumer<DatasetRetiredConsumer, RecordConsumerDefinition<DatasetRetiredConsumer>>();
@@ -37,6 +36,9 @@ internal static class Extensions
             bus.AddConsumer<EquityContributionRecordedConsumer, RecordConsumerDefinition<EquityContributionRecordedConsumer>>();
             bus.AddConsumer<EvaluationRecordedConsumer, RecordConsumerDefinition<EvaluationRecordedConsumer>>();
         });
+        // Registrations were consumed until no indicator was found to read them (every figure counts certified
+        // datasets, and a certification carries the facts): their queue would otherwise fill for good.
+        builder.RetireQueues(BrokerConnectionName, "metrics-dataset-registered");
         builder.AddRetention();
 
         var redis = builder.Configuration.GetConnectionString(CacheConnectionName)

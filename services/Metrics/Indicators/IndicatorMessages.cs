@@ -56,7 +56,7 @@ internal sealed class SerializedHeadline(byte[] bytes)
 /// <summary>Turns computed figures into the public messages.</summary>
 internal static class IndicatorMessages
 {
-    private static readonly string[] DatasetKinds = ["DatasetRegistered", "DatasetCertified", "DatasetUpdated", "DatasetRetired"];
+    private static readonly string[] DatasetKinds = ["DatasetCertified", "DatasetUpdated", "DatasetRetired"];
     private static readonly string[] TradeKinds = ["TradeSettled"];
     private static readonly string[] ListingKinds = ["ListingCreated", "ListingDelisted"];
     private static readonly string[] TokenKinds = ["TokenUsageReport"];

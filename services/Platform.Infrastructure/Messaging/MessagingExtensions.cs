@@ -90,4 +90,17 @@ public static class MessagingExtensions
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;
     }
+
+    /// <summary>
+    /// Deletes, at every start, the queues of consumers this service no longer has (<see cref="RetiredQueues"/>), by
+    /// the full names MassTransit gave them (service, then the consumer in kebab case: <c>metrics-dataset-registered</c>).
+    /// </summary>
+    public static IHostApplicationBuilder RetireQueues(this IHostApplicationBuilder builder, string connectionName, params string[] queues)
+    {
+        var broker = new Uri(builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured."));
+        builder.Services.AddHostedService(services =>
+            new RetiredQueues(broker, queues, services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RetiredQueues>>()));
+        return builder;
+    }
 }
