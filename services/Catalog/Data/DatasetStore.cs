@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -44,23 +43,10 @@ internal sealed class DatasetStore(
         var now = time.GetUtcNow();
         var noticeEndsAt = now + certification.Value.NoticePeriod;
         var ids = Infrastructure.Postgres.UuidV7.Ascending(items.Count, now);
-        var rows = new JsonArray();
-        for (var k = 0; k < items.Count; k++)
-        {
-            var row = JsonSerializer.SerializeToNode(DatasetRow.ContentParameters(items[k].Content), RowJson)!.AsObject();
-            row["id"] = ids[k];
-            if (items[k].Submit)
-            {
-                row["status"] = (short)CertificationStatus.PublicNotice;
-                row["notice_started_at"] = now;
-                row["notice_ends_at"] = noticeEndsAt;
-            }
+        var submitted = items.Select(i => i.Submit).ToArray();
 
-            rows.Add(row);
-        }
-
-        // jsonb_to_recordset turns the rows (snake_case keys = column names) into one multi-row insert.
-        // Each dataset with its revision 1, in one statement.
+        // jsonb_to_recordset turns the contents (snake_case keys = column names) into rows, numbered to join the ids and
+        // submissions beside them: one multi-row insert, each dataset with its revision 1, in one statement.
         var inserted = (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
             $"""
             with inserted as (
@@ -68,21 +54,34 @@ internal sealed class DatasetStore(
                 token_count, language_shares, zh_share_bp, annotation_base_code, annotation_method, annotated_fraction_bp,
                 quality_grade, licence, access_level, provider_organisation, province, keywords, edition, search_text,
                 status, notice_started_at, notice_ends_at, version, created_at, updated_at)
-            select id, name, name_en, description_zh, description_en, domain, modality, volume_bytes, record_count,
+            select k.id, name, name_en, description_zh, description_en, domain, modality, volume_bytes, record_count,
                 token_count, language_shares::jsonb, zh_share_bp, annotation_base_code, annotation_method, annotated_fraction_bp,
                 quality_grade, licence, access_level, provider_organisation, province, keywords, edition, search_text,
-                coalesce(status, @draft), notice_started_at, notice_ends_at, 1, @now, @now
-            from jsonb_to_recordset(@rows::jsonb) as r(id uuid, name text, name_en text, description_zh text, description_en text,
+                case when k.submitted then @publicNotice else @draft end,
+                case when k.submitted then @now end, case when k.submitted then @noticeEndsAt end, 1, @now, @now
+            from rows from (jsonb_to_recordset(@rows::jsonb) as (name text, name_en text, description_zh text, description_en text,
                 domain smallint, modality smallint, volume_bytes bigint, record_count bigint, token_count bigint, language_shares text,
                 zh_share_bp int, annotation_base_code text, annotation_method smallint, annotated_fraction_bp int,
                 quality_grade smallint, licence smallint, access_level smallint, provider_organisation text, province text,
-                keywords text[], edition text, search_text text, status smallint, notice_started_at timestamptz, notice_ends_at timestamptz)
+                keywords text[], edition text, search_text text)) with ordinality as r
+            join unnest(@ids, @submitted) with ordinality as k(id, submitted, n) on k.n = r.ordinality
             returning {DatasetRow.Columns}),
             revisions as (
                 insert into dataset_revisions (dataset_id, revision, volume_bytes, record_count, token_count, language_shares, note, created_at)
                 select id, 1, volume_bytes, record_count, token_count, language_shares::jsonb, '', @now from inserted)
             select * from inserted
-            """, new { rows = rows.ToJsonString(), now, draft = (short)CertificationStatus.Draft }, transaction)))
+            """,
+            new
+            {
+                rows = JsonSerializer.Serialize(items.Select(i => DatasetRow.ContentParameters(i.Content)), RowJson),
+                ids,
+                submitted,
+                now,
+                noticeEndsAt,
+                draft = (short)CertificationStatus.Draft,
+                publicNotice = (short)CertificationStatus.PublicNotice,
+            },
+            transaction)))
             .ToDictionary(r => r.Id);
         var datasets = ids.Select(id => inserted[id].ToMessage()).ToArray();
         await outbox.EnqueueManyAsync(connection, transaction,

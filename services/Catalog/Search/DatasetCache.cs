@@ -17,7 +17,12 @@ internal sealed class DatasetCache(SearchIndex index) : IDisposable
     /// </summary>
     public const int MaxDatasets = 20_000;
 
-    private readonly MemoryCache _datasets = new(new MemoryCacheOptions { SizeLimit = MaxDatasets });
+    /// <summary>
+    /// Over the limit, the cache compacts (a pass over every entry) and drops a quarter of them, the least used: the
+    /// default twentieth made a bulk load's writes compact every thousand datasets, 2.4 % of the catalog's processor
+    /// time while registering.
+    /// </summary>
+    private readonly MemoryCache _datasets = new(new MemoryCacheOptions { SizeLimit = MaxDatasets, CompactionPercentage = 0.25 });
     private readonly Lock _applying = new();
 
     public Dataset? TryGet(Guid id) =>
