@@ -94,8 +94,13 @@ public sealed partial class OutboxRelay(
     {
         await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
         await using var transaction = await connection.BeginTransactionAsync(stoppingToken);
+        // The oldest unpublished rows in index order, stopping at the limit. The planner, its statistics often behind a
+        // fast-filling outbox, would fetch every unpublished row and sort them (a bitmap scan): with a bulk load's backlog
+        // of thousands, each batch then cost the whole backlog: on a x1 load the catalog's relay queries took 4.5 s of
+        // its database's 22 s, 2.2 s in index order.
         var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
             """
+            set local enable_bitmapscan = off;
             select id, message_type, payload::text as payload, trace_parent
             from outbox_messages
             where published_at is null and failed_at is null
