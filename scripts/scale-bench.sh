@@ -51,7 +51,9 @@ for scale in "$@"; do
   "${loadtest[@]}" --scenarios headline,freshness --concurrency 32 --duration 15 >"$log.headline.txt" || true
   scripts/h2load-reads.sh >"$log.h2load.md" 2>"$log.h2load.err" || true
   memory=$(scripts/stack-memory.sh --total)
-  port=$(ps -eo args | sed -n "s|.*postgres -D $PWD/.data/postgres.*port=\([0-9]*\).*|\1|p" | head -1)
+  # The server's own record of its port (line 4 of postmaster.pid), which outlives the process if it stops abnormally.
+  port=$(sed -n 4p .data/postgres/postmaster.pid 2>/dev/null || true)
+  pgrep -f "postgres -D $PWD/.data/postgres" >/dev/null || echo "x$scale: PostgreSQL is not running any more (port ${port:-unknown})" >&2
   sizes=$(psql -h 127.0.0.1 -p "$port" -U postgres -At -F ' ' -c \
     "select string_agg(round(pg_database_size(d) / 1048576.0)::text, ' / ' order by d) from unnest(array['catalog', 'metrics', 'trading']) d")
   stop_platform
