@@ -20,9 +20,7 @@ public static class MessagingExtensions
         string connectionName,
         Action<IBusRegistrationConfigurator>? configureConsumers = null)
     {
-        var connectionString = builder.Configuration.GetConnectionString(connectionName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured.");
-        var address = new Uri(connectionString);
+        var address = Broker(builder, connectionName);
         var serviceName = builder.Environment.ApplicationName.ToLowerInvariant();
 
         builder.Services.AddMassTransit(bus =>
@@ -97,10 +95,14 @@ public static class MessagingExtensions
     /// </summary>
     public static IHostApplicationBuilder RetireQueues(this IHostApplicationBuilder builder, string connectionName, params string[] queues)
     {
-        var broker = new Uri(builder.Configuration.GetConnectionString(connectionName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured."));
+        var broker = Broker(builder, connectionName);
         builder.Services.AddHostedService(services =>
             new RetiredQueues(broker, queues, services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RetiredQueues>>()));
         return builder;
     }
+
+    /// <summary>The broker's amqp:// URI, <c>ConnectionStrings:{connectionName}</c>.</summary>
+    private static Uri Broker(IHostApplicationBuilder builder, string connectionName) =>
+        new(builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured."));
 }

@@ -12,7 +12,7 @@ namespace Platform.Infrastructure.Messaging;
 /// </summary>
 internal sealed partial class RetiredQueues(Uri broker, IReadOnlyList<string> queues, ILogger<RetiredQueues> logger) : BackgroundService
 {
-    internal static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
