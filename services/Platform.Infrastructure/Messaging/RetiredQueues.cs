@@ -32,7 +32,7 @@ internal sealed partial class RetiredQueues(Uri broker, IReadOnlyList<string> qu
     }
 
     /// <summary>Deletes each queue and the exchange of the same name (MassTransit binds the event's exchange to it).</summary>
-    public static async Task DeleteAsync(Uri broker, IReadOnlyList<string> queues, CancellationToken cancellationToken)
+    private static async Task DeleteAsync(Uri broker, IReadOnlyList<string> queues, CancellationToken cancellationToken)
     {
         var factory = new ConnectionFactory { Uri = broker, ClientProvidedName = "retired-queues" };
         await using var connection = await factory.CreateConnectionAsync(cancellationToken);
