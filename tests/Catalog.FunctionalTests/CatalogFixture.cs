@@ -56,12 +56,15 @@ public sealed class CatalogFixture : IAsyncLifetime
     private GrpcChannel Channel(string? token) => GrpcChannel.ForAddress(
         _factory!.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = TestTokens.WithToken(_factory.Server.CreateHandler(), token) });
 
-    /// <summary>The integration events in the outbox about a dataset, oldest first, as (type name, JSON payload).</summary>
+    /// <summary>
+    /// The integration events in the outbox about a dataset, oldest first, as (type name, JSON payload); the payload in
+    /// jsonb's rendering (<c>"key": value</c>, keys sorted), whatever the serializer's spacing.
+    /// </summary>
     public async Task<IReadOnlyList<(string Type, string Payload)>> OutboxEventsAsync(string datasetId)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         return (await connection.QueryAsync<(string, string)>(
-            "select message_type, payload::text from outbox_messages where payload->>'datasetId' = @datasetId order by id",
+            "select message_type, payload::jsonb::text from outbox_messages where payload->>'datasetId' = @datasetId order by id",
             new { datasetId })).AsList();
     }
 

@@ -45,7 +45,7 @@ internal sealed class DatasetStore(
         var ids = Infrastructure.Postgres.UuidV7.Ascending(items.Count, now);
         var submitted = items.Select(i => i.Submit).ToArray();
 
-        // jsonb_to_recordset turns the contents (snake_case keys = column names) into rows, numbered to join the ids and
+        // json_to_recordset turns the contents (snake_case keys = column names) into rows, numbered to join the ids and
         // submissions beside them: one multi-row insert, each dataset with its revision 1, in one statement.
         var inserted = (await connection.QueryAsync<DatasetRow>(new CommandDefinition(
             $"""
@@ -59,7 +59,7 @@ internal sealed class DatasetStore(
                 quality_grade, licence, access_level, provider_organisation, province, keywords, edition, search_text,
                 case when k.submitted then @publicNotice else @draft end,
                 case when k.submitted then @now end, case when k.submitted then @noticeEndsAt end, 1, @now, @now
-            from rows from (jsonb_to_recordset(@rows::jsonb) as (name text, name_en text, description_zh text, description_en text,
+            from rows from (json_to_recordset(@rows::json) as (name text, name_en text, description_zh text, description_en text,
                 domain smallint, modality smallint, volume_bytes bigint, record_count bigint, token_count bigint, language_shares text,
                 zh_share_bp int, annotation_base_code text, annotation_method smallint, annotated_fraction_bp int,
                 quality_grade smallint, licence smallint, access_level smallint, provider_organisation text, province text,

@@ -39,7 +39,7 @@ public sealed class Outbox(OutboxSignal signal)
         await connection.ExecuteAsync(new CommandDefinition(
             """
             insert into outbox_messages (id, message_type, payload, trace_parent)
-            select m.id, @type, m.payload::jsonb, m.trace_parent from unnest(@ids, @payloads, @traceParents) as m(id, payload, trace_parent)
+            select m.id, @type, m.payload::json, m.trace_parent from unnest(@ids, @payloads, @traceParents) as m(id, payload, trace_parent)
             """,
             new
             {

@@ -52,7 +52,7 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource, PageTokens pageToken
         """
         insert into audit_events (id, occurred_at, caller, caller_organisation, caller_exchange, method, request_id, resource_ids, owner, outcome, detail)
         select e.id, e.occurred_at, e.caller, e.organisation, e.exchange, e.method, e.request_id,
-               coalesce(array(select jsonb_array_elements_text(e.resource_ids::jsonb)), '{}'), e.owner, e.outcome, e.detail
+               coalesce(array(select json_array_elements_text(e.resource_ids::json)), '{}'), e.owner, e.outcome, e.detail
         from unnest(@ids, @occurredAts, @callers, @organisations, @exchanges, @methods, @requestIds, @resourceIds, @owners, @outcomes, @details)
             as e(id, occurred_at, caller, organisation, exchange, method, request_id, resource_ids, owner, outcome, detail)
         on conflict (caller, method, request_id, outcome) where request_id <> '' and outcome <> 'OK' do nothing

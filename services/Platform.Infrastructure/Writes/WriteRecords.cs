@@ -42,7 +42,7 @@ internal static class WriteRecords
         {AuditTrail.InsertSql}
         ), changed as (
             insert into record_history (record_id, occurred_at, caller, method, request_id, owner, changes)
-            select h.record_id, @now, h.caller, h.method, h.request_id, h.owner, h.changes::jsonb
+            select h.record_id, @now, h.caller, h.method, h.request_id, h.owner, h.changes::json
             from unnest(@historyRecordIds, @historyCallers, @historyMethods, @historyRequestIds, @historyOwners, @historyChanges)
                 as h(record_id, caller, method, request_id, owner, changes)
         )
