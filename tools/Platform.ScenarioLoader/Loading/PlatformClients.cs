@@ -1,3 +1,4 @@
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Platform.Catalog.V1;
 using Platform.Metrics.V1;
@@ -6,7 +7,10 @@ using Platform.Trading.V1;
 
 namespace Platform.ScenarioLoader.Loading;
 
-/// <summary>The loader's clients of the three services, over one channel each (one call in 100 traced: see TraceSampling).</summary>
+/// <summary>
+/// The loader's clients of the three services, over one channel each (one call in 100 traced: see TraceSampling), every
+/// unary call with a deadline (<see cref="UnaryDeadline"/>).
+/// </summary>
 public sealed class PlatformClients : IDisposable
 {
     private readonly GrpcChannel _catalog;
@@ -18,9 +22,10 @@ public sealed class PlatformClients : IDisposable
         _catalog = ToolChannels.Open(options.Catalog);
         _trading = ToolChannels.Open(options.Trading);
         _metrics = ToolChannels.Open(options.Metrics);
-        Catalog = new(_catalog);
-        Trading = new(_trading);
-        Metrics = new(_metrics);
+        var deadline = new UnaryDeadline(UnaryDeadline.Limit);
+        Catalog = new(_catalog.Intercept(deadline));
+        Trading = new(_trading.Intercept(deadline));
+        Metrics = new(_metrics.Intercept(deadline));
     }
 
     public CatalogService.CatalogServiceClient Catalog { get; }
