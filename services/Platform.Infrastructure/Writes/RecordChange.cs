@@ -19,8 +19,8 @@ public sealed record RecordChange(string RecordId, IMessage? Before, IMessage Af
 
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true));
 
-    /// <summary>Chinese text stays readable in the stored values (it is JSON in a json column, not HTML).</summary>
-    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>Chinese text stays readable in the stored values (it is JSON in a json column, not HTML); compact.</summary>
+    private static readonly JsonWriterOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The changed fields as a JSON array of {field, from, to} (values as JSON text, "" when absent), or null when none changed.</summary>
     /// <remarks>
@@ -82,7 +82,7 @@ public sealed record RecordChange(string RecordId, IMessage? Before, IMessage Af
     {
         private readonly ArrayBufferWriter<byte> _output = new(4096);
 
-        public Scratch() => Output = new Utf8JsonWriter(_output, new JsonWriterOptions { Encoder = Readable.Encoder });
+        public Scratch() => Output = new Utf8JsonWriter(_output, Readable);
 
         public Utf8JsonWriter Output { get; }
 
@@ -109,10 +109,11 @@ public sealed record RecordChange(string RecordId, IMessage? Before, IMessage Af
     private sealed class ValueText
     {
         private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+        private readonly ArrayBufferWriter<byte> _formatted = new(1024);
         private readonly Utf8JsonWriter _writer;
         private readonly StringWriter _text = new(CultureInfo.InvariantCulture);
 
-        public ValueText() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = Readable.Encoder });
+        public ValueText() => _writer = new Utf8JsonWriter(_buffer, Readable);
 
         public ReadOnlySpan<byte> Write(IMessage message, FieldDescriptor field, object? value)
         {
@@ -139,13 +140,17 @@ public sealed record RecordChange(string RecordId, IMessage? Before, IMessage Af
                 return _buffer.WrittenSpan;
             }
 
+            AppendUtf8(_buffer, text);
+            return _buffer.WrittenSpan;
+        }
+
+        private static void AppendUtf8(ArrayBufferWriter<byte> buffer, StringBuilder text)
+        {
             foreach (var chunk in text.GetChunks())
             {
-                var span = _buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(chunk.Length));
-                _buffer.Advance(Encoding.UTF8.GetBytes(chunk.Span, span));
+                var span = buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(chunk.Length));
+                buffer.Advance(Encoding.UTF8.GetBytes(chunk.Span, span));
             }
-
-            return _buffer.WrittenSpan;
         }
 
         /// <summary>
@@ -159,7 +164,7 @@ public sealed record RecordChange(string RecordId, IMessage? Before, IMessage Af
                 case string text:
                     _writer.WriteStringValue(text);
                     return true;
-                case int number when field.FieldType != FieldType.Enum:
+                case int number:
                     _writer.WriteNumberValue(number);
                     return true;
                 case uint number:
@@ -196,15 +201,9 @@ public sealed record RecordChange(string RecordId, IMessage? Before, IMessage Af
         /// </summary>
         private void Compact(StringBuilder text)
         {
-            var utf8 = _utf8;
-            utf8.ResetWrittenCount();
-            foreach (var chunk in text.GetChunks())
-            {
-                var span = utf8.GetSpan(Encoding.UTF8.GetMaxByteCount(chunk.Length));
-                utf8.Advance(Encoding.UTF8.GetBytes(chunk.Span, span));
-            }
-
-            var reader = new Utf8JsonReader(utf8.WrittenSpan);
+            _formatted.ResetWrittenCount();
+            AppendUtf8(_formatted, text);
+            var reader = new Utf8JsonReader(_formatted.WrittenSpan);
             while (reader.Read())
             {
                 switch (reader.TokenType)
@@ -224,8 +223,6 @@ public sealed record RecordChange(string RecordId, IMessage? Before, IMessage Af
 
             _writer.Flush();
         }
-
-        private readonly ArrayBufferWriter<byte> _utf8 = new(1024);
 
         private static ReadOnlySpan<byte> Unescaped(ref Utf8JsonReader reader)
         {
