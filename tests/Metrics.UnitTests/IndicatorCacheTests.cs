@@ -142,6 +142,58 @@ public sealed class IndicatorCacheTests : IDisposable
         Assert.Equal(2, await Read());
     }
 
+    private async Task<long> ReadHot(IndicatorCache? cache = null) =>
+        (long)(await (cache ?? _cache).GetHotAsync("k", Compute, d => d.Years[0], CancellationToken.None)).HighQualityAmountFen;
+
+    [Fact]
+    public async Task TheHotValueIsAnsweredWithoutFusionCacheForItsLifetimeOnly()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var cache = new IndicatorCache(_fusion, _signal, time);
+        Assert.Equal(1, await ReadHot(cache));
+
+        // A change FusionCache holds but no invalidation announced (say, a backplane message lost on the way).
+        await _fusion.SetAsync("k", new ExchangeShareData([new ExchangeYearData("bj", 2025, 7, 10, 1, 1)], DateTimeOffset.UtcNow));
+        Assert.Equal(1, await ReadHot(cache));
+        time.Advance(IndicatorCache.HotLifetime);
+
+        Assert.Equal(7, await ReadHot(cache));
+        Assert.Equal(1, _computed);
+    }
+
+    [Fact]
+    public async Task AnInvalidationDropsTheHotValue()
+    {
+        Assert.Equal(1, await ReadHot());
+        _value = 2;
+
+        await _cache.InvalidateAsync();
+
+        Assert.Equal(2, await ReadHot());
+        Assert.Equal(2, await ReadHot());
+        Assert.Equal(2, _computed);
+    }
+
+    [Fact]
+    public async Task AHotValueReadAcrossAnInvalidationIsNotKept()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _computeGate = gate.Task;
+        var inFlight = ReadHot();
+        while (Volatile.Read(ref _computed) == 0)
+        {
+            await Task.Delay(1);
+        }
+
+        _value = 2;
+        await _cache.InvalidateAsync();
+        _computeGate = Task.CompletedTask;
+        gate.SetResult();
+
+        Assert.Equal(1, await inFlight);
+        Assert.Equal(2, await ReadHot());
+    }
+
     [Fact]
     public async Task WhenRedisFailsReadsAreComputedExactlyAndRedisIsSkipped()
     {

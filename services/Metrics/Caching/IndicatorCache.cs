@@ -8,15 +8,26 @@ namespace Platform.Metrics.Caching;
 /// memory in front of Redis, the Redis backplane telling the other replicas of every change, one computation per key
 /// at a time (stampede protection), and Redis skipped for a while once it fails (FusionCache's circuit breaker).
 /// A value read from either tier is projected to its message once, and that projection is reused while the value is.
+/// The current headline, read on nearly every call, is also kept for <see cref="HotLifetime"/> in front of FusionCache
+/// (<see cref="GetHotAsync"/>), dropped by every invalidation here or from another replica.
 /// </summary>
 internal sealed class IndicatorCache
 {
+    /// <summary>
+    /// How long the hot value is answered without asking FusionCache: a lookup there (its memory tier, expiry checks,
+    /// hit events) was about 0.7 µs of the headline's 16 µs per call. Changes here and on other replicas drop it at
+    /// once; the lifetime only bounds how long a missed backplane message keeps it, beside the memory tier's own TTL.
+    /// </summary>
+    public static readonly TimeSpan HotLifetime = TimeSpan.FromMilliseconds(100);
+
     private readonly IFusionCache _cache;
     private readonly ChangeSignal _signal;
     private readonly TimeProvider _time;
     private readonly Telemetry.CacheMeters? _meters;
     private readonly ConditionalWeakTable<object, object> _projections = [];
     private long _computations;
+    private long _generation;
+    private HotValue? _hot;
     private volatile bool _redisSkipped;
 
     public IndicatorCache(IFusionCache cache, ChangeSignal signal, TimeProvider time, Telemetry.CacheMeters? meters = null)
@@ -28,8 +39,13 @@ internal sealed class IndicatorCache
         cache.Events.Memory.Hit += (_, _) => _meters?.LocalHit();
         cache.Events.Distributed.Hit += (_, _) => _meters?.RedisHit();
         cache.Events.Distributed.CircuitBreakerChange += (_, e) => _redisSkipped = !e.IsClosed;
-        // A change on another replica (its clear, through the backplane) wakes this replica's watchers.
-        cache.Events.Backplane.MessageReceived += (_, _) => _signal.Notify();
+        // A change on another replica (its clear, through the backplane) drops the hot value and wakes this replica's
+        // watchers.
+        cache.Events.Backplane.MessageReceived += (_, _) =>
+        {
+            Interlocked.Increment(ref _generation);
+            _signal.Notify();
+        };
     }
 
     /// <summary>How many times a value was computed from the source (for tests and diagnostics).</summary>
@@ -52,12 +68,53 @@ internal sealed class IndicatorCache
     }
 
     /// <summary>
+    /// <see cref="GetAsync"/> for the one key read on nearly every call: answered from the last value for up to
+    /// <see cref="HotLifetime"/> while no invalidation happened since it was read. A value read across an invalidation
+    /// is not kept (the generation is taken before the read, and an invalidation moves it before and after its clear).
+    /// </summary>
+    public ValueTask<TOut> GetHotAsync<TData, TOut>(
+        string key,
+        Func<CancellationToken, Task<TData>> compute,
+        Func<TData, TOut> project,
+        CancellationToken cancellationToken)
+        where TData : class
+        where TOut : class
+    {
+        var hot = Volatile.Read(ref _hot);
+        if (hot is not null && hot.Value is TOut value && hot.Generation == Interlocked.Read(ref _generation)
+            && string.Equals(hot.Key, key, StringComparison.Ordinal) && _time.GetTimestamp() < hot.Until)
+        {
+            _meters?.LocalHit();
+            return ValueTask.FromResult(value);
+        }
+
+        return ReadHotAsync(key, compute, project, cancellationToken);
+    }
+
+    private async ValueTask<TOut> ReadHotAsync<TData, TOut>(
+        string key,
+        Func<CancellationToken, Task<TData>> compute,
+        Func<TData, TOut> project,
+        CancellationToken cancellationToken)
+        where TData : class
+        where TOut : class
+    {
+        var generation = Interlocked.Read(ref _generation);
+        var value = await GetAsync(key, compute, project, cancellationToken);
+        var until = _time.GetTimestamp() + (long)(HotLifetime.TotalSeconds * _time.TimestampFrequency);
+        Volatile.Write(ref _hot, new HotValue(key, value, generation, until));
+        return value;
+    }
+
+    /// <summary>
     /// After a write of records: every cached value is dropped, here, in Redis and (through the backplane) on the other
     /// replicas, and this replica's watchers wake. While Redis is away, FusionCache's auto-recovery clears it on its return.
     /// </summary>
     public async Task InvalidateAsync()
     {
+        Interlocked.Increment(ref _generation);
         await _cache.ClearAsync(allowFailSafe: false);
+        Interlocked.Increment(ref _generation);
         _signal.Notify();
     }
 
@@ -69,4 +126,6 @@ internal sealed class IndicatorCache
         _meters?.Computed(_time.GetElapsedTime(started));
         return data;
     }
+
+    private sealed record HotValue(string Key, object Value, long Generation, long Until);
 }

@@ -8,6 +8,7 @@ namespace Platform.Metrics.Indicators;
 /// <summary>The indicators as the API serves them: from the cache tiers, computed from PostgreSQL on a miss.</summary>
 internal sealed class IndicatorReader(IndicatorCache cache, IndicatorQueries queries, TimeProvider time)
 {
+    private readonly Func<CancellationToken, Task<HeadlineData>> _computeCurrentHeadline = ct => queries.ComputeHeadlineAsync(null, ct);
     private DayKey? _headlineKey;
 
     /// <param name="asOf">The figures at the end of that day (UTC+8), or null for now.</param>
@@ -17,7 +18,7 @@ internal sealed class IndicatorReader(IndicatorCache cache, IndicatorQueries que
             : GetHeadlineAsync(cancellationToken);
 
     public ValueTask<HeadlineSnapshot> GetHeadlineAsync(CancellationToken cancellationToken) =>
-        cache.GetAsync(HeadlineKey(), ct => queries.ComputeHeadlineAsync(null, ct), IndicatorMessages.ToSnapshot, cancellationToken);
+        cache.GetHotAsync(HeadlineKey(), _computeCurrentHeadline, IndicatorMessages.ToSnapshot, cancellationToken);
 
     private string HeadlineKey()
     {
