@@ -40,11 +40,23 @@ internal static class ServiceExtensions
     /// against 11.6-12.5 s. Each service's working set grows by 35-55 MB.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithYoungGenerationBudget(this IResourceBuilder<ProjectResource> project) =>
-        Environment.GetEnvironmentVariable(Gen0SizeVariable) is { Length: > 0 }
-            ? project
-            : project.WithEnvironment(Gen0SizeVariable, "0x4000000");
+        project.WithRuntimeDefault("DOTNET_GCgen0size", "0x4000000");
 
-    private const string Gen0SizeVariable = "DOTNET_GCgen0size";
+    /// <summary>
+    /// Hot precompiled (framework) methods are counted for recompilation from their first calls
+    /// (<c>DOTNET_TC_CallCountingDelayMs</c> 0) rather than only once no method has been compiled for 100 ms, unless the
+    /// app host's own environment sets it. A service that starts to take writes keeps compiling new methods for seconds,
+    /// which kept postponing the counting: its hot framework code ran unoptimized meanwhile. Measured on 2 cores over
+    /// fresh ×1 loads, alternating four pairs: the services' processor time 4 % lower against PostgreSQL's and
+    /// RabbitMQ's in the same runs (1.44-1.46 against 1.49-1.57 times theirs), loads of 19.0-22.6 s against 20.5-23.2 s.
+    /// Nothing changes once the services are warm: the same methods end up optimized either way.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithEarlyTierPromotion(this IResourceBuilder<ProjectResource> project) =>
+        project.WithRuntimeDefault("DOTNET_TC_CallCountingDelayMs", "0");
+
+    /// <summary>A runtime setting in the service's environment, unless the app host's own environment sets it.</summary>
+    private static IResourceBuilder<ProjectResource> WithRuntimeDefault(this IResourceBuilder<ProjectResource> project, string variable, string value) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } ? project : project.WithEnvironment(variable, value);
 
     /// <summary>
     /// Plain HTTP on loopback, no HTTPS certificate: Aspire configures the development certificate for every project
