@@ -16,7 +16,8 @@ internal sealed class IndicatorCache
     /// <summary>
     /// How long the hot value is answered without asking FusionCache: a lookup there (its memory tier, expiry checks,
     /// hit events) was about 0.7 µs of the headline's 16 µs per call. Changes here and on other replicas drop it at
-    /// once; the lifetime only bounds how long a missed backplane message keeps it, beside the memory tier's own TTL.
+    /// once; the lifetime bounds how long it can outlive a change it did not see: a lost backplane message (beside the
+    /// memory tier's own TTL), or a read that raced one and kept the value from before it.
     /// </summary>
     public static readonly TimeSpan HotLifetime = TimeSpan.FromMilliseconds(100);
 

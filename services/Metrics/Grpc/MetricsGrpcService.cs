@@ -67,7 +67,7 @@ internal sealed class MetricsGrpcService(
             {
                 // Take the signal before reading, so a change during the read wakes the next round.
                 var changed = changes.Next;
-                var view = await reader.GetHeadlineAsync(cancellationToken);
+                var view = await reader.GetHeadlineAfterChangeAsync(cancellationToken);
                 if (view.Fingerprint != sent)
                 {
                     await responseStream.WriteAsync(view.Message(request.View), cancellationToken);

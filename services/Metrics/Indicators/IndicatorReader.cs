@@ -17,8 +17,17 @@ internal sealed class IndicatorReader(IndicatorCache cache, IndicatorQueries que
             ? cache.GetAsync(CacheKeys.HeadlineAsOf(day), ct => queries.ComputeHeadlineAsync(day, ct), IndicatorMessages.ToSnapshot, cancellationToken)
             : GetHeadlineAsync(cancellationToken);
 
+    /// <summary>The current headline, from the cache's hot value while it holds (<see cref="IndicatorCache.GetHotAsync"/>).
+    /// </summary>
     public ValueTask<HeadlineSnapshot> GetHeadlineAsync(CancellationToken cancellationToken) =>
         cache.GetHotAsync(HeadlineKey(), _computeCurrentHeadline, IndicatorMessages.ToSnapshot, cancellationToken);
+
+    /// <summary>
+    /// The current headline without the hot value, for a watcher woken by a change: a read racing another replica's
+    /// backplane message may have kept the value from before that change for up to its lifetime.
+    /// </summary>
+    public ValueTask<HeadlineSnapshot> GetHeadlineAfterChangeAsync(CancellationToken cancellationToken) =>
+        cache.GetAsync(HeadlineKey(), _computeCurrentHeadline, IndicatorMessages.ToSnapshot, cancellationToken);
 
     private string HeadlineKey()
     {
