@@ -73,26 +73,7 @@ internal sealed class IndicatorCache
     /// <see cref="HotLifetime"/> while no invalidation happened since it was read. A value read across an invalidation
     /// is not kept (the generation is taken before the read, and an invalidation moves it before and after its clear).
     /// </summary>
-    public ValueTask<TOut> GetHotAsync<TData, TOut>(
-        string key,
-        Func<CancellationToken, Task<TData>> compute,
-        Func<TData, TOut> project,
-        CancellationToken cancellationToken)
-        where TData : class
-        where TOut : class
-    {
-        var hot = Volatile.Read(ref _hot);
-        if (hot is not null && hot.Value is TOut value && hot.Generation == Interlocked.Read(ref _generation)
-            && string.Equals(hot.Key, key, StringComparison.Ordinal) && _time.GetTimestamp() < hot.Until)
-        {
-            _meters?.LocalHit();
-            return ValueTask.FromResult(value);
-        }
-
-        return ReadHotAsync(key, compute, project, cancellationToken);
-    }
-
-    private async ValueTask<TOut> ReadHotAsync<TData, TOut>(
+    public async ValueTask<TOut> GetHotAsync<TData, TOut>(
         string key,
         Func<CancellationToken, Task<TData>> compute,
         Func<TData, TOut> project,
@@ -101,6 +82,14 @@ internal sealed class IndicatorCache
         where TOut : class
     {
         var generation = Interlocked.Read(ref _generation);
+        var hot = Volatile.Read(ref _hot);
+        if (hot is not null && hot.Value is TOut kept && hot.Generation == generation
+            && string.Equals(hot.Key, key, StringComparison.Ordinal) && _time.GetTimestamp() < hot.Until)
+        {
+            _meters?.LocalHit();
+            return kept;
+        }
+
         var value = await GetAsync(key, compute, project, cancellationToken);
         var until = _time.GetTimestamp() + (long)(HotLifetime.TotalSeconds * _time.TimestampFrequency);
         Volatile.Write(ref _hot, new HotValue(key, value, generation, until));
