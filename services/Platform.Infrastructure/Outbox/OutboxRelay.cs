@@ -24,6 +24,19 @@ public sealed class OutboxOptions
     public int Relays { get; set; } = 4;
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a loop that relayed part of a batch waits, once the next commit signalled, before it claims again, so
+    /// that a stream of small write transactions goes out in fewer, larger batches (Kafka's <c>linger.ms</c>). A
+    /// pass that found nothing does not linger (an event after a quiet spell goes out at once), nor does a full batch.
+    /// Zero turns it off. RegisterDataset at 32 in flight on 2 cores, 20 ms against none (three runs and two, fresh
+    /// database): relay passes 2,109 against 6,549 for ~65,000 events, 497-557 µs of the machine's CPU per
+    /// registration against 552-574, 3,285-3,392 registrations/s against 3,234-3,298.
+    /// </summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The wait after a pass that relayed <paramref name="relayed"/> rows, once signalled (see <see cref="Linger"/>).</summary>
+    public TimeSpan LingerAfter(int relayed) => relayed > 0 && relayed < BatchSize ? Linger : TimeSpan.Zero;
 }
 
 /// <summary>
@@ -86,6 +99,10 @@ public sealed partial class OutboxRelay(
             if (relayed < settings.BatchSize)
             {
                 await ((Task)signal.WaitAsync(settings.PollInterval, stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (settings.LingerAfter(relayed) is { Ticks: > 0 } linger)
+                {
+                    await Task.Delay(linger, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
         }
     }
